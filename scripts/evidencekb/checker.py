@@ -1,0 +1,209 @@
+"""Check stage: parsed documents in, typed records and problems out.
+
+Schema errors are rewritten into messages a contributor can act on, each at
+the line of the offending key or value. Rules that need the whole base
+(dangling keys, confidence against evidence) live in `rules`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import jsonschema
+
+from . import rules
+from .model import (Claim, Confidence, EvidenceBase, EvidenceLink, Position, Problem,
+                    RelatedLink, Source)
+from .parsers.bibtex import load_sources
+from .parsers.claim_yaml import ClaimDocument, load_claim_file
+from .project import Project
+from .vocabulary import SchemaError, load_schema, vocabularies
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    base: EvidenceBase | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if not p.is_error)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _dotted(path: Iterable) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the file"
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "text"
+
+
+_TYPE_WORDS = {"string": "text", "array": "a list", "object": "a mapping (key: value)", "integer": "a whole number",
+               "number": "a number", "boolean": "true or false"}
+
+
+class SchemaChecker:
+    """Validates claim documents against the project's schema, with friendly messages."""
+
+    def __init__(self, schema: dict):
+        self.schema = schema
+        self.validator = jsonschema.Draft202012Validator(schema)
+        self.vocab_by_consts: dict[tuple, str] = {}
+        for name, definition in schema.get("$defs", {}).items():
+            options = definition.get("oneOf") if isinstance(definition, dict) else None
+            if options and all(isinstance(o, dict) and "const" in o for o in options):
+                self.vocab_by_consts[tuple(o["const"] for o in options)] = name
+
+    def check(self, doc: ClaimDocument) -> list[Problem]:
+        problems = []
+        for error in self.validator.iter_errors(doc.data):
+            problems.extend(self._explain(doc, error))
+        return problems
+
+    def _explain(self, doc: ClaimDocument, error: jsonschema.ValidationError) -> list[Problem]:
+        path = tuple(error.absolute_path)
+        where = _dotted(path)
+        inst = error.instance
+        v = error.validator
+        if v == "additionalProperties" and isinstance(inst, dict):
+            allowed = list(error.schema.get("properties", {}))
+            out = []
+            for key in inst:
+                if key not in allowed:
+                    guess = difflib.get_close_matches(key, allowed, n=1)
+                    hint = f"; did you mean {guess[0]!r}?" if guess else f"; allowed here: {', '.join(allowed)}"
+                    place = f" in {where}" if path else ""
+                    out.append(Problem(doc.where(path + (key,), key=True), "error",
+                                       f"unknown field {key!r}{place}{hint}", "schema-unknown-field"))
+            return out
+        if v == "required":
+            missing = error.message.split("'")[1] if "'" in error.message else error.message
+            place = f" in {where}" if path else ""
+            return [Problem(doc.where(path), "error", f"missing required field {missing!r}{place}", "schema-required")]
+        if v == "oneOf":
+            consts = tuple(o.get("const") for o in error.schema.get("oneOf", []) if isinstance(o, dict))
+            name = self.vocab_by_consts.get(consts)
+            if name:
+                guess = difflib.get_close_matches(str(inst), [str(c) for c in consts], n=1)
+                hint = f"; did you mean {guess[0]!r}?" if guess else f"; expected one of: {', '.join(map(str, consts))}"
+                return [Problem(doc.where(path), "error", f"{where}: {inst!r} is not a known {name.replace('_', ' ')}{hint}",
+                                "schema-vocabulary")]
+        if v == "type":
+            want = error.validator_value
+            want_text = " or ".join(_TYPE_WORDS.get(w, w) for w in (want if isinstance(want, list) else [want]))
+            return [Problem(doc.where(path), "error", f"{where}: expected {want_text}, found {_kind(inst)}", "schema-type")]
+        if v == "pattern":
+            last = path[-1] if path else ""
+            if last in ("added", "updated"):
+                msg = f"{where}: {inst!r} is not a date written YYYY-MM-DD"
+            elif last in ("id", "claim") or (len(path) >= 2 and path[-2] in ("themes",)):
+                msg = f"{where}: {inst!r} is not a slug (lowercase letters, digits and single hyphens, e.g. 'core-conditions')"
+            elif last == "source":
+                msg = f"{where}: {inst!r} is not a BibTeX key (letters, digits and _:.+- only)"
+            else:
+                msg = f"{where}: must contain text" if isinstance(inst, str) and not inst.strip() else f"{where}: {inst!r} is not in the expected form"
+            return [Problem(doc.where(path), "error", msg, "schema-pattern")]
+        if v == "minItems":
+            return [Problem(doc.where(path), "error", f"{where}: needs at least {error.validator_value} item(s)", "schema-min-items")]
+        if v == "minLength":
+            return [Problem(doc.where(path), "error", f"{where}: must not be empty", "schema-empty")]
+        if v == "maxLength":
+            return [Problem(doc.where(path), "error", f"{where}: too long ({len(inst)} characters; at most {error.validator_value})", "schema-max-length")]
+        if v == "uniqueItems":
+            return [Problem(doc.where(path), "error", f"{where}: lists the same value twice", "schema-unique")]
+        return [Problem(doc.where(path), "error", f"{where}: {error.message}", f"schema-{v}")]
+
+
+def to_claim(doc: ClaimDocument) -> Claim:
+    d = doc.data
+    conf = d["confidence"]
+    return Claim(
+        id=d["id"],
+        statement=" ".join(d["statement"].split()),
+        summary=d.get("summary"),
+        claim_type=d["claim_type"],
+        themes=tuple(d.get("themes", ())),
+        settings=tuple(d.get("settings", ()) or ()),
+        populations=tuple(d.get("populations", ()) or ()),
+        outcomes=tuple(d.get("outcomes", ()) or ()),
+        schemes=tuple(d.get("schemes", ()) or ()),
+        evidence=tuple(
+            EvidenceLink(e["source"], e["relation"], e["locator"], e.get("quote"), e.get("note"),
+                         doc.where(("evidence", i)))
+            for i, e in enumerate(d["evidence"])),
+        confidence=Confidence(conf["level"], conf["method"], dict(conf["components"]),
+                              " ".join(conf["rationale"].split()),
+                              " ".join(conf["caveat"].split()) if conf.get("caveat") else None),
+        related=tuple(RelatedLink(r["claim"], r["relation"], r.get("note"), doc.where(("related", i)))
+                      for i, r in enumerate(d.get("related", ()) or ())),
+        added=d["added"],
+        updated=d.get("updated"),
+        contributors=tuple(d.get("contributors", ()) or ()),
+        path=doc.path,
+    )
+
+
+def check_project(project: Project, only: set[str] | None = None) -> CheckResult:
+    """Load and check a whole project. `only` limits which files' problems are reported."""
+    problems: list[Problem] = []
+    schema_rel = project.relative(project.schema_path)
+    try:
+        schema = load_schema(project.schema_path)
+        vocab = vocabularies(schema)
+        checker = SchemaChecker(schema)
+    except SchemaError as exc:
+        return CheckResult(None, (Problem(Position(schema_rel), "error", str(exc).split(": ", 1)[-1], "schema-file"),))
+    except jsonschema.SchemaError as exc:
+        return CheckResult(None, (Problem(Position(schema_rel), "error", f"invalid JSON Schema: {exc.message}", "schema-file"),))
+
+    sources, bib_problems = load_sources(project.bib_path, project.relative(project.bib_path))
+    problems += bib_problems
+
+    docs: list[ClaimDocument] = []
+    valid: list[ClaimDocument] = []
+    for path in project.claim_files():
+        rel = project.relative(path)
+        if path.suffix != ".yaml":
+            problems.append(Problem(Position(rel), "warning", "ignored: claim files end in .yaml", "file-extension"))
+            continue
+        doc, parse_problems = load_claim_file(path, rel)
+        problems += parse_problems
+        if doc is None:
+            continue
+        docs.append(doc)
+        schema_problems = checker.check(doc)
+        problems += schema_problems
+        if not schema_problems:
+            valid.append(doc)
+
+    claims = tuple(sorted((to_claim(d) for d in valid), key=lambda c: c.id))
+    base = EvidenceBase(claims=claims, sources=dict(sorted(sources.items())), vocabularies=vocab, schema=schema)
+    problems += rules.check_rules(base, docs, {d.path: d for d in valid}, project)
+    if only is not None:
+        problems = [p for p in problems if p.position.path in only]
+    problems.sort(key=Problem.sort_key)
+    return CheckResult(base, tuple(problems))

@@ -1,0 +1,82 @@
+"""The `evidence` command. Exit codes: 0 clean, 1 problems found, 2 bad usage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .project import Project, find_root
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own exit code 2 is what we want; keep its message short
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _project(args) -> Project | None:
+    root = Path(args.root) if args.root else find_root()
+    if root is None or not root.is_dir():
+        where = args.root or Path.cwd()
+        print(f"evidence: no evidence project at {where} (looked for claims/claim.schema.json or references.bib); "
+              "use --root", file=sys.stderr)
+        return None
+    return Project(root.resolve())
+
+
+def cmd_check(args) -> int:
+    from .checker import check_project
+    from .reporter import write_report
+
+    project = _project(args)
+    if project is None:
+        return 2
+    only = None
+    if args.files:
+        only = {project.relative(Path(f).resolve()) for f in args.files}
+    result = check_project(project, only=only)
+    problems = result.problems if not args.errors_only else result.errors
+    write_report(problems, result.base, args.format, sys.stdout, show_stats=args.stats)
+    if result.errors:
+        return 1
+    if args.strict and result.warnings:
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="evidence", description="Check, graph and publish a claim–evidence knowledge base.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__import__('evidencekb').__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    common = _Parser(add_help=False)
+    common.add_argument("--root", help="the project folder (default: the nearest folder above holding claims/)")
+
+    p = sub.add_parser("check", parents=[common], help="validate claims and sources",
+                       description="Validate every claim and source; print every problem as path:line:col.")
+    p.add_argument("files", nargs="*", help="report only problems in these files (the whole base is still checked)")
+    p.add_argument("--format", choices=("text", "github", "json"), default="text")
+    p.add_argument("--stats", action="store_true", help="also print counts of claims, sources and links")
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.add_argument("--errors-only", action="store_true", help="do not print warnings")
+    p.set_defaults(func=cmd_check)
+
+    from . import commands  # later subcommands register themselves here
+    commands.register(sub, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("evidence: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

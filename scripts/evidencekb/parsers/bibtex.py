@@ -1,0 +1,176 @@
+"""Sources: BibTeX read with pybtex, decoded to Unicode, with line numbers.
+
+pybtex stops at the first error in strict mode; a contributor wants every
+problem at once, so errors are collected instead of raised, and each entry's
+line is found in the text so messages can point at it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+from pybtex.database import BibliographyData
+from pybtex.database.input.bibtex import Parser
+from pybtex.exceptions import PybtexError
+
+from ..model import Person, Position, Problem, Source
+
+_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s{}()]*)", re.M)
+_FIELD_START = re.compile(r"^[ \t]*([A-Za-z][A-Za-z0-9_:+-]*)[ \t]*=", re.M)
+# Fields whose text is verbatim (no LaTeX decoding).
+VERBATIM = {"url", "doi", "eprint", "file"}
+_URL_ESCAPES = re.compile(r"\\([%&$#_{}~])")
+
+
+class _CollectingParser(Parser):
+    """pybtex's parser, but errors are kept, and a repeated key is a problem, not a crash."""
+
+    def __init__(self):
+        super().__init__(encoding="UTF-8")
+        self.errors: list[tuple[int | None, str]] = []
+        self.duplicates: list[str] = []
+
+    def handle_error(self, error):
+        self.errors.append((getattr(error, "lineno", None), _error_text(error)))
+
+    def process_entry(self, entry_type, key, fields):
+        if key is not None and key in self.data.entries:
+            self.duplicates.append(key)
+            return
+        try:
+            super().process_entry(entry_type, key, fields)
+        except PybtexError as exc:  # e.g. a malformed name list
+            self.errors.append((None, f"entry {key!r}: {_error_text(exc)}"))
+
+
+def _error_text(error) -> str:
+    msg = str(error)
+    msg = re.sub(r"^syntax error in line \d+: ", "", msg)
+    return msg
+
+
+def decode_latex(text: str) -> str:
+    """LaTeX accents and escapes to Unicode; protective braces dropped."""
+    if "\\" in text or "{" in text or "~" in text or "--" in text:
+        try:
+            text = codecs.decode(text, "ulatex")
+        except Exception:  # latexcodec is lenient; this is belt and braces
+            pass
+    return text.replace("{", "").replace("}", "").strip()
+
+
+def decode_verbatim(text: str) -> str:
+    return _URL_ESCAPES.sub(r"\1", text).strip()
+
+
+def _person(p) -> Person:
+    last = p.last_names
+    raw_last = " ".join(last)
+    if len(last) == 1 and not p.first_names and not p.middle_names and raw_last.startswith("{") and raw_last.endswith("}"):
+        return Person(family=decode_latex(raw_last), corporate=True)
+    return Person(
+        family=decode_latex(raw_last),
+        given=decode_latex(" ".join(p.first_names + p.middle_names)),
+        particle=decode_latex(" ".join(p.prelast_names)),
+        suffix=decode_latex(" ".join(p.lineage_names)),
+    )
+
+
+def _brace_depth(chunk: str) -> int:
+    depth = 0
+    for m in re.finditer(r"(?<!\\)[{}]", chunk):
+        depth += 1 if m.group() == "{" else -1
+    return depth
+
+
+def _line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def parse_bibtex_text(text: str, rel: str) -> tuple[dict[str, Source], list[Problem]]:
+    problems: list[Problem] = []
+    # Where each entry starts and where its fields are, from the text itself.
+    starts: list[tuple[int, str, str, int]] = []  # (line, type, key, index)
+    for m in _ENTRY_START.finditer(text):
+        starts.append((_line_of(text, m.start()), m.group(1).lower(), m.group(2), m.start()))
+    first_line: dict[str, int] = {}
+    chunks: dict[str, tuple[int, str]] = {}
+    for i, (line, etype, key, idx) in enumerate(starts):
+        end = starts[i + 1][3] if i + 1 < len(starts) else len(text)
+        if etype in ("comment", "preamble", "string"):
+            continue
+        low = key.lower()
+        if low in first_line:
+            problems.append(Problem(Position(rel, line, 1), "error",
+                                    f"duplicate key {key!r} (first defined on line {first_line[low]})", "bib-duplicate-key"))
+            continue
+        first_line[low] = line
+        chunks[key] = (line, text[idx:end].rstrip() + "\n")
+
+    # Parse entry by entry, so that one unbalanced brace spoils one entry, not the rest.
+    parser = _CollectingParser()
+    for i, (line, etype, key, idx) in enumerate(starts):
+        end = starts[i + 1][3] if i + 1 < len(starts) else len(text)
+        chunk = text[idx:end]
+        depth = _brace_depth(chunk)
+        before = len(parser.errors)
+        try:
+            parser.parse_string(chunk)
+        except PybtexError as exc:
+            parser.errors.append((getattr(exc, "lineno", None), _error_text(exc)))
+        except RecursionError:
+            parser.errors.append((1, "nested too deeply"))
+        new_errors = parser.errors[before:]
+        del parser.errors[before:]
+        if new_errors and key and key.lower() in first_line and first_line[key.lower()] == line:
+            parser.data.entries.pop(key, None)  # a half-read entry is worse than none
+        if depth != 0 and new_errors:
+            what = f"{depth} more '{{' than '}}'" if depth > 0 else f"{-depth} more '}}' than '{{'"
+            problems.append(Problem(Position(rel, line, 1), "error",
+                                    f"unbalanced braces in entry {key or etype!r}: {what}", "bib-braces"))
+            continue
+        for lineno, msg in new_errors:
+            problems.append(Problem(Position(rel, line + (lineno or 1) - 1, 1), "error", f"BibTeX: {msg}", "bib-syntax"))
+    data: BibliographyData = parser.data
+
+    sources: dict[str, Source] = {}
+    for key, entry in data.entries.items():
+        line, chunk = chunks.get(key, (1, ""))
+        field_lines = {}
+        for fm in _FIELD_START.finditer(chunk):
+            field_lines.setdefault(fm.group(1).lower(), line + chunk.count("\n", 0, fm.start()))
+        fields = {}
+        for name, value in entry.fields.items():
+            lname = name.lower()
+            fields[lname] = decode_verbatim(value) if lname in VERBATIM else decode_latex(value)
+        sources[key] = Source(
+            key=key,
+            entry_type=entry.type.lower(),
+            fields=fields,
+            authors=tuple(_person(p) for p in entry.persons.get("author", ())),
+            editors=tuple(_person(p) for p in entry.persons.get("editor", ())),
+            position=Position(rel, line, 1),
+            bibtex=chunk,
+            field_lines=field_lines,
+        )
+    return sources, problems
+
+
+def load_sources(path: Path, rel: str) -> tuple[dict[str, Source], list[Problem]]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}, [Problem(Position(rel), "error", "bibliography not found", "io")]
+    except OSError as exc:
+        return {}, [Problem(Position(rel), "error", f"cannot read file: {exc.strerror}", "io")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return {}, [Problem(Position(rel, line, col), "error",
+                            f"not UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8", "encoding")]
+    return parse_bibtex_text(text.replace("\r\n", "\n"), rel)

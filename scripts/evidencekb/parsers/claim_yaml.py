@@ -1,0 +1,198 @@
+"""Claim files: YAML read safely, with YAML 1.2 meanings and positions kept.
+
+PyYAML resolves plain scalars by YAML 1.1 rules (`no` -> False, a bare date ->
+datetime.date). Claims are written by hand, so we compose the node tree with
+no implicit resolvers at all and resolve plain scalars ourselves by the YAML
+1.2 core schema. Composing never constructs Python objects, so `!!python/...`
+tags are only names to reject, and an alias bomb never expands: aliases are
+refused on sight.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..model import Position, Problem
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _NodeLoader(_Base):  # type: ignore[misc, valid-type]
+    """Composes nodes only; every plain scalar comes back tagged str."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_ALLOWED_EXPLICIT = {_STR, _MAP, _SEQ, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_TRUE = re.compile(r"^(?:true|True|TRUE)$")
+_FALSE = re.compile(r"^(?:false|False|FALSE)$")
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_OCT = re.compile(r"^0o[0-7]+$")
+_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+
+Path_ = tuple  # a path into the document: keys and list indexes
+
+
+@dataclass
+class ClaimDocument:
+    """A parsed claim file: plain data plus where each value and key stands."""
+
+    path: str
+    data: Any
+    values: dict[tuple, Position] = field(default_factory=dict)
+    keys: dict[tuple, Position] = field(default_factory=dict)
+
+    def where(self, path: tuple, key: bool = False) -> Position:
+        """The nearest known position for a path (a key's own position if asked)."""
+        p = tuple(path)
+        table = self.keys if key else self.values
+        while p:
+            if p in table:
+                return table[p]
+            if p in self.values:
+                return self.values[p]
+            p = p[:-1]
+        return self.values.get((), Position(self.path))
+
+
+class _Reject(Exception):
+    def __init__(self, position: Position, message: str, rule: str):
+        super().__init__(message)
+        self.position, self.message, self.rule = position, message, rule
+
+
+def _pos(rel: str, mark) -> Position:
+    return Position(rel, mark.line + 1, mark.column + 1)
+
+
+def resolve_plain(text: str) -> Any:
+    """YAML 1.2 core schema for plain scalars: anything else stays a string."""
+    if _NULL.match(text):
+        return None
+    if _TRUE.match(text):
+        return True
+    if _FALSE.match(text):
+        return False
+    if _INT.match(text):
+        return int(text)
+    if _OCT.match(text):
+        return int(text[2:], 8)
+    if _HEX.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text) and any(ch.isdigit() for ch in text):
+        return float(text)
+    if _INF.match(text):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if _NAN.match(text):
+        return float("nan")
+    return text
+
+
+def _build(node, rel: str, doc: ClaimDocument, path: tuple, seen: set[int]) -> Any:
+    if id(node) in seen:
+        raise _Reject(_pos(rel, node.start_mark),
+                      "YAML anchors and aliases (&name / *name) are not allowed in claim files; write the value out",
+                      "yaml-alias")
+    seen.add(id(node))
+    doc.values[path] = _pos(rel, node.start_mark)
+    tag = node.tag
+    if isinstance(node, yaml.MappingNode):
+        if tag != _MAP:
+            raise _Reject(_pos(rel, node.start_mark), f"tag {tag!r} is not allowed; claim files use plain YAML", "yaml-tag")
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Reject(_pos(rel, key_node.start_mark), "a mapping key must be a plain word", "yaml-key")
+            key = key_node.value
+            kpos = _pos(rel, key_node.start_mark)
+            if key in out:
+                first = doc.keys[path + (key,)]
+                raise _Reject(kpos, f"duplicate key {key!r} (first given on line {first.line})", "duplicate-key")
+            doc.keys[path + (key,)] = kpos
+            out[key] = _build(value_node, rel, doc, path + (key,), seen)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        if tag != _SEQ:
+            raise _Reject(_pos(rel, node.start_mark), f"tag {tag!r} is not allowed; claim files use plain YAML", "yaml-tag")
+        return [_build(item, rel, doc, path + (i,), seen) for i, item in enumerate(node.value)]
+    # scalar
+    if tag not in _ALLOWED_EXPLICIT:
+        raise _Reject(_pos(rel, node.start_mark), f"tag {tag!r} is not allowed; claim files use plain YAML", "yaml-tag")
+    if node.style in (None, "") and tag == _STR:
+        return resolve_plain(node.value)
+    if tag == _STR:
+        return node.value
+    value = resolve_plain(node.value)
+    return value
+
+
+def _describe_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> str:
+    problem = exc.problem or str(exc)
+    mark = exc.problem_mark
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t" or "'\\t'" in problem:
+        return "tab character: indent YAML with spaces, never tabs"
+    if exc.context:
+        return f"YAML syntax error: {problem} ({exc.context})"
+    return f"YAML syntax error: {problem}"
+
+
+def parse_claim_bytes(raw: bytes, rel: str) -> tuple[ClaimDocument | None, list[Problem]]:
+    """Parse one claim file's bytes. Never raises on bad input."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Problem(Position(rel, line, col), "error",
+                              f"not UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8", "encoding")]
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return None, [Problem(Position(rel, line, 1), "error", "NUL character: this is not a text file", "encoding")]
+    doc = ClaimDocument(rel, None)
+    try:
+        node = yaml.compose(text, Loader=_NodeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = _pos(rel, mark) if mark else Position(rel)
+        return None, [Problem(pos, "error", _describe_yaml_error(exc, text), "yaml-syntax")]
+    except yaml.YAMLError as exc:  # e.g. reader errors for control characters
+        mark = getattr(exc, "position", None)
+        return None, [Problem(Position(rel), "error", f"YAML error: {exc}", "yaml-syntax")]
+    except RecursionError:
+        return None, [Problem(Position(rel), "error", "YAML nested too deeply", "yaml-syntax")]
+    if node is None:
+        return None, [Problem(Position(rel), "error", "empty file: a claim file is a mapping of fields (id: ..., statement: ...)", "empty-file")]
+    try:
+        data = _build(node, rel, doc, (), set())
+    except _Reject as rej:
+        return None, [Problem(rej.position, "error", rej.message, rej.rule)]
+    except RecursionError:
+        return None, [Problem(Position(rel), "error", "YAML nested too deeply", "yaml-syntax")]
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
+        return None, [Problem(doc.values[()], "error",
+                              f"a claim file must be a mapping of fields (key: value), not {kind}", "top-level")]
+    doc.data = data
+    return doc, []
+
+
+def load_claim_file(path: Path, rel: str) -> tuple[ClaimDocument | None, list[Problem]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(Position(rel), "error", f"cannot read file: {exc.strerror}", "io")]
+    return parse_claim_bytes(raw, rel)

@@ -1,0 +1,53 @@
+"""Where a project's data lives.
+
+One small record so that the CLI, the MkDocs hooks and the tests all agree on
+paths, and no stage guesses them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+CLAIMS_DIR = "claims"
+BIB_FILE = "references.bib"
+SCHEMA_FILE = "claim.schema.json"
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @property
+    def claims_dir(self) -> Path:
+        return self.root / CLAIMS_DIR
+
+    @property
+    def bib_path(self) -> Path:
+        return self.root / BIB_FILE
+
+    @property
+    def schema_path(self) -> Path:
+        return self.claims_dir / SCHEMA_FILE
+
+    def relative(self, path: Path | str) -> str:
+        """Paths in messages are relative to the root, with forward slashes."""
+        p = Path(path)
+        try:
+            return p.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+    def claim_files(self) -> list[Path]:
+        if not self.claims_dir.is_dir():
+            return []
+        return sorted(p for p in self.claims_dir.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml"))
+
+
+def find_root(start: Path | None = None) -> Path | None:
+    """The nearest folder at or above `start` holding claims/ or references.bib."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CLAIMS_DIR / SCHEMA_FILE).is_file() or (folder / BIB_FILE).is_file():
+            return folder
+    return None

@@ -1,0 +1,1 @@
+"""Site generation: MkDocs pages made from the checked evidence base at build time."""

@@ -1,0 +1,7 @@
+"""The one thin bridge from MkDocs to the evidencekb package.
+
+All logic lives in evidencekb.site so that a future static-site generator
+(or Zensical, which ignores `hooks:`) needs only a new bridge, not new code.
+"""
+
+from evidencekb.site.hooks import on_config, on_files, on_page_context, on_post_build, on_pre_build  # noqa: F401
