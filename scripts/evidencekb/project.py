@@ -18,6 +18,9 @@ SCHEMA_FILE = "claim.schema.json"
 class Project:
     root: Path
 
+    def __post_init__(self):
+        object.__setattr__(self, "root", Path(self.root))
+
     @property
     def claims_dir(self) -> Path:
         return self.root / CLAIMS_DIR

@@ -1,0 +1,296 @@
+"""Analysis stage: evidence profiles, gaps and maps, computed from the base.
+
+Nothing here is typed by hand: a claim's profile (how many independent author
+groups, which designs, whether anyone disputes it) is derived from its links,
+so a rating that outruns its evidence shows up in the gap register.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Mapping
+
+from .graph import author_slug
+from .model import Claim, EvidenceBase, Source
+from .rules import COMPARISON_DESIGNS
+from .vocabulary import LEVEL_ORDER
+
+PEER_REVIEWED_TYPES = frozenset({"article", "book", "incollection", "inbook"})
+GREY_DESIGNS = frozenset({"practitioner-account", "commentary", "policy-paper", "practice-guide", "seminar-report"})
+
+
+@dataclass(frozen=True)
+class ClaimProfile:
+    claim_id: str
+    n_sources: int
+    n_supports: int
+    n_qualifies: int
+    n_disputes: int
+    author_groups: int
+    designs: tuple[tuple[str, int], ...]
+    countries: tuple[str, ...]
+    uk: bool
+    contested: bool
+    single_source: bool
+    single_group: bool
+    comparison: bool
+    grey_only: bool
+    supported_level: str
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SourceProfile:
+    key: str
+    supports: tuple[str, ...]
+    qualifies: tuple[str, ...]
+    disputes: tuple[str, ...]
+    weight: int
+    centrality: float
+    co_cited: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Author:
+    slug: str
+    name: str
+    sort_name: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Gap:
+    kind: str
+    title: str
+    subject: str
+    detail: str
+    claims: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EvidenceMap:
+    name: str
+    title: str
+    row_vocab: str
+    col_vocab: str
+    rows: tuple[tuple[str, str], ...]
+    cols: tuple[tuple[str, str], ...]
+    cells: Mapping[tuple[str, str], tuple[str, ...]]
+
+    def count(self, row: str, col: str) -> int:
+        return len(self.cells.get((row, col), ()))
+
+
+@dataclass(frozen=True)
+class Analysis:
+    claims: Mapping[str, ClaimProfile]
+    sources: Mapping[str, SourceProfile]
+    authors: Mapping[str, Author]
+    gaps: tuple[Gap, ...]
+    maps: Mapping[str, EvidenceMap]
+
+
+GAP_KINDS = {
+    "single-source": "Rests on one source",
+    "single-group": "Rests on one author group",
+    "grey-only": "Only practitioner or grey-literature evidence",
+    "no-comparison": "Effectiveness claim with no comparison-group study",
+    "rating-unsupported": "Rating higher than the evidence profile supports",
+    "contested": "Contested: a source disputes it",
+    "theme-outcome": "Theme with outcomes no claim covers",
+}
+
+
+def is_grey(source: Source) -> bool:
+    return source.entry_type not in PEER_REVIEWED_TYPES or source.design in GREY_DESIGNS
+
+
+def _author_groups(keys: list[str], sources: Mapping[str, Source]) -> int:
+    """Sources sharing any author are one group (two papers by one author are not independent)."""
+    parent = {k: k for k in keys}
+
+    def find(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    owner: dict[str, str] = {}
+    for k in keys:
+        for person in sources[k].creators:
+            slug = author_slug(person)
+            if slug in owner:
+                parent[find(k)] = find(owner[slug])
+            else:
+                owner[slug] = k
+    return len({find(k) for k in keys})
+
+
+def supported_level(claim: Claim, groups: int, grey_only: bool, comparison: bool, contested: bool) -> str:
+    """The highest rating this profile can carry, whatever the method's judgements say."""
+    level = 3 if groups >= 2 else 2
+    if grey_only:
+        level = min(level, 1)
+    if claim.claim_type == "effectiveness" and not comparison:
+        level = min(level, 1)
+    if contested:
+        level = min(level, 2)
+    if groups == 0:
+        level = 0
+    return LEVEL_ORDER[level]
+
+
+def claim_profile(claim: Claim, sources: Mapping[str, Source]) -> ClaimProfile:
+    linked = [e for e in claim.evidence if e.source in sources]
+    keys = sorted({e.source for e in linked})
+    supporting = sorted({e.source for e in linked if e.relation == "supports"})
+    rel = Counter(e.relation for e in linked)
+    designs = Counter(sources[k].design for k in keys)
+    countries = sorted({sources[k].country for k in keys})
+    groups = _author_groups(supporting, sources) if supporting else 0
+    comparison = any(sources[k].design in COMPARISON_DESIGNS for k in supporting)
+    grey_only = bool(supporting) and all(is_grey(sources[k]) for k in supporting)
+    contested = rel["disputes"] > 0
+    supported = supported_level(claim, groups, grey_only, comparison, contested)
+    flags = []
+    if len(supporting) == 1:
+        flags.append("Rests on one source")
+    elif groups == 1:
+        flags.append("All its sources share an author")
+    if grey_only:
+        flags.append("Only practitioner or grey literature")
+    if claim.claim_type == "effectiveness" and not comparison:
+        flags.append("No comparison-group study")
+    if contested:
+        flags.append("Contested")
+    if "uk" not in countries:
+        flags.append("No UK evidence")
+    return ClaimProfile(
+        claim_id=claim.id, n_sources=len(keys), n_supports=rel["supports"], n_qualifies=rel["qualifies"],
+        n_disputes=rel["disputes"], author_groups=groups,
+        designs=tuple(sorted(designs.items(), key=lambda kv: (-kv[1], kv[0]))),
+        countries=tuple(countries), uk="uk" in countries, contested=contested,
+        single_source=len(supporting) == 1, single_group=groups == 1, comparison=comparison,
+        grey_only=grey_only, supported_level=supported, flags=tuple(flags),
+    )
+
+
+def _source_profiles(base: EvidenceBase) -> dict[str, SourceProfile]:
+    by_rel: dict[str, dict[str, set]] = {k: {"supports": set(), "qualifies": set(), "disputes": set()} for k in base.sources}
+    co: dict[str, Counter] = defaultdict(Counter)
+    for claim in base.claims:
+        keys = sorted({e.source for e in claim.evidence if e.source in base.sources})
+        for e in claim.evidence:
+            if e.source in base.sources:
+                by_rel[e.source][e.relation].add(claim.id)
+        for a, b in combinations(keys, 2):
+            co[a][b] += 1
+            co[b][a] += 1
+    weights = {k: len(r["supports"] | r["qualifies"] | r["disputes"]) for k, r in by_rel.items()}
+    top = max(weights.values(), default=0) or 1
+    out = {}
+    for key in sorted(base.sources):
+        r = by_rel[key]
+        out[key] = SourceProfile(
+            key=key, supports=tuple(sorted(r["supports"])), qualifies=tuple(sorted(r["qualifies"])),
+            disputes=tuple(sorted(r["disputes"])), weight=weights[key], centrality=round(weights[key] / top, 4),
+            co_cited=tuple(sorted(co[key].items(), key=lambda kv: (-kv[1], kv[0]))[:10]),
+        )
+    return out
+
+
+def _authors(base: EvidenceBase) -> dict[str, Author]:
+    names: dict[str, tuple[str, str]] = {}
+    keys: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(base.sources):
+        for person in base.sources[key].creators:
+            slug = author_slug(person)
+            # keep the fullest form of the name seen
+            if slug not in names or len(person.display) > len(names[slug][0]):
+                names[slug] = (person.display, person.sort_name)
+            if key not in keys[slug]:
+                keys[slug].append(key)
+    return {slug: Author(slug, names[slug][0], names[slug][1], tuple(keys[slug]))
+            for slug in sorted(names, key=lambda s: (names[s][1].lower(), s))}
+
+
+def _claim_designs(claim: Claim, sources: Mapping[str, Source]) -> set[str]:
+    return {sources[e.source].design for e in claim.evidence if e.source in sources}
+
+
+def _maps(base: EvidenceBase) -> dict[str, EvidenceMap]:
+    v = base.vocabularies
+    designs_used = sorted({s.design for s in base.sources.values()})
+    design_cols = tuple((t.id, t.title) for t in v["design"].terms if t.id in designs_used)
+    outcome_cols = tuple((t.id, t.title) for t in v["outcome"].terms) if "outcome" in v else ()
+    theme_rows = tuple((t.id, t.title) for t in v["theme"].terms)
+    type_rows = tuple((t.id, t.title) for t in v["claim_type"].terms)
+
+    def build(name, title, row_vocab, col_vocab, rows, cols, row_of, col_of):
+        cells: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for claim in base.claims:
+            for r in row_of(claim):
+                for c in col_of(claim):
+                    cells[(r, c)].append(claim.id)
+        return EvidenceMap(name, title, row_vocab, col_vocab, rows, cols,
+                           {k: tuple(sorted(set(ids))) for k, ids in sorted(cells.items())})
+
+    def designs_of(claim):
+        return _claim_designs(claim, base.sources)
+
+    maps = {
+        "theme-by-design": build("theme-by-design", "Themes by study design", "theme", "design", theme_rows, design_cols,
+                                 lambda c: c.themes, designs_of),
+        "claim_type-by-design": build("claim_type-by-design", "Kinds of finding by study design", "claim_type", "design",
+                                      type_rows, design_cols, lambda c: (c.claim_type,), designs_of),
+    }
+    if outcome_cols:
+        maps["theme-by-outcome"] = build("theme-by-outcome", "Themes by outcome", "theme", "outcome", theme_rows,
+                                         outcome_cols, lambda c: c.themes, lambda c: c.outcomes)
+    return maps
+
+
+def _gaps(base: EvidenceBase, profiles: Mapping[str, ClaimProfile], maps: Mapping[str, EvidenceMap]) -> tuple[Gap, ...]:
+    gaps: list[Gap] = []
+    for claim in base.claims:
+        p = profiles[claim.id]
+        if p.single_source:
+            gaps.append(Gap("single-source", GAP_KINDS["single-source"], claim.id,
+                            "Only one source supports this claim.", (claim.id,)))
+        elif p.single_group:
+            gaps.append(Gap("single-group", GAP_KINDS["single-group"], claim.id,
+                            f"Its {p.n_supports} supporting sources share an author, so they are not independent.", (claim.id,)))
+        if p.grey_only:
+            gaps.append(Gap("grey-only", GAP_KINDS["grey-only"], claim.id,
+                            "No peer-reviewed study supports it: only reports, practitioner accounts or commentary.", (claim.id,)))
+        if claim.claim_type == "effectiveness" and not p.comparison:
+            gaps.append(Gap("no-comparison", GAP_KINDS["no-comparison"], claim.id,
+                            "No randomised or quasi-experimental study supports it, so the effect is not established.", (claim.id,)))
+        if LEVEL_ORDER.index(claim.confidence.level) > LEVEL_ORDER.index(p.supported_level):
+            gaps.append(Gap("rating-unsupported", GAP_KINDS["rating-unsupported"], claim.id,
+                            f"Rated {claim.confidence.level}, but its evidence profile supports at most {p.supported_level}"
+                            f" ({'; '.join(p.flags).lower() or 'see profile'}).", (claim.id,)))
+        if p.contested:
+            gaps.append(Gap("contested", GAP_KINDS["contested"], claim.id,
+                            f"{p.n_disputes} source(s) dispute it; read both sides before citing it.", (claim.id,)))
+    tbo = maps.get("theme-by-outcome")
+    if tbo:
+        used_outcomes = {c for (_, c) in tbo.cells}
+        for row_id, row_title in tbo.rows:
+            covered = {c for (r, c) in tbo.cells if r == row_id}
+            missing = [title for cid, title in tbo.cols if cid in used_outcomes and cid not in covered]
+            if missing:
+                claims = tuple(sorted({x for (r, _), ids in tbo.cells.items() if r == row_id for x in ids}))
+                gaps.append(Gap("theme-outcome", GAP_KINDS["theme-outcome"], row_id,
+                                f"No claim in '{row_title}' concerns: {', '.join(missing)}.", claims))
+    order = list(GAP_KINDS)
+    return tuple(sorted(gaps, key=lambda g: (order.index(g.kind), g.subject)))
+
+
+def analyse(base: EvidenceBase) -> Analysis:
+    profiles = {c.id: claim_profile(c, base.sources) for c in base.claims}
+    maps = _maps(base)
+    return Analysis(claims=profiles, sources=_source_profiles(base), authors=_authors(base),
+                    gaps=_gaps(base, profiles, maps), maps=maps)

@@ -1,0 +1,104 @@
+"""Graph stage: the checked base as one networkx graph.
+
+Node ids carry their kind ("claim:x", "source:k", ...), so ids from different
+vocabularies can never collide, and every edge has a `kind`. Nodes and edges
+are added in sorted order so every export is byte-identical for the same data.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import networkx as nx
+
+from .model import EvidenceBase, Person, Source
+
+
+def slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def author_slug(person: Person) -> str:
+    """One person across entries: surname plus first initial ('Buck, G.' = 'Buck, Gillian')."""
+    if person.corporate:
+        return slugify(person.family)
+    first = person.initials[:1].lower()
+    return slugify(" ".join(p for p in (person.particle, person.family, first) if p))
+
+
+def short_label(source: Source) -> str:
+    """'Buck (2018)', 'Buck and Jaffe (2011)', 'Sells et al. (2020)': for graph nodes and tables."""
+    people = source.creators
+    if not people:
+        name = source.title[:40] or source.key
+    elif len(people) == 1:
+        name = people[0].family
+    elif len(people) == 2:
+        name = f"{people[0].family} and {people[1].family}"
+    else:
+        name = f"{people[0].family} et al."
+    return f"{name} ({source.year})"
+
+
+def claim_id(cid: str) -> str:
+    return f"claim:{cid}"
+
+
+def source_id(key: str) -> str:
+    return f"source:{key}"
+
+
+def build_graph(base: EvidenceBase) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    themes = base.vocabularies["theme"]
+    for term in themes.terms:
+        g.add_node(f"theme:{term.id}", kind="theme", label=term.title)
+    schemes = base.vocabularies.get("scheme")
+    used_schemes = sorted({s for c in base.claims for s in c.schemes} | {s for src in base.sources.values() for s in src.schemes})
+    for sid in used_schemes:
+        g.add_node(f"scheme:{sid}", kind="scheme", label=schemes.title(sid) if schemes else sid)
+
+    authors: dict[str, str] = {}
+    for key in sorted(base.sources):
+        for person in base.sources[key].creators:
+            authors.setdefault(author_slug(person), person.display)
+    for slug in sorted(authors):
+        g.add_node(f"author:{slug}", kind="author", label=authors[slug])
+
+    for key in sorted(base.sources):
+        src = base.sources[key]
+        g.add_node(source_id(key), kind="source", label=short_label(src), title=src.title, year=src.year,
+                   design=src.design, country=src.country, settings=list(src.settings),
+                   entry_type=src.entry_type, incomplete=bool(src.incomplete))
+    for claim in base.claims:
+        g.add_node(claim_id(claim.id), kind="claim", label=claim.title, statement=claim.statement,
+                   claim_type=claim.claim_type, level=claim.confidence.level, method=claim.confidence.method,
+                   themes=list(claim.themes), settings=list(claim.settings), outcomes=list(claim.outcomes),
+                   populations=list(claim.populations))
+
+    for key in sorted(base.sources):
+        src = base.sources[key]
+        seen = set()
+        for person in src.creators:
+            slug = author_slug(person)
+            if slug not in seen:
+                seen.add(slug)
+                g.add_edge(source_id(key), f"author:{slug}", key=f"authorship:{slug}", kind="authorship")
+        for sid in src.schemes:
+            g.add_edge(source_id(key), f"scheme:{sid}", key=f"scheme:{sid}", kind="scheme")
+    for claim in base.claims:
+        cnode = claim_id(claim.id)
+        for i, link in enumerate(claim.evidence):
+            if link.source in base.sources:
+                g.add_edge(cnode, source_id(link.source), key=f"evidence:{i}", kind="evidence",
+                           relation=link.relation, locator=link.locator)
+        for i, rel in enumerate(claim.related):
+            if rel.claim in base.claim_index:
+                g.add_edge(cnode, claim_id(rel.claim), key=f"related:{i}", kind="related", relation=rel.relation)
+        for theme in claim.themes:
+            g.add_edge(cnode, f"theme:{theme}", key="theme", kind="theme")
+        for sid in claim.schemes:
+            g.add_edge(cnode, f"scheme:{sid}", key=f"scheme:{sid}", kind="scheme")
+    return g
