@@ -214,7 +214,7 @@ def render_exports(base: EvidenceBase, analysis: Analysis | None = None) -> dict
                    "cells": [{"row": r, "col": c, "count": len(ids), "claims": list(ids)} for (r, c), ids in m.cells.items()]}
             for name, m in analysis.maps.items()}
     return {
-        "graph.json": _json(node_link(g, pos)),
+        "graph.node-link.json": _json(node_link(g, pos)),
         "graph.graphml": _graphml(g),
         "graph.gexf": _gexf(g, pos, _data_date(base)),
         "cytoscape.json": _json(cytoscape(g, pos)),
@@ -223,7 +223,7 @@ def render_exports(base: EvidenceBase, analysis: Analysis | None = None) -> dict
         "profiles.json": _json(profiles),
         "gaps.json": _json(gaps),
         "evidence-map.json": _json(maps),
-        "site-graph.json": json.dumps(site_graph(base, analysis, g, pos), ensure_ascii=False, sort_keys=True,
+        "graph.json": json.dumps(site_graph(base, analysis, g, pos), ensure_ascii=False, sort_keys=True,
                                       separators=(",", ":")) + "\n",
     }
 

@@ -33,7 +33,7 @@ def test_two_runs_byte_identical(project, tmp_path):
     write_exports(base_of(project), None, tmp_path / "b")
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert names == ["cytoscape.json", "edges.csv", "evidence-map.json", "gaps.json", "graph.gexf", "graph.graphml",
-                     "graph.json", "nodes.csv", "profiles.json", "site-graph.json"]
+                     "graph.json", "graph.node-link.json", "nodes.csv", "profiles.json"]
     for n in names:
         assert (tmp_path / "a" / n).read_bytes() == (tmp_path / "b" / n).read_bytes(), n
 
