@@ -129,9 +129,14 @@ def _author_groups(keys: list[str], sources: Mapping[str, Source]) -> int:
 
 
 def supported_level(claim: Claim, groups: int, grey_only: bool, comparison: bool, contested: bool) -> str:
-    """The highest rating this profile can carry, whatever the method's judgements say."""
-    level = 3 if groups >= 2 else 2
-    if grey_only:
+    """The highest rating this profile can carry, whatever the method's judgements say.
+
+    A definition or context claim rated 'descriptive' states what a named body says:
+    its own document is the best evidence, so the caps on one author group and on
+    grey literature do not apply to it."""
+    descriptive = claim.confidence.method == "descriptive"
+    level = 3 if groups >= 2 or descriptive else 2
+    if grey_only and not descriptive:
         level = min(level, 1)
     if claim.claim_type == "effectiveness" and not comparison:
         level = min(level, 1)

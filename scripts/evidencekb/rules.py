@@ -43,7 +43,7 @@ def level_index(level: str) -> int:
     return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else 0
 
 
-def ceiling(claim: Claim, sources: dict[str, Source]) -> tuple[str, str]:
+def ceiling(claim: Claim, sources) -> tuple[str, str]:
     """The highest level the method's component judgements allow, and why."""
     c = claim.confidence
     comps = c.components
@@ -141,6 +141,8 @@ def rule_text(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
         for i, rel in enumerate(claim.related):
             texts.append((("related", i, "note"), rel.note or ""))
         for path, text in texts:
+            if ":" not in text:
+                continue
             m = _BAD_SCHEME_EXPLICIT.search(text) or _BAD_SCHEME.search(text)
             if m:
                 yield _p(doc.where(path), f"{m.group(1)}: link in {'.'.join(map(str, path))}: only http(s) and DOI links are allowed",
@@ -190,7 +192,7 @@ def rule_confidence(base: EvidenceBase, docs, by_path, project) -> Iterator[Prob
                 if not designs & COMPARISON_DESIGNS:
                     yield _p(where, "confidence 'high' on an effectiveness claim with no comparison-group study (RCT or quasi-experimental)",
                              "high-no-comparison")
-        allowed, why = ceiling(claim, dict(base.sources))
+        allowed, why = ceiling(claim, base.sources)
         if level_index(conf.level) > level_index(allowed):
             yield _p(where, f"confidence {conf.level!r} is higher than the {conf.method} judgements allow ({why}): at most {allowed!r}",
                      "confidence-ceiling")

@@ -118,3 +118,25 @@ def test_evidence_map_counts(rich):
     t = a.maps["theme-by-outcome"]
     assert t.cells[("effectiveness", "reoffending")] == ("delta",)
     assert any(g.kind == "theme-outcome" and g.subject == "how-mentoring-works" for g in a.gaps)
+
+
+def test_descriptive_claims_not_capped_by_grey_literature(project):
+    project.bib((project.root / "references.bib").read_text() + EXTRA_BIB)
+    project.claim("defn", """\
+id: defn
+statement: A charity defines mentoring as a trusting relationship.
+claim_type: definition
+themes: [definitions]
+evidence:
+  - {source: blog2020, relation: supports, locator: para. 1}
+confidence:
+  level: moderate
+  method: descriptive
+  components: {authority: primary, clarity: partial}
+  rationale: The charity's own words.
+  caveat: One organisation's definition.
+added: 2026-11-01
+""")
+    _, a = analysed(project)
+    assert a.claims["defn"].grey_only and a.claims["defn"].supported_level == "high"
+    assert not any(g.kind == "rating-unsupported" and g.subject == "defn" for g in a.gaps)

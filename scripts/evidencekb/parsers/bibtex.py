@@ -7,6 +7,7 @@ line is found in the text so messages can point at it.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 from pathlib import Path
@@ -86,16 +87,23 @@ def _brace_depth(chunk: str) -> int:
     return depth
 
 
-def _line_of(text: str, index: int) -> int:
-    return text.count("\n", 0, index) + 1
+class _Lines:
+    """Line numbers by binary search over newline offsets: O(log n) a lookup."""
+
+    def __init__(self, text: str):
+        self.offsets = [m.start() for m in re.finditer("\n", text)]
+
+    def line_of(self, index: int) -> int:
+        return bisect.bisect_left(self.offsets, index) + 1
 
 
 def parse_bibtex_text(text: str, rel: str) -> tuple[dict[str, Source], list[Problem]]:
     problems: list[Problem] = []
     # Where each entry starts and where its fields are, from the text itself.
     starts: list[tuple[int, str, str, int]] = []  # (line, type, key, index)
+    lines = _Lines(text)
     for m in _ENTRY_START.finditer(text):
-        starts.append((_line_of(text, m.start()), m.group(1).lower(), m.group(2), m.start()))
+        starts.append((lines.line_of(m.start()), m.group(1).lower(), m.group(2), m.start()))
     first_line: dict[str, int] = {}
     chunks: dict[str, tuple[int, str]] = {}
     for i, (line, etype, key, idx) in enumerate(starts):
@@ -110,30 +118,38 @@ def parse_bibtex_text(text: str, rel: str) -> tuple[dict[str, Source], list[Prob
         first_line[low] = line
         chunks[key] = (line, text[idx:end].rstrip() + "\n")
 
-    # Parse entry by entry, so that one unbalanced brace spoils one entry, not the rest.
+    # One pass over the whole file is fastest; only when it reports an error do we parse
+    # entry by entry, so that one unbalanced brace spoils one entry, not the rest.
     parser = _CollectingParser()
-    for i, (line, etype, key, idx) in enumerate(starts):
-        end = starts[i + 1][3] if i + 1 < len(starts) else len(text)
-        chunk = text[idx:end]
-        depth = _brace_depth(chunk)
-        before = len(parser.errors)
-        try:
-            parser.parse_string(chunk)
-        except PybtexError as exc:
-            parser.errors.append((getattr(exc, "lineno", None), _error_text(exc)))
-        except RecursionError:
-            parser.errors.append((1, "nested too deeply"))
-        new_errors = parser.errors[before:]
-        del parser.errors[before:]
-        if new_errors and key and key.lower() in first_line and first_line[key.lower()] == line:
-            parser.data.entries.pop(key, None)  # a half-read entry is worse than none
-        if depth != 0 and new_errors:
-            what = f"{depth} more '{{' than '}}'" if depth > 0 else f"{-depth} more '}}' than '{{'"
-            problems.append(Problem(Position(rel, line, 1), "error",
-                                    f"unbalanced braces in entry {key or etype!r}: {what}", "bib-braces"))
-            continue
-        for lineno, msg in new_errors:
-            problems.append(Problem(Position(rel, line + (lineno or 1) - 1, 1), "error", f"BibTeX: {msg}", "bib-syntax"))
+    try:
+        parser.parse_string(text)
+        clean = not parser.errors
+    except (PybtexError, RecursionError):
+        clean = False
+    if not clean:
+        parser = _CollectingParser()
+        for i, (line, etype, key, idx) in enumerate(starts):
+            end = starts[i + 1][3] if i + 1 < len(starts) else len(text)
+            chunk = text[idx:end]
+            depth = _brace_depth(chunk)
+            before = len(parser.errors)
+            try:
+                parser.parse_string(chunk)
+            except PybtexError as exc:
+                parser.errors.append((getattr(exc, "lineno", None), _error_text(exc)))
+            except RecursionError:
+                parser.errors.append((1, "nested too deeply"))
+            new_errors = parser.errors[before:]
+            del parser.errors[before:]
+            if new_errors and key and key.lower() in first_line and first_line[key.lower()] == line:
+                parser.data.entries.pop(key, None)  # a half-read entry is worse than none
+            if depth != 0 and new_errors:
+                what = f"{depth} more '{{' than '}}'" if depth > 0 else f"{-depth} more '}}' than '{{'"
+                problems.append(Problem(Position(rel, line, 1), "error",
+                                        f"unbalanced braces in entry {key or etype!r}: {what}", "bib-braces"))
+                continue
+            for lineno, msg in new_errors:
+                problems.append(Problem(Position(rel, line + (lineno or 1) - 1, 1), "error", f"BibTeX: {msg}", "bib-syntax"))
     data: BibliographyData = parser.data
 
     sources: dict[str, Source] = {}

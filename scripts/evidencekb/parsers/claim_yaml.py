@@ -53,8 +53,8 @@ class ClaimDocument:
 
     path: str
     data: Any
-    values: dict[tuple, Position] = field(default_factory=dict)
-    keys: dict[tuple, Position] = field(default_factory=dict)
+    values: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[tuple, tuple[int, int]] = field(default_factory=dict)
 
     def where(self, path: tuple, key: bool = False) -> Position:
         """The nearest known position for a path (a key's own position if asked)."""
@@ -62,11 +62,11 @@ class ClaimDocument:
         table = self.keys if key else self.values
         while p:
             if p in table:
-                return table[p]
+                return Position(self.path, *table[p])
             if p in self.values:
-                return self.values[p]
+                return Position(self.path, *self.values[p])
             p = p[:-1]
-        return self.values.get((), Position(self.path))
+        return Position(self.path, *self.values.get((), (1, 1)))
 
 
 class _Reject(Exception):
@@ -81,6 +81,8 @@ def _pos(rel: str, mark) -> Position:
 
 def resolve_plain(text: str) -> Any:
     """YAML 1.2 core schema for plain scalars: anything else stays a string."""
+    if text and text[0].isalpha() and text[0] not in "tTfFnN":
+        return text  # fast path: prose cannot be null, a boolean or a number
     if _NULL.match(text):
         return None
     if _TRUE.match(text):
@@ -108,7 +110,8 @@ def _build(node, rel: str, doc: ClaimDocument, path: tuple, seen: set[int]) -> A
                       "YAML anchors and aliases (&name / *name) are not allowed in claim files; write the value out",
                       "yaml-alias")
     seen.add(id(node))
-    doc.values[path] = _pos(rel, node.start_mark)
+    mark = node.start_mark
+    doc.values[path] = (mark.line + 1, mark.column + 1)
     tag = node.tag
     if isinstance(node, yaml.MappingNode):
         if tag != _MAP:
@@ -118,11 +121,11 @@ def _build(node, rel: str, doc: ClaimDocument, path: tuple, seen: set[int]) -> A
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Reject(_pos(rel, key_node.start_mark), "a mapping key must be a plain word", "yaml-key")
             key = key_node.value
-            kpos = _pos(rel, key_node.start_mark)
+            kmark = key_node.start_mark
             if key in out:
                 first = doc.keys[path + (key,)]
-                raise _Reject(kpos, f"duplicate key {key!r} (first given on line {first.line})", "duplicate-key")
-            doc.keys[path + (key,)] = kpos
+                raise _Reject(_pos(rel, kmark), f"duplicate key {key!r} (first given on line {first[0]})", "duplicate-key")
+            doc.keys[path + (key,)] = (kmark.line + 1, kmark.column + 1)
             out[key] = _build(value_node, rel, doc, path + (key,), seen)
         return out
     if isinstance(node, yaml.SequenceNode):
@@ -184,7 +187,7 @@ def parse_claim_bytes(raw: bytes, rel: str) -> tuple[ClaimDocument | None, list[
         return None, [Problem(Position(rel), "error", "YAML nested too deeply", "yaml-syntax")]
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
-        return None, [Problem(doc.values[()], "error",
+        return None, [Problem(doc.where(()), "error",
                               f"a claim file must be a mapping of fields (key: value), not {kind}", "top-level")]
     doc.data = data
     return doc, []
