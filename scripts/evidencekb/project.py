@@ -37,6 +37,10 @@ class Project:
         """Paths in messages are relative to the root, with forward slashes."""
         p = Path(path)
         try:
+            return p.relative_to(self.root).as_posix()
+        except ValueError:
+            pass
+        try:
             return p.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return p.as_posix()
