@@ -60,7 +60,7 @@ def decode_latex(text: str) -> str:
             text = codecs.decode(text, "ulatex")
         except Exception:  # latexcodec is lenient; this is belt and braces
             pass
-    return text.replace("{", "").replace("}", "").strip()
+    return text.replace("\\$", "$").replace("{", "").replace("}", "").strip()
 
 
 def decode_verbatim(text: str) -> str:
