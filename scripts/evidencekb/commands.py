@@ -27,14 +27,34 @@ def _serve(p):
 
 
 def _new(p):
-    p.add_argument("--statement", help="the finding in one or two sentences")
-    p.add_argument("--id", help="the claim id (default: made from the statement)")
-    p.add_argument("--type", dest="claim_type", help="claim type (e.g. mechanism, effectiveness)")
-    p.add_argument("--theme", action="append", dest="themes", default=[], help="a theme id (repeatable)")
-    p.add_argument("--source", action="append", dest="sources", default=[], help="a BibTeX key (repeatable)")
-    p.add_argument("--locator", action="append", dest="locators", default=[], help="locator for each --source, in order")
-    p.add_argument("--relation", default="supports", help="relation of the sources (default: supports)")
-    p.add_argument("--contributor", help="your name")
+    p.add_argument("--statement", metavar="TEXT", help="the finding in one or two sentences")
+    p.add_argument("--id", metavar="ID", help="the claim id (default: made from the statement)")
+    p.add_argument("--summary", metavar="TEXT", help="a short title for lists")
+    p.add_argument("--type", metavar="TYPE", dest="claim_type", help="claim type (e.g. mechanism, effectiveness)")
+    p.add_argument("--theme", metavar="ID", action="append", dest="themes", default=[],
+                   help="a theme id (repeatable)")
+    p.add_argument("--setting", metavar="ID", action="append", dest="settings", default=[],
+                   help="a setting id (repeatable)")
+    p.add_argument("--population", metavar="ID", action="append", dest="populations", default=[],
+                   help="a population id (repeatable)")
+    p.add_argument("--outcome", metavar="ID", action="append", dest="outcomes", default=[],
+                   help="an outcome id (repeatable)")
+    p.add_argument("--scheme", metavar="ID", action="append", dest="schemes", default=[],
+                   help="a scheme id (repeatable)")
+    p.add_argument("--source", metavar="KEY", action="append", dest="sources", default=[],
+                   help="a BibTeX key (repeatable)")
+    p.add_argument("--locator", metavar="TEXT", action="append", dest="locators", default=[],
+                   help="locator for each --source, in order")
+    p.add_argument("--relation", metavar="RELATION", action="append", dest="relations", default=[],
+                   help="how the sources bear on the claim (default: supports): once for all, or once per --source")
+    p.add_argument("--level", help="confidence level (e.g. moderate)")
+    p.add_argument("--method", help="rating method (e.g. CERQual); see the schema for each method's components")
+    p.add_argument("--component", action="append", dest="components", default=[], metavar="NAME=VALUE",
+                   help="a component judgement of the method, e.g. coherence=minor (repeatable)")
+    p.add_argument("--rationale", metavar="TEXT", help="why this level, in plain English")
+    p.add_argument("--caveat", metavar="TEXT", help="what someone citing the claim must say with it")
+    p.add_argument("--contributor", metavar="NAME", help="your name")
+    p.add_argument("--dry-run", action="store_true", help="print the file instead of writing it")
     p.add_argument("--no-input", action="store_true", help="never prompt; fail if something required is missing")
 
 
