@@ -4,4 +4,16 @@ All logic lives in evidencekb.site so that a future static-site generator
 (or Zensical, which ignores `hooks:`) needs only a new bridge, not new code.
 """
 
-from evidencekb.site.hooks import on_config, on_files, on_page_context, on_post_build, on_pre_build  # noqa: F401
+from evidencekb.site.hooks import (  # noqa: F401
+    on_build_error,
+    on_config,
+    on_files,
+    on_page_content,
+    on_page_context,
+    on_page_markdown,
+    on_post_build,
+    on_post_page,
+    on_pre_build,
+    on_serve,
+    on_startup,
+)

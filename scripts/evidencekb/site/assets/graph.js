@@ -1,0 +1,636 @@
+/*
+ * Graph explorer for the evidence base (page graph/).
+ *
+ * Why it works this way:
+ * - Positions are precomputed by the build (data/graph.json); the browser runs no layout,
+ *   so even thousands of nodes are interactive at once.
+ * - Level of detail: above LOD_NODES visible nodes, claims wait until the reader zooms in,
+ *   so the first picture is readable (themes and sources) and cheap to draw.
+ * - Meaning never rests on colour alone: each relation has its own line shape, its name is
+ *   drawn on highlighted edges, and the hover summary spells the relations out in words.
+ * - All text from the data reaches the page through textContent or the canvas, never as
+ *   markup; URLs are resolved against the site root and must stay on this site.
+ * - Titles (themes, relations, node kinds) come from the page's JSON config, which the build
+ *   writes from the vocabularies: nothing here knows the topic.
+ */
+(function () {
+  "use strict";
+
+  var LOD_NODES = 1500; // more visible nodes than this: claims wait for zoom
+  var LOD_RATIO = 0.45; // camera ratio (1 = whole graph) below which claims appear
+  var FADED_NODE = "#d9d9d9";
+  var FADED_EDGE = "#eeeeee";
+  var MAX_MATCHES = 12;
+  var started = typeof performance !== "undefined" ? performance.now() : Date.now();
+  var timings = { script: Math.round(started) }; // ms since navigation start, for the bench
+
+  function now() {
+    return typeof performance !== "undefined" ? performance.now() : Date.now();
+  }
+
+  function plural(n, word) {
+    return n + " " + word + (n === 1 ? "" : "s");
+  }
+
+  function byId(id) {
+    return document.getElementById(id);
+  }
+
+  function setStatus(text) {
+    var el = byId("evg-status");
+    if (el && el.textContent !== text) el.textContent = text;
+  }
+
+  // Only same-site pages may be opened: node.url is relative to the site root.
+  function siteUrl(root, rel) {
+    if (typeof rel !== "string" || !rel || /^[a-z][a-z0-9+.-]*:/i.test(rel) || rel.indexOf("//") === 0) return null;
+    try {
+      var base = new URL(root, window.location.href);
+      var url = new URL(rel, base);
+      return url.origin === base.origin && url.href.indexOf(base.href) === 0 ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  var current = null; // the live explorer, if any (killed when its page goes away)
+
+  function init() {
+    var app = byId("evg-app");
+    if (!app) {
+      if (current) {
+        current.kill();
+        current = null;
+      }
+      return;
+    }
+    if (app.getAttribute("data-evg-started")) return;
+    app.setAttribute("data-evg-started", "1");
+    if (current) {
+      current.kill();
+      current = null;
+    }
+    var config;
+    try {
+      config = JSON.parse(byId(app.getAttribute("data-config-id")).textContent);
+    } catch (e) {
+      setStatus("The graph could not start: its settings are missing. Use the text alternative below.");
+      return;
+    }
+    if (typeof window.Sigma === "undefined" || typeof window.graphology === "undefined") {
+      setStatus("The graph library did not load. Use the text alternative below.");
+      return;
+    }
+    fetch(new URL(config.data, window.location.href).href, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        timings.fetched = Math.round(now());
+        return response.json();
+      })
+      .then(function (data) {
+        timings.parsed = Math.round(now());
+        current = explore(app, config, data);
+      })
+      .catch(function (err) {
+        setStatus("The graph data could not be loaded (" + err.message + "). Use the text alternative below.");
+        if (window.console) console.warn("evidence graph:", err);
+      });
+  }
+
+  function explore(app, config, data) {
+    var container = byId("evg-canvas");
+    var live = byId("evg-live");
+    var openLink = byId("evg-open");
+    var input = byId("evg-search-input");
+    var list = byId("evg-search-list");
+    var themeSelect = byId("evg-theme");
+    var relationBoxes = Array.prototype.slice.call(app.querySelectorAll('input[name="relation"]'));
+    var defaultLive = live.textContent;
+
+    var kinds = {};
+    (config.kinds || []).forEach(function (k) {
+      kinds[k.id] = k;
+    });
+    var relations = {};
+    (config.relations || []).forEach(function (r) {
+      relations[r.id] = r;
+    });
+    var structure = config.structure || { color: "#bdbdbd", shape: "line", size: 0.5 };
+    var programs = { arrow: "arrow", line: "line", triangle: "triangle" };
+
+    // ---- graph ---------------------------------------------------------------------
+    var Graph = window.graphology.MultiDirectedGraph || window.graphology;
+    var graph = new Graph();
+    var nodes = Array.isArray(data.nodes) ? data.nodes : [];
+    var edges = Array.isArray(data.edges) ? data.edges : [];
+    var defaultSize = { theme: 14, source: 6, claim: 4, author: 3, scheme: 5 };
+    nodes.forEach(function (n, i) {
+      if (!n || typeof n.id !== "string" || graph.hasNode(n.id)) return;
+      var x = Number(n.x), y = Number(n.y);
+      if (!isFinite(x) || !isFinite(y)) {
+        // No position from the build: park it on a circle rather than fail the whole page.
+        x = Math.cos(i) * 1000;
+        y = Math.sin(i) * 1000;
+      }
+      var size = Number(n.size);
+      if (!isFinite(size) || size <= 0) size = defaultSize[n.kind] || 4;
+      var kind = kinds[n.kind] || { title: n.kind || "Node", color: "#424242" };
+      graph.addNode(n.id, {
+        x: x,
+        y: y,
+        size: Math.max(1.5, Math.min(size, 30)),
+        color: kind.color,
+        label: String(n.label == null ? n.id : n.label),
+        kind: n.kind,
+        url: n.url,
+        themes: Array.isArray(n.themes) ? n.themes : [],
+        level: n.level,
+        detail: n.detail
+      });
+    });
+    edges.forEach(function (e, i) {
+      if (!e || !graph.hasNode(e.source) || !graph.hasNode(e.target)) return;
+      var key = typeof e.id === "string" ? e.id : "e" + i;
+      if (graph.hasEdge(key)) return;
+      var rel = e.relation && relations[e.relation];
+      var style = rel || structure;
+      graph.addDirectedEdgeWithKey(key, e.source, e.target, {
+        kind: e.kind,
+        relation: rel ? e.relation : null,
+        color: style.color,
+        size: style.size || 1,
+        type: programs[style.shape] || "line"
+      });
+    });
+
+    // ---- state and visibility --------------------------------------------------------
+    var state = {
+      theme: "",
+      relations: {},
+      hovered: null,
+      selected: null,
+      neighbours: {},
+      filtered: null, // null = no filter; else {nodeId: true}
+      lod: false, // true while claims wait for zoom
+      lodWanted: false // the filtered graph is big enough for level of detail
+    };
+    relationBoxes.forEach(function (box) {
+      state.relations[box.value] = box.checked;
+    });
+
+    function relationOn(edgeAttrs) {
+      return !edgeAttrs.relation || state.relations[edgeAttrs.relation] !== false;
+    }
+
+    function computeFilter() {
+      var allRelations = relationBoxes.every(function (b) {
+        return b.checked;
+      });
+      if (!state.theme && allRelations) {
+        state.filtered = null;
+      } else {
+        var keep = {};
+        var theme = state.theme;
+        graph.forEachNode(function (id, a) {
+          if (a.kind === "claim" && (!theme || a.themes.indexOf(theme) >= 0)) keep[id] = true;
+          else if (a.kind === "theme" && (!theme || id === "theme:" + theme)) keep[id] = true;
+        });
+        // Sources (and schemes) follow the claims that cite them through a shown relation.
+        graph.forEachEdge(function (edge, a, s, t, sa, ta) {
+          if (!keep[s] || !relationOn(a)) return;
+          if (ta.kind === "source" || ta.kind === "scheme") keep[t] = true;
+        });
+        // Authors follow their sources; schemes follow sources too.
+        graph.forEachEdge(function (edge, a, s, t, sa, ta) {
+          if (sa.kind === "source" && keep[s] && (ta.kind === "author" || ta.kind === "scheme")) keep[t] = true;
+        });
+        state.filtered = keep;
+      }
+      var count = 0;
+      graph.forEachNode(function (id) {
+        if (!state.filtered || state.filtered[id]) count++;
+      });
+      state.lodWanted = count > LOD_NODES;
+    }
+
+    function focusNode() {
+      return state.hovered || state.selected;
+    }
+
+    function nodeShown(id, a) {
+      if (state.filtered && !state.filtered[id]) return false;
+      if (state.lod && a.kind === "claim") {
+        var f = focusNode();
+        return id === f || (!!f && !!state.neighbours[id]);
+      }
+      return true;
+    }
+
+    function visibleNodeCount() {
+      var n = 0;
+      graph.forEachNode(function (id, a) {
+        if (nodeShown(id, a)) n++;
+      });
+      return n;
+    }
+
+    function setNeighbours() {
+      var f = focusNode();
+      state.neighbours = {};
+      if (f && graph.hasNode(f)) {
+        graph.forEachEdge(f, function (edge, a, s, t) {
+          if (relationOn(a)) state.neighbours[s === f ? t : s] = true;
+        });
+      }
+    }
+
+    // ---- summaries -----------------------------------------------------------------
+    function summary(id) {
+      var a = graph.getNodeAttributes(id);
+      var kind = kinds[a.kind] || { title: a.kind || "Node" };
+      var parts = [kind.title + ": " + a.label + "."];
+      var level = a.level ? String(a.level).replace(/-/g, " ") : "";
+      if (level && String(a.detail || "").indexOf(level) < 0) parts.push("Confidence: " + level + ".");
+      if (a.detail) parts.push(String(a.detail));
+      var byRelation = {};
+      var byKind = {};
+      graph.forEachEdge(id, function (edge, e, s, t, sa, ta) {
+        if (!relationOn(e)) return;
+        var other = s === id ? ta : sa;
+        if (e.relation) {
+          var title = (relations[e.relation] || {}).title || e.relation;
+          byRelation[title] = (byRelation[title] || 0) + 1;
+        } else {
+          var k = kinds[other.kind] ? kinds[other.kind].title.toLowerCase() : other.kind;
+          byKind[k] = (byKind[k] || 0) + 1;
+        }
+      });
+      var links = [];
+      Object.keys(byRelation).forEach(function (r) {
+        links.push(r + ": " + byRelation[r]);
+      });
+      Object.keys(byKind).forEach(function (k) {
+        links.push(plural(byKind[k], k));
+      });
+      if (links.length) parts.push("Links — " + links.join("; ") + ".");
+      if (siteUrl(config.root, a.url)) parts.push("Click or press Enter to open its page.");
+      return parts.join(" ");
+    }
+
+    function announce(id) {
+      live.textContent = id ? summary(id) : defaultLive;
+    }
+
+    function showOpenLink(id) {
+      var url = id ? siteUrl(config.root, graph.getNodeAttribute(id, "url")) : null;
+      if (url) {
+        openLink.href = url;
+        openLink.textContent = "Open: " + graph.getNodeAttribute(id, "label");
+        openLink.hidden = false;
+      } else {
+        openLink.hidden = true;
+      }
+    }
+
+    function open(id) {
+      var url = siteUrl(config.root, graph.getNodeAttribute(id, "url"));
+      if (url) window.location.assign(url);
+    }
+
+    // ---- sigma -------------------------------------------------------------------------
+    // Filters and level of detail are known before the first draw, so sigma draws once.
+    computeFilter();
+    state.lod = state.lodWanted; // the camera starts at ratio 1, the whole graph
+    timings.built = Math.round(now());
+    var R = window.Sigma.rendering || {};
+    var renderer;
+    try {
+      renderer = new window.Sigma(graph, container, {
+        allowInvalidContainer: true,
+        zIndex: true,
+        renderEdgeLabels: true,
+        labelRenderedSizeThreshold: 7,
+        labelFont: window.getComputedStyle(container).fontFamily || "sans-serif",
+        labelColor: { color: "#1a1a1a" },
+        edgeLabelColor: { color: "#333333" },
+        edgeLabelSize: 12,
+        defaultEdgeType: "line",
+        edgeProgramClasses: {
+          arrow: R.EdgeArrowProgram,
+          line: R.EdgeRectangleProgram,
+          triangle: R.EdgeTriangleProgram
+        },
+        nodeReducer: function (id, a) {
+          var res = Object.assign({}, a);
+          if (!nodeShown(id, a)) {
+            res.hidden = true;
+            return res;
+          }
+          var f = focusNode();
+          if (a.kind === "theme") res.forceLabel = true;
+          if (f) {
+            if (id === f) {
+              res.highlighted = true;
+              res.forceLabel = true;
+              res.zIndex = 2;
+            } else if (state.neighbours[id]) {
+              res.forceLabel = true;
+              res.zIndex = 1;
+            } else {
+              res.color = FADED_NODE;
+              res.label = "";
+              res.forceLabel = false;
+              res.zIndex = 0;
+            }
+          }
+          return res;
+        },
+        edgeReducer: function (edge, a) {
+          var res = Object.assign({}, a);
+          var s = graph.source(edge), t = graph.target(edge);
+          if (!relationOn(a) || !nodeShown(s, graph.getNodeAttributes(s)) || !nodeShown(t, graph.getNodeAttributes(t))) {
+            res.hidden = true;
+            return res;
+          }
+          var f = focusNode();
+          if (f) {
+            if (s === f || t === f) {
+              if (a.relation) {
+                res.label = (relations[a.relation] || {}).title || a.relation;
+                res.forceLabel = true;
+              }
+              res.size = (a.size || 1) * 1.5;
+              res.zIndex = 1;
+            } else {
+              res.color = FADED_EDGE;
+              res.zIndex = 0;
+            }
+          }
+          return res;
+        }
+      });
+    } catch (err) {
+      setStatus("Your browser cannot draw the graph (" + err.message + "). Use the text alternative below.");
+      if (window.console) console.warn("evidence graph:", err);
+      return { kill: function () {} };
+    }
+    var camera = renderer.getCamera();
+    timings.drawn = Math.round(now());
+
+    function updateLod() {
+      var lod = state.lodWanted && camera.getState().ratio >= LOD_RATIO;
+      var changed = lod !== state.lod;
+      state.lod = lod;
+      return changed;
+    }
+
+    var lastStatus = "";
+    function updateStatus() {
+      var text = "Showing " + visibleNodeCount() + " of " + plural(graph.order, "node") + ".";
+      if (state.lod) text += " Zoom in to reveal the claims.";
+      if (state.filtered) text += " Filters are on.";
+      if (text !== lastStatus) {
+        lastStatus = text;
+        setStatus(text);
+      }
+    }
+
+    // schedule: coalesce bursts (hover in and out) into one frame.
+    function refresh(schedule) {
+      setNeighbours();
+      renderer.refresh({ skipIndexation: true, schedule: !!schedule });
+      updateStatus();
+    }
+
+    camera.on("updated", function () {
+      if (updateLod()) refresh();
+    });
+
+    renderer.on("enterNode", function (ev) {
+      state.hovered = ev.node;
+      container.style.cursor = siteUrl(config.root, graph.getNodeAttribute(ev.node, "url")) ? "pointer" : "default";
+      announce(ev.node);
+      refresh(true);
+    });
+    renderer.on("leaveNode", function () {
+      state.hovered = null;
+      container.style.cursor = "";
+      announce(state.selected);
+      refresh(true);
+    });
+    renderer.on("clickNode", function (ev) {
+      var original = ev.event && ev.event.original;
+      var touch = original && /^touch/.test(original.type || "");
+      // On touch screens there is no hover: the first tap selects, the second opens.
+      if (touch && state.selected !== ev.node) {
+        select(ev.node, false);
+        return;
+      }
+      open(ev.node);
+    });
+    renderer.on("clickStage", function () {
+      if (state.selected) select(null, false);
+    });
+
+    function select(id, moveCamera) {
+      state.selected = id;
+      showOpenLink(id);
+      announce(id);
+      refresh();
+      if (id && moveCamera) {
+        var d = renderer.getNodeDisplayData(id);
+        if (d) camera.animate({ x: d.x, y: d.y, ratio: Math.min(camera.getState().ratio, LOD_RATIO * 0.6) }, { duration: 400 });
+      }
+    }
+
+    // ---- search (ARIA 1.2 combobox with a listbox popup) --------------------------------
+    var index = [];
+    graph.forEachNode(function (id, a) {
+      index.push({ id: id, label: a.label, lower: a.label.toLowerCase(), kind: a.kind });
+    });
+    index.sort(function (x, y) {
+      return x.lower < y.lower ? -1 : x.lower > y.lower ? 1 : 0;
+    });
+    var matches = [];
+    var active = -1;
+
+    function closeList() {
+      list.hidden = true;
+      list.textContent = "";
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      matches = [];
+      active = -1;
+    }
+
+    function setActive(i) {
+      var items = list.children;
+      if (active >= 0 && items[active]) items[active].setAttribute("aria-selected", "false");
+      active = i;
+      if (active >= 0 && items[active]) {
+        items[active].setAttribute("aria-selected", "true");
+        input.setAttribute("aria-activedescendant", items[active].id);
+        if (items[active].scrollIntoView) items[active].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function search(q) {
+      q = q.trim().toLowerCase();
+      closeList();
+      if (!q) return;
+      var starts = [], contains = [];
+      for (var i = 0; i < index.length && starts.length < MAX_MATCHES; i++) {
+        var item = index[i];
+        if (state.filtered && !state.filtered[item.id]) continue;
+        var at = item.lower.indexOf(q);
+        if (at === 0) starts.push(item);
+        else if (at > 0 && contains.length < MAX_MATCHES) contains.push(item);
+      }
+      matches = starts.concat(contains).slice(0, MAX_MATCHES);
+      if (!matches.length) {
+        setStatus("No node matches “" + input.value.trim() + "”" + (state.filtered ? " with the current filters." : "."));
+        lastStatus = "";
+        return;
+      }
+      matches.forEach(function (m, i) {
+        var li = document.createElement("li");
+        li.id = "evg-opt-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.textContent = m.label;
+        var kind = document.createElement("span");
+        kind.className = "evg-kind";
+        kind.textContent = " (" + ((kinds[m.kind] || {}).title || m.kind) + ")";
+        li.appendChild(kind);
+        li.addEventListener("mousedown", function (ev) {
+          ev.preventDefault(); // keep focus in the input
+        });
+        li.addEventListener("click", function () {
+          choose(i);
+        });
+        list.appendChild(li);
+      });
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+
+    function choose(i) {
+      var m = matches[i];
+      if (!m) return;
+      input.value = m.label;
+      closeList();
+      select(m.id, true);
+      input.focus();
+    }
+
+    input.addEventListener("input", function () {
+      search(input.value);
+    });
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "ArrowDown") {
+        if (list.hidden) search(input.value);
+        if (matches.length) setActive((active + 1) % matches.length);
+        ev.preventDefault();
+      } else if (ev.key === "ArrowUp") {
+        if (matches.length) setActive(active <= 0 ? matches.length - 1 : active - 1);
+        ev.preventDefault();
+      } else if (ev.key === "Enter") {
+        ev.preventDefault();
+        if (!list.hidden && matches.length) {
+          choose(active >= 0 ? active : 0);
+        } else if (state.selected && graph.getNodeAttribute(state.selected, "label") === input.value) {
+          open(state.selected);
+        } else {
+          search(input.value);
+          if (matches.length) choose(0);
+        }
+      } else if (ev.key === "Escape") {
+        if (!list.hidden) {
+          closeList();
+          ev.preventDefault();
+        }
+      }
+    });
+    input.addEventListener("blur", function () {
+      window.setTimeout(closeList, 150);
+    });
+
+    // ---- filters and buttons ------------------------------------------------------------
+    function applyFilters() {
+      state.theme = themeSelect.value;
+      relationBoxes.forEach(function (box) {
+        state.relations[box.value] = box.checked;
+      });
+      computeFilter();
+      if (state.selected && state.filtered && !state.filtered[state.selected]) select(null, false);
+      updateLod();
+      refresh();
+    }
+    themeSelect.addEventListener("change", applyFilters);
+    relationBoxes.forEach(function (box) {
+      box.addEventListener("change", applyFilters);
+    });
+    byId("evg-zoom-in").addEventListener("click", function () {
+      camera.animatedZoom({ duration: 300 });
+    });
+    byId("evg-zoom-out").addEventListener("click", function () {
+      camera.animatedUnzoom({ duration: 300 });
+    });
+    byId("evg-reset").addEventListener("click", function () {
+      themeSelect.value = "";
+      relationBoxes.forEach(function (box) {
+        box.checked = true;
+      });
+      input.value = "";
+      closeList();
+      state.hovered = null;
+      select(null, false);
+      applyFilters();
+      camera.animatedReset({ duration: 300 });
+    });
+
+    [input, themeSelect, byId("evg-zoom-in"), byId("evg-zoom-out"), byId("evg-reset")].forEach(function (el) {
+      el.disabled = false;
+    });
+
+    updateStatus();
+
+    var api = {
+      ready: true,
+      sigma: renderer,
+      graph: graph,
+      state: state,
+      msToReady: Math.round(now() - started), // from this script's start
+      readyAt: Math.round(now()), // from navigation start
+      timings: timings,
+      visibleNodeCount: visibleNodeCount,
+      isShown: function (id) {
+        return graph.hasNode(id) && nodeShown(id, graph.getNodeAttributes(id));
+      },
+      select: function (id) {
+        select(id, true);
+      },
+      kill: function () {
+        renderer.kill();
+        if (window.evidenceGraph === api) window.evidenceGraph = { ready: false };
+      }
+    };
+    window.evidenceGraph = api;
+    app.setAttribute("data-evg-ready", "true");
+    return api;
+  }
+
+  window.evidenceGraph = { ready: false };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+  // Material's instant navigation swaps pages without reloading scripts: follow it if present.
+  window.addEventListener("load", function () {
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(function () {
+        init();
+      });
+    }
+  });
+})();

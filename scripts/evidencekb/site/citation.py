@@ -1,0 +1,122 @@
+"""'Cite this finding' and 'Cite this source': what a commissioner pastes into a bid.
+
+The block exists twice on the page: as escaped HTML a reader sees (and the rich-text
+copy takes), and as plain text inside a <template>, which the plain-text copy takes.
+Both carry an `{accessed}` slot that site.js fills with today's date, because the date
+a page was read is part of a Harvard reference to it and a static page cannot know it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..model import Claim, EvidenceBase
+from .common import Settings, claim_heading, claim_url, source_url, title
+from .markup import a, clean, e
+
+ACCESSED_SLOT = "{accessed}"
+NO_DATE_TEXT = "add the date you read this"
+
+
+def _year(date: str) -> str:
+    return date[:4] if date[:4].isdigit() else "n.d."
+
+
+def _cite_list(refs, keys) -> str:
+    """'(Buck, 2018; Lenkens et al., 2019)' from each reference's parenthetical form."""
+    inner = "; ".join(refs[k].parenthetical.strip("()") for k in keys if k in refs)
+    return f"({inner})" if inner else ""
+
+
+def _with_citation(statement: str, cite: str) -> str:
+    """Put the in-text citation before the statement's final full stop."""
+    s = statement.strip()
+    if not cite:
+        return s
+    if s.endswith((".", "!", "?")):
+        return f"{s[:-1]} {cite}{s[-1]}"
+    return f"{s} {cite}."
+
+
+def ordered_keys(claim: Claim, refs, relation: str | None = None) -> list[str]:
+    keys = []
+    for link in claim.evidence:
+        if (relation is None or link.relation == relation) and link.source not in keys and link.source in refs:
+            keys.append(link.source)
+    return sorted(keys, key=lambda k: refs[k].sort_key)
+
+
+def long_date(iso: str) -> str:
+    try:
+        d = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, changed: str) -> tuple[str, str]:
+    """(plain text, HTML) of the citation block for one claim, with the {accessed} slot."""
+    level = title(base, "level", claim.confidence.level)
+    method = title(base, "method", claim.confidence.method)
+    supports = ordered_keys(claim, refs, "supports")
+    qualifies = ordered_keys(claim, refs, "qualifies")
+    disputes = ordered_keys(claim, refs, "disputes")
+    everything = ordered_keys(claim, refs)
+    permalink = settings.permalink(claim_url(claim.id))
+    heading = claim_heading(claim)
+    finding = _with_citation(claim.statement, _cite_list(refs, supports))
+
+    plain = [f"Finding: {finding}", f"Confidence: {level} ({method})."]
+    rich = [f"<p><strong>Finding:</strong> {e(finding)}</p>",
+            f"<p><strong>Confidence:</strong> {e(level)} ({e(method)}).</p>"]
+    if qualifies:
+        plain.append(f"Qualified by: {_cite_list(refs, qualifies)}.")
+        rich.append(f"<p><strong>Qualified by:</strong> {e(_cite_list(refs, qualifies))}.</p>")
+    if disputes:
+        plain.append(f"Disputed by: {_cite_list(refs, disputes)}.")
+        rich.append(f"<p><strong>Disputed by:</strong> {e(_cite_list(refs, disputes))}.</p>")
+    if claim.confidence.caveat:
+        plain.append(f"Caveat: {claim.confidence.caveat}")
+        rich.append(f"<p><strong>Caveat:</strong> {e(claim.confidence.caveat)}</p>")
+    page_ref = (f"{settings.site_name} ({_year(changed)}) {heading.rstrip('.')}. "
+                f"Available at: {permalink} (Accessed: {ACCESSED_SLOT}).")
+    plain.append(f"Cite this page as: {page_ref}")
+    rich.append(
+        f"<p><strong>Cite this page as:</strong> {e(settings.site_name)} ({e(_year(changed))}) "
+        f"<i>{e(heading.rstrip('.'))}</i>. Available at: {a(permalink, permalink) if settings.site_url else e(permalink)} "
+        f'(Accessed: <span class="ev-accessed">{e(NO_DATE_TEXT)}</span>).</p>'
+    )
+    plain.append("References:")
+    plain += [refs[k].text for k in everything]
+    rich.append("<p><strong>References:</strong></p>")
+    rich.append('<ul class="ev-refs">' + "".join(f"<li>{clean(refs[k].html)}</li>" for k in everything) + "</ul>")
+    return "\n".join(plain), "\n".join(rich)
+
+
+def copy_block(block_id: str, plain: str, rich: str, heading: str, what: str) -> str:
+    """The visible block, its plain-text twin and the two copy buttons with a status line.
+
+    Buttons start hidden and site.js reveals them: without JavaScript nothing promises
+    a copy that cannot happen, and the text can still be selected by hand."""
+    return (
+        f'<div class="ev-cite" id="{e(block_id)}" data-ev-cite>\n'
+        f'<div class="ev-cite__body" data-ev-cite-html>\n{rich}\n</div>\n'
+        f'<template data-ev-cite-text>{e(plain)}</template>\n'
+        f'<div class="ev-cite__actions" hidden>'
+        f'<button type="button" class="md-button md-button--primary ev-copy" data-ev-copy="text">Copy {e(what)} as plain text</button> '
+        f'<button type="button" class="md-button ev-copy" data-ev-copy="html">Copy {e(what)} as rich text</button>'
+        f'</div>\n'
+        f'<p class="ev-cite__status" role="status" aria-live="polite"></p>\n'
+        f'</div>'
+    )
+
+
+def source_citation(refs, key: str, settings: Settings) -> tuple[str, str]:
+    ref = refs[key]
+    plain = f"{ref.text}\nIn-text: {ref.parenthetical} or {ref.label}"
+    rich = (f'<p class="ev-ref">{clean(ref.html)}</p>\n'
+            f"<p><strong>In the text:</strong> {e(ref.parenthetical)} or {e(ref.label)}</p>")
+    return plain, rich
+
+
+__all__ = ["claim_citation", "copy_block", "source_citation", "long_date", "ACCESSED_SLOT", "source_url"]

@@ -1,0 +1,184 @@
+"""Pieces every page uses: the site settings, generated-page records, vocabulary titles,
+the confidence badge and a claim's one-line entry.
+
+Titles and descriptions always come from the base's vocabularies, so renaming a theme
+in the schema renames it everywhere on the site.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from ..model import Claim, EvidenceBase, Source
+from ..vocabulary import LEVEL_ORDER
+from .markup import a, e
+from .paths import claim_slug, source_slug
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the pages need from mkdocs.yml."""
+
+    site_name: str = "Evidence Explorer"
+    site_url: str = ""  # ends with '/' when set
+    repo_url: str = ""  # no trailing '/'
+    branch: str = "main"
+
+    @classmethod
+    def from_config(cls, config) -> "Settings":
+        site_url = (config.get("site_url") or "").strip()
+        if site_url and not site_url.endswith("/"):
+            site_url += "/"
+        repo = (config.get("repo_url") or "").strip().rstrip("/")
+        extra = config.get("extra") or {}
+        return cls(site_name=config.get("site_name") or cls.site_name, site_url=site_url, repo_url=repo,
+                   branch=str(extra.get("branch", "main")) if isinstance(extra, dict) else "main")
+
+    def permalink(self, path: str) -> str:
+        return (self.site_url + path) if self.site_url else "/" + path
+
+    def repo_file(self, path: str, action: str = "blob") -> str:
+        return f"{self.repo_url}/{action}/{quote(self.branch)}/{quote(path)}" if self.repo_url else ""
+
+    def new_issue(self, template: str, **params: str) -> str:
+        if not self.repo_url:
+            return ""
+        query = "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in [("template", template), *params.items()])
+        return f"{self.repo_url}/issues/new?{query}"
+
+
+class Raw(str):
+    """A block of finished, escaped HTML that Markdown never sees.
+
+    A page body is a list of Markdown strings (headings we write ourselves, for the table of
+    contents) and Raw blocks. Each Raw block stands in the Markdown as a placeholder comment
+    and is put back after Markdown has run: `search` blocks before Material's search plugin
+    reads the page, the others into the finished HTML, so the index holds only what is worth
+    finding and neither Markdown nor the indexer parses the rest (a third of the build time).
+    """
+
+    search: bool = True
+
+
+def raw(html: str, search: bool = True) -> Raw:
+    block = Raw(html)
+    block.search = search
+    return block
+
+
+PLACEHOLDER = "<!--ev:{}-->"
+PLACEHOLDER_RE = re.compile(r"<!--ev:(\d+)-->")
+
+
+@dataclass
+class GeneratedPage:
+    """A page made at build time: `src_uri` as if it were in docs/, front matter, body."""
+
+    src_uri: str
+    title: str  # plain text; escaped when written (Material prints titles as HTML)
+    body: str | list  # Markdown, or a list of Markdown strings and Raw blocks
+    meta: dict = field(default_factory=dict)
+
+    def _parts(self) -> list:
+        return self.body if isinstance(self.body, list) else [self.body]
+
+    def chunks(self) -> list[Raw]:
+        return [p for p in self._parts() if isinstance(p, Raw)]
+
+    def markdown(self) -> str:
+        meta = {"title": e(self.title), **self.meta}
+        # JSON is YAML: every value is a quoted scalar, whatever the text holds.
+        head = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items())
+        out, n = [], 0
+        for part in self._parts():
+            if isinstance(part, Raw):
+                out.append(PLACEHOLDER.format(n))
+                n += 1
+            elif part:
+                out.append(part)
+        return f"---\n{head}\n---\n\n" + "\n\n".join(out) + "\n"
+
+
+def fill(html: str, chunks: list, search: bool | None = None) -> str:
+    """Put Raw blocks back in place of their placeholders (only the search or non-search
+    ones when `search` says which)."""
+    def put(m):
+        i = int(m.group(1))
+        if i >= len(chunks) or (search is not None and chunks[i].search != search):
+            return m.group(0)
+        return chunks[i]
+
+    return PLACEHOLDER_RE.sub(put, html)
+
+
+def root_of(src_uri: str) -> str:
+    """The relative path from a generated page (always <dir>/index.md) to the site root."""
+    depth = src_uri.count("/")
+    return "../" * depth
+
+
+def depth_root(url: str) -> str:
+    """The same for any page, from its directory URL ('' for home, 'method/' ...)."""
+    return "../" * url.strip("/").count("/") + ("../" if url.strip("/") else "")
+
+
+# --- URLs (site-root relative) ------------------------------------------------------------
+
+def claim_url(claim_id: str) -> str:
+    return f"claims/{claim_slug(claim_id)}/"
+
+
+def source_url(key: str) -> str:
+    return f"sources/{source_slug(key)}/"
+
+
+def theme_url(theme_id: str) -> str:
+    return f"themes/{quote(theme_id, safe='')}/"
+
+
+def author_url(slug: str) -> str:
+    return f"browse/authors/#{quote(slug, safe='')}"
+
+
+# --- vocabularies -------------------------------------------------------------------------
+
+def title(base: EvidenceBase, vocab: str, term_id: str) -> str:
+    v = base.vocabularies.get(vocab)
+    return v.title(term_id) if v else term_id
+
+
+def description(base: EvidenceBase, vocab: str, term_id: str) -> str:
+    v = base.vocabularies.get(vocab)
+    term = v.get(term_id) if v else None
+    return term.description if term else ""
+
+
+def titles(base: EvidenceBase, vocab: str, ids) -> list[str]:
+    return [title(base, vocab, i) for i in ids]
+
+
+# --- confidence ---------------------------------------------------------------------------
+
+def level_rank(level: str) -> int:
+    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else 0
+
+
+def badge(base: EvidenceBase, level: str, *, suffix: str = " confidence", small: bool = False) -> str:
+    """The rating in words; CSS draws a four-bar meter beside it (never colour alone), so a
+    badge costs a few dozen bytes in a table of thousands."""
+    cls = f"ev-level ev-level--{e(level)}" + (" ev-level--small" if small else "")
+    return f'<span class="{cls}">{e(title(base, "level", level))}{e(suffix)}</span>'
+
+
+def claim_heading(claim: Claim) -> str:
+    """A claim's name in lists: its summary, else its statement."""
+    return claim.summary or claim.statement
+
+
+def short_source(source: Source) -> str:
+    from ..graph import short_label
+
+    return short_label(source)

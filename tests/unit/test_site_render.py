@@ -1,0 +1,170 @@
+"""The renderer on its own: untrusted claim and BibTeX text can never become markup.
+
+The checker already refuses `javascript:` URLs, so these tests build records the checker
+would refuse (dataclasses.replace on a checked base) and render them directly, then run
+each page through Markdown with the site's own extensions, as MkDocs would.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+import markdown
+import pytest
+import yaml
+
+from evidencekb.checker import check_project
+from evidencekb.project import Project
+from evidencekb.site.common import GeneratedPage, Settings, fill
+from evidencekb.site.data import derive
+from evidencekb.site.render import BLOCKS, render_block, render_site
+
+EVIL_TEXT = ("<script>alert(1)</script> *em* _under_ [link](javascript:alert(2)) `tick` {{ config.site_name }} "
+             "<img src=x onerror=alert(3)> \x02wzxhzdk:0\x03 & \"quoted\" 'single'")
+EVIL_URL = "javascript:alert(4)"
+SETTINGS = Settings(site_name="Test Explorer", site_url="https://example.org/kb/", repo_url="https://github.com/o/r")
+EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "def_list", "toc"]
+
+
+def evil_base(project):
+    base = check_project(Project(project.root)).base
+    assert base is not None
+    alpha = base.claim("alpha")
+    link = dataclasses.replace(alpha.evidence[0], quote=EVIL_TEXT, note=EVIL_TEXT, locator=EVIL_TEXT)
+    conf = dataclasses.replace(alpha.confidence, rationale=EVIL_TEXT, caveat=EVIL_TEXT)
+    evil_claim = dataclasses.replace(alpha, statement=EVIL_TEXT, summary=EVIL_TEXT, evidence=(link, *alpha.evidence[1:]),
+                                     confidence=conf, contributors=(EVIL_TEXT,))
+    lee = base.sources["lee2019book"]
+    evil_source = dataclasses.replace(lee, fields={**lee.fields, "title": EVIL_TEXT, "url": EVIL_URL,
+                                                   "doi": "javascript:alert(5)", "publisher": EVIL_TEXT,
+                                                   "incomplete": EVIL_TEXT})
+    claims = tuple(evil_claim if c.id == "alpha" else c for c in base.claims)
+    sources = {**base.sources, "lee2019book": evil_source}
+    return dataclasses.replace(base, claims=claims, sources=sources)
+
+
+@pytest.fixture
+def rendered(project):
+    base = evil_base(project)
+    data = derive(Project(project.root), base)
+    return data, render_site(data, SETTINGS)
+
+
+def to_html(page: GeneratedPage) -> tuple[dict, str]:
+    text = page.markdown()
+    m = re.match(r"^---\n(.*?)\n---\n", text, re.S)
+    meta = yaml.safe_load(m.group(1))
+    html = markdown.markdown(text[m.end():], extensions=EXTENSIONS)
+    return meta, fill(html, page.chunks())  # as the hooks do, after Markdown has run
+
+
+def assert_harmless(html: str, where: str) -> None:
+    assert "<script" not in html.lower(), where
+    assert "<img" not in html.lower(), where
+    assert not re.search(r"""href\s*=\s*["']?\s*(javascript|data|vbscript):""", html, re.I), where
+    assert "<em>em</em>" not in html and "<em>under</em>" not in html, where
+    assert "<code>tick</code>" not in html, where
+    assert "onerror=" not in html.replace("onerror=alert(3)&gt;", ""), where
+    assert "\x02" not in html and "\x03" not in html, where
+
+
+def test_every_generated_page_renders_untrusted_text_as_text(rendered):
+    _, site = rendered
+    for page in site.pages:
+        meta, html = to_html(page)
+        assert_harmless(html, page.src_uri)
+        for key, value in meta.items():
+            if isinstance(value, str):
+                assert "<" not in value and ">" not in value, (page.src_uri, key)
+
+
+def test_the_evil_claim_shows_its_text_escaped(rendered):
+    _, site = rendered
+    page = next(p for p in site.pages if p.src_uri == "claims/alpha/index.md")
+    meta, html = to_html(page)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "{{ config.site_name }}" in html  # shown literally, never a template
+    assert "[link](javascript:alert(2))" in html  # Markdown link syntax left as text
+    assert "wzxhzdk:0" in html  # Markdown's own placeholder syntax cannot pull in stashed HTML
+    assert meta["title"].startswith("&lt;script&gt;")  # Material prints titles as HTML
+    assert "&lt;script&gt;" in meta["description"]
+
+
+def test_a_javascript_url_is_never_a_link(rendered):
+    _, site = rendered
+    page = next(p for p in site.pages if p.src_uri == "sources/lee2019book/index.md")
+    _, html = to_html(page)
+    assert "javascript:alert(4)" in html  # shown as text, so a reviewer can see it
+    assert not re.search(r'href="[^"]*javascript', html, re.I)
+    assert "doi.org/javascript" not in html
+    for pair in page.meta["highwire"]:  # head tags are escaped by the hook, not here
+        assert isinstance(pair[1], str)
+
+
+def test_head_tags_are_escaped(rendered):
+    from evidencekb.site.hooks import on_page_context
+
+    _, site = rendered
+    page = next(p for p in site.pages if p.src_uri == "sources/lee2019book/index.md")
+
+    class FakePage:
+        meta = page.meta
+
+    context = on_page_context({}, FakePage(), None, None)
+    head = context["ev_head"]
+    assert '<meta name="citation_title" content="&lt;script&gt;' in head
+    assert "<script" not in head and "<img" not in head
+
+
+def test_hand_written_page_blocks_are_escaped(rendered):
+    data, _ = rendered
+    for name in BLOCKS:
+        html = render_block(name, data, SETTINGS, "../")
+        assert_harmless(html, name)
+
+
+def test_downloads_and_data_files_keep_the_text_as_data(rendered):
+    _, site = rendered
+    claims = json.loads(site.files["data/claims.json"])
+    alpha = next(c for c in claims if c["id"] == "alpha")
+    assert alpha["statement"] == " ".join(EVIL_TEXT.split()) or alpha["statement"] == EVIL_TEXT
+    assert alpha["url"] == "https://example.org/kb/claims/alpha/"
+
+
+def test_paths_stay_inside_the_output(rendered):
+    _, site = rendered
+    for path in [p.src_uri for p in site.pages] + list(site.files):
+        assert not path.startswith("/") and ".." not in path.split("/"), path
+        assert re.fullmatch(r"[a-z0-9_./-]+", path), path
+
+
+def test_hostile_source_keys_get_safe_slugs():
+    from evidencekb.site.paths import source_slug
+
+    for key in ("../../etc/passwd", "a/b", "..", ".", "CON", "x:y", "key with space", "ünï", "", "a" * 300):
+        slug = source_slug(key)
+        assert re.fullmatch(r"[a-z0-9_-]+", slug), (key, slug)
+        assert slug not in (".", "..")
+    assert source_slug("a/b") != source_slug("a-b")
+
+
+def test_markdown_never_sees_generated_html(rendered):
+    """Generated pages give Markdown only our own headings and placeholders."""
+    _, site = rendered
+    for page in site.pages:
+        if not isinstance(page.body, list):
+            continue
+        body = page.markdown().split("---\n", 2)[2]
+        for line in body.splitlines():
+            assert not line or line.startswith("#") or re.fullmatch(r"<!--ev:\d+-->", line), (page.src_uri, line)
+        assert len(re.findall(r"<!--ev:\d+-->", body)) == len(page.chunks())
+
+
+def test_rendering_is_deterministic(project):
+    base = check_project(Project(project.root)).base
+    one = render_site(derive(Project(project.root), base), SETTINGS)
+    two = render_site(derive(Project(project.root), base), SETTINGS)
+    assert [p.markdown() for p in one.pages] == [p.markdown() for p in two.pages]
+    assert one.files == two.files
