@@ -117,7 +117,10 @@ class SchemaChecker:
             if name:
                 guess = difflib.get_close_matches(str(inst), [str(c) for c in consts], n=1)
                 hint = f"; did you mean {guess[0]!r}?" if guess else f"; expected one of: {', '.join(map(str, consts))}"
-                return [Problem(doc.where(path), "error", f"{where}: {inst!r} is not a known {name.replace('_', ' ')}{hint}",
+                what = "is empty" if inst is None else f"{inst!r} is not a known {name.replace('_', ' ')}"
+                if inst is None:
+                    hint = f"; expected a {name.replace('_', ' ')}: {', '.join(map(str, consts))}"
+                return [Problem(doc.where(path), "error", f"{where}: {what}{hint}",
                                 "schema-vocabulary")]
         if v == "type":
             want = error.validator_value

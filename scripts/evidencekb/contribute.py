@@ -1030,23 +1030,12 @@ def read_input(name: str, stdin: TextIO | None = None) -> tuple[str, str]:
 
 # Reference managers write some LaTeX our decoder does not read: an accent on a dotless i
 # (Zotero's N{\\'{\\i}}ez) and font commands (\\textit{...} for a species or a book in a title).
-_ACCENT_ON_DOTLESS = re.compile(r"\\([`'^\"~=.])\s*(?:\{\s*\\([ij])\s*\}|\\([ij])(?![A-Za-z]) ?)")
-_FONT_COMMAND = re.compile(r"\\(?:textit|textbf|textsc|textsl|textup|textrm|textsf|texttt|textnormal|emph|"
-                           r"mkbibemph|mkbibitalic|mkbibbold|mkbibquote|enquote)\s*\{")
-
-
-def clean_latex(text: str) -> str:
-    """The input's LaTeX reduced to what our BibTeX parser decodes (accents, escapes, braces)."""
-    text = _ACCENT_ON_DOTLESS.sub(lambda m: f"{{\\{m.group(1)}{m.group(2) or m.group(3)}}}", text)
-    return _FONT_COMMAND.sub("{", text)
-
-
 def plan_sources(text: str, label: str, existing: Mapping[str, Source], info: SchemaInfo,
                  key: str | None = None, prompter: Prompter | None = None) -> list[NewSource]:
     """Parse, normalise, key and de-duplicate the given entries. Raises before anything is written."""
     from .parsers.bibtex import parse_bibtex_text
 
-    given, problems = parse_bibtex_text(clean_latex(text), label)
+    given, problems = parse_bibtex_text(text, label)
     if problems:
         lines = "\n".join(f"  {label}:{p.position.line}: {p.message}" for p in problems)
         raise ContributeError(f"cannot read the BibTeX in {label}:\n{lines}")

@@ -100,6 +100,9 @@ def rule_ids(base: EvidenceBase, docs: list[ClaimDocument], by_path, project: Pr
 
 def rule_references(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
     known_ids = {d.data.get("id") for d in docs if isinstance(d.data.get("id"), str)}
+    # A claim file that exists but does not parse has its own error; links to it are not
+    # "unknown" as well, or one typo would be reported once per claim that cites it.
+    known_ids |= {path.stem for path in project.claim_files() if path.suffix == ".yaml"}
     for claim in base.claims:
         doc = by_path[claim.path]
         for i, link in enumerate(claim.evidence):

@@ -74,6 +74,15 @@ def test_decode_latex_dashes_and_braces():
     assert decode_latex("{UK} policy") == "UK policy"
 
 
+def test_decode_latex_dotless_i_in_braces_and_font_commands():
+    # Zotero writes Garc\'{\i}a and \textit{...}; the page must show neither backslashes nor braces.
+    assert decode_latex(r"Garc\'{\i}a") == "García"
+    assert decode_latex(r"Garc{\'\i}a") == "García"
+    assert decode_latex(r"\textit{Mentoring} and \emph{peer} \textsc{NOMS}") == "Mentoring and peer NOMS"
+    assert decode_latex(r"Costs of 50\% and \$5") == "Costs of 50% and $5"
+    assert "\\" not in decode_latex(r"\unknowncommand{x} y")
+
+
 def test_empty_and_garbage_do_not_raise():
     for text in ["", "just words", "@", "@article{", "@article{x,", "}}}}", "@string{a = }"]:
         sources, problems = parse(text)

