@@ -12,7 +12,7 @@ def test_relative_links_point_to_the_repository():
     out = rewrite_links(md, S)
     assert "(https://github.com/o/r/blob/main/claims/claim.schema.json)" in out
     assert "(https://github.com/o/r/tree/main/claims)" in out
-    assert "(../method/#levels)" in out
+    assert "(../method.md#levels)" in out  # MkDocs checks it and writes the URL
     assert "(https://example.org/)" in out and "(#steps)" in out and "(mailto:a@b.c)" in out
     assert "[ref]: https://github.com/o/r/blob/main/README.md" in out
 
@@ -37,7 +37,10 @@ def test_title_from_the_file(tmp_path):
     assert "blob/main/claims/x.yaml" in page.body
 
 
-def test_links_to_the_published_site_stay_on_the_site():
+def test_links_to_the_published_site_stay_on_the_site(tmp_path):
     s = Settings(site_url="https://x.github.io/kb/", repo_url="https://github.com/o/r")
-    out = rewrite_links("[m](https://x.github.io/kb/method/#vocabularies) [o](https://x.github.io/other/)", s)
-    assert "(../method/#vocabularies)" in out and "(https://x.github.io/other/)" in out
+    (tmp_path / "method.md").write_text("# Method\n", encoding="utf-8")
+    out = rewrite_links("[m](https://x.github.io/kb/method/#vocabularies) [o](https://x.github.io/other/) "
+                        "[c](https://x.github.io/kb/claims/a-claim/)", s, tmp_path)
+    assert "(../method.md#vocabularies)" in out and "(https://x.github.io/other/)" in out
+    assert "(../claims/a-claim/index.md)" in out  # a generated page

@@ -19,18 +19,28 @@ _REFDEF = re.compile(r"^(\s{0,3}\[[^\]\n]+\]:\s*)(\S+)(.*)$", re.M)
 _FENCE = re.compile(r"^(```|~~~)", re.M)
 
 
-def _rewrite(target: str, settings: Settings) -> str:
+def _site_page(url_path: str, docs_dir: Path | None) -> str:
+    """The Markdown source behind a site URL (`method/` -> `method.md`), so MkDocs checks
+    the link and writes it the way it writes every other."""
+    page = url_path.strip("/")
+    if not page:
+        return "index.md"
+    if docs_dir is not None and (docs_dir / f"{page}.md").is_file():
+        return f"{page}.md"
+    return f"{page}/index.md"
+
+
+def _rewrite(target: str, settings: Settings, docs_dir: Path | None = None) -> str:
     if settings.site_url and target.startswith(settings.site_url):  # a link to this site: keep it on the site
-        return "../" + target[len(settings.site_url):]
+        path, _, anchor = target[len(settings.site_url):].partition("#")
+        return "../" + _site_page(path, docs_dir) + (f"#{anchor}" if anchor else "")
     if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith(("#", "//", "/")):
         return target
     path, _, anchor = target.partition("#")
     path = re.sub(r"^\./", "", path)
     frag = f"#{anchor}" if anchor else ""
     if path.startswith("docs/") and path.endswith(".md"):
-        page = path[len("docs/"):-len(".md")]
-        page = "" if page == "index" else page + "/"
-        return f"../{page}{frag}"
+        return f"../{path[len('docs/'):]}{frag}"
     if path in ("README.md", "CONTRIBUTING.md") and not settings.repo_url:
         return frag or "#"
     if settings.repo_url:
@@ -39,7 +49,7 @@ def _rewrite(target: str, settings: Settings) -> str:
     return target
 
 
-def rewrite_links(markdown: str, settings: Settings) -> str:
+def rewrite_links(markdown: str, settings: Settings, docs_dir: Path | None = None) -> str:
     """Rewrite relative link targets outside fenced code blocks."""
     parts = re.split(r"(^(?:```|~~~)[^\n]*\n.*?^(?:```|~~~)[^\n]*$)", markdown, flags=re.M | re.S)
     out = []
@@ -47,8 +57,8 @@ def rewrite_links(markdown: str, settings: Settings) -> str:
         if i % 2 == 1:
             out.append(part)
             continue
-        part = _INLINE.sub(lambda m: m.group(1) + _rewrite(m.group(2), settings) + m.group(3), part)
-        part = _REFDEF.sub(lambda m: m.group(1) + _rewrite(m.group(2), settings) + m.group(3), part)
+        part = _INLINE.sub(lambda m: m.group(1) + _rewrite(m.group(2), settings, docs_dir) + m.group(3), part)
+        part = _REFDEF.sub(lambda m: m.group(1) + _rewrite(m.group(2), settings, docs_dir) + m.group(3), part)
         out.append(part)
     return "".join(out)
 
@@ -57,7 +67,7 @@ def render_contributing(root: Path, settings: Settings) -> GeneratedPage:
     path = Path(root) / "CONTRIBUTING.md"
     if path.is_file():
         text = path.read_text(encoding="utf-8")
-        body = rewrite_links(text, settings)
+        body = rewrite_links(text, settings, Path(root) / "docs")
         m = re.search(r"^#\s+(.+)$", body, re.M)
         title = m.group(1).strip() if m else "Contributing"
         if not m:
