@@ -70,6 +70,14 @@ def test_disagreement_between_seeds_is_shown(result):
     assert any(e.source == "ima-editors-crossey" for c in disputed for e in c.evidence)
 
 
+def test_no_rating_is_higher_than_its_evidence_profile_supports(result):
+    # The gap register flags such claims for others' bases; ours should not need the flag.
+    from evidencekb.analysis import analyse
+
+    flagged = [g.subject for g in analyse(result.base).gaps if g.kind == "rating-unsupported"]
+    assert flagged == []
+
+
 def test_quotes_are_short(result):
     for claim in result.base.claims:
         for e in claim.evidence:
