@@ -136,6 +136,8 @@ def _site_sizes(site: Path, n_claims: int) -> dict:
 
 @contextmanager
 def serve(directory: Path):
+    """A quiet static server for a built site on an ephemeral localhost port; yields its URL
+    (ending in '/'). The browser tests use it too."""
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
     class Quiet(SimpleHTTPRequestHandler):
@@ -143,12 +145,15 @@ def serve(directory: Path):
             pass
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(directory)))
+    httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     finally:
         httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
 
 
 def _trim_graph(graph: dict, n: int) -> dict:
