@@ -259,19 +259,19 @@ def bench_one(repo: Path, n_claims: int, n_sources: int, work: Path, skip_site: 
     return r
 
 
-TARGETS = (  # (result field, label, limit, lower is better)
-    ("check_ratio", "check within 2× the bare parse", 2.0),
-    ("graph_s", "graph build and analysis under 5 s", 5.0),
-    ("site_ratio", "site build within 1.5× a plain MkDocs build of as many pages", 1.5),
-    ("heaviest_page_kb", "no page over 500 KB before compression", 500.0),
-    ("graph_interactive_s_5000", "graph explorer interactive within 2 s at 5,000 nodes", 2.0),
+TARGETS = (  # (result field, what the target says, limit, unit)
+    ("check_ratio", "check within 2× the bare parse", 2.0, "×"),
+    ("graph_s", "graph build and analysis under 5 s", 5.0, " s"),
+    ("site_ratio", "site build within 1.5× a plain MkDocs build of as many pages", 1.5, "×"),
+    ("heaviest_page_kb", "no page over 500 KB before compression", 500.0, " KB"),
+    ("graph_interactive_s_5000", "graph explorer interactive within 2 s at 5,000 nodes", 2.0, " s"),
 )
 
 
 def verdicts(results: list[dict]) -> list[str]:
     """Met, or missed by how much: the sentence the performance page and the issue note need."""
     out = []
-    for field_name, label, limit in TARGETS:
+    for field_name, label, limit, unit in TARGETS:
         parts = []
         for r in results:
             value = r.get(field_name)
@@ -280,7 +280,8 @@ def verdicts(results: list[dict]) -> list[str]:
             if value is None:
                 continue
             state = "met" if value <= limit else f"missed by {100 * (value / limit - 1):.0f}%"
-            parts.append(f"{r['claims']:,} claims: {value:.2f} ({state})")
+            shown = f"{value:.0f}" if unit == " KB" else f"{value:.2f}"
+            parts.append(f"{r['claims']:,} claims: {shown}{unit} ({state})")
         if parts:
             out.append(f"{label}: " + "; ".join(parts))
     per_claim = [(r["claims"], r["site_s_per_claim_ms"]) for r in results if "site_s_per_claim_ms" in r]
@@ -334,7 +335,8 @@ def report_markdown(results: list[dict], when: str) -> str:
               "for invalid files) and the cross-file rules.",
               "- The site build's extra cost over a plain build of as many pages is checking and analysing the "
               "base once, formatting the bibliography, and the larger claim pages (tables, the cite block). Data "
-              "downloads and graph exports are written by a second process while MkDocs renders pages.",
+              "downloads and graph exports are written by a second process while MkDocs renders pages."
+              " At 1,000 claims these fixed costs (about 1.8 s of checking, analysis and rendering on this machine) weigh more against a short plain build than at 10,000, so the ratio falls as the base grows.",
               "- Time to the first search result is Material's search: the browser fetches the whole index and "
               "builds a lunr index before it answers. It grows with the number of pages, as in any Material site; "
               "claim pages index only the statement, caveat, rationale and evidence (quotes and notes).",

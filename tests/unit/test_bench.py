@@ -42,10 +42,10 @@ RESULTS = [
 
 def test_verdicts_say_met_or_by_how_much_missed():
     text = "\n".join(verdicts(RESULTS))
-    assert "10,000 claims: 2.20 (missed by 10%)" in text
-    assert "1,000 claims: 1.60 (met)" in text
-    assert "10,000 claims: 1.50 (met)" in text  # on the limit is met
-    assert "10,000 claims: 610.00 (missed by 22%)" in text
+    assert "10,000 claims: 2.20× (missed by 10%)" in text
+    assert "1,000 claims: 1.60× (met)" in text
+    assert "10,000 claims: 1.50× (met)" in text  # on the limit is met
+    assert "10,000 claims: 610 KB (missed by 22%)" in text
     assert "(worse than linear)" in text
 
 
