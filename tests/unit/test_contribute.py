@@ -12,7 +12,7 @@ import pytest
 from evidencekb import contribute
 from evidencekb.checker import check_project
 from evidencekb.cli import build_parser
-from evidencekb.contribute import ContributeError, Prompter, slugify
+from evidencekb.contribute import ContributeError, Prompter, add_source, slugify
 from evidencekb.parsers.bibtex import parse_bibtex_text
 from evidencekb.parsers.claim_yaml import parse_claim_bytes
 from evidencekb.project import Project
@@ -489,7 +489,7 @@ def test_failed_write_leaves_the_file_intact(project, monkeypatch):
     def boom(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(contribute.os, "replace", boom)
+    monkeypatch.setattr(add_source.os, "replace", boom)
     with pytest.raises(ContributeError, match="No space left on device.*left as it was"):
         add(project, ZOTERO)
     assert bib(project) == before
@@ -498,21 +498,21 @@ def test_failed_write_leaves_the_file_intact(project, monkeypatch):
 
 def test_unverifiable_result_is_not_written(project, monkeypatch):
     before = bib(project)
-    real = contribute.entry_text
-    monkeypatch.setattr(contribute, "entry_text", lambda src: real(src).replace("Božić", "Bozic"))
+    real = add_source.entry_text
+    monkeypatch.setattr(add_source, "entry_text", lambda src: real(src).replace("Božić", "Bozic"))
     with pytest.raises(ContributeError, match="would not read back"):
         add(project, ZOTERO)
     assert bib(project) == before
 
 
 def test_file_changed_during_append_is_not_overwritten(project, monkeypatch):
-    real = contribute._atomic_write
+    real = add_source._atomic_write
 
     def racing(path, data, expected_old, rel):
         path.write_bytes(expected_old + b"\n% someone else\n")
         return real(path, data, expected_old, rel)
 
-    monkeypatch.setattr(contribute, "_atomic_write", racing)
+    monkeypatch.setattr(add_source, "_atomic_write", racing)
     with pytest.raises(ContributeError, match="changed while"):
         add(project, ZOTERO)
     assert bib(project).endswith(b"% someone else\n")

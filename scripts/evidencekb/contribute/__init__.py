@@ -1,0 +1,39 @@
+"""`evidence new` and `evidence add-source`: the contributor's side of the base.
+
+A researcher with a paper in hand should get from "I read this" to a file that
+passes `evidence check` without learning the schema first. So `new` writes a
+claim with every value it was given checked against the schema's vocabularies
+and the bibliography, and a commented template (allowed values read from the
+schema) for everything else; `add-source` turns whatever a reference manager
+exports into an entry in our conventions, and refuses a work we already hold.
+
+Both refuse rather than guess: an unknown theme, a key that is not in
+references.bib, an id that would escape claims/, an existing file, a
+duplicate work. Nothing is written unless the result reads back through the
+project's own parsers to exactly what was meant.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ..project import Project
+from .add_source import cmd_add_source, make_key
+from .common import ContributeError, Prompter, claim_path, component_vocabularies, slugify
+from .new_claim import cmd_new
+
+__all__ = ["ContributeError", "Prompter", "claim_path", "cmd_add_source", "cmd_new", "component_vocabularies",
+           "make_key", "run", "slugify"]
+
+
+def run(name: str, args, project: Project) -> int:
+    try:
+        if name == "new":
+            return cmd_new(args, project)
+        if name == "add-source":
+            return cmd_add_source(args, project)
+    except ContributeError as exc:
+        print(f"evidence {name}: {exc.message}", file=sys.stderr)
+        return exc.code
+    print(f"evidence: unknown command {name!r}", file=sys.stderr)
+    return 2

@@ -1,0 +1,490 @@
+"""`evidence new`: a claim file that passes `evidence check` from the first save."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence, TextIO
+
+from ..model import Claim, Confidence, EvidenceLink, Source, Vocabulary, split_list
+from ..project import Project
+from .common import (
+    ContributeError,
+    Prompter,
+    SCHEMA_LINE,
+    SchemaInfo,
+    WRAP,
+    is_interactive,
+    nearest,
+    check_claim_id,
+    check_source_key,
+    check_term,
+    check_terms,
+    check_text,
+    claim_path,
+    load_bibliography,
+    load_schema_info,
+    unique_id,
+)
+
+
+
+@dataclass
+class Link:
+    source: str
+    relation: str
+    locator: str
+
+
+@dataclass
+class Draft:
+    """Everything `new` knows about the claim; None or empty means 'leave it to the template'."""
+
+    id: str = ""
+    statement: str = ""
+    summary: str = ""
+    claim_type: str = ""
+    themes: tuple[str, ...] = ()
+    settings: tuple[str, ...] = ()
+    populations: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    schemes: tuple[str, ...] = ()
+    evidence: list[Link] = field(default_factory=list)
+    level: str = ""
+    method: str = ""
+    components: dict[str, str] = field(default_factory=dict)
+    rationale: str = ""
+    caveat: str = ""
+    contributors: tuple[str, ...] = ()
+    added: str = ""
+
+
+def _split_component(raw: str) -> tuple[str, str]:
+    name, sep, value = raw.partition("=")
+    if not sep:
+        name, sep, value = raw.partition(":")
+    if not sep or not name.strip() or not value.strip():
+        raise ContributeError(f"--component {raw!r}: write it as name=value, e.g. coherence=minor", 2)
+    return name.strip().replace("-", "_"), value.strip()
+
+
+def draft_from_args(args, info: SchemaInfo, sources: Mapping[str, Source]) -> Draft:
+    """Every flag checked against the schema and the bibliography; missing ones stay empty."""
+    v = info.vocab
+    d = Draft()
+    if getattr(args, "statement", None):
+        d.statement = check_text(args.statement, "the statement", info.max_length("statement"))
+    if getattr(args, "summary", None):
+        d.summary = check_text(args.summary, "the summary", info.max_length("summary"))
+    if getattr(args, "claim_type", None):
+        d.claim_type = check_term(v["claim_type"], args.claim_type, "--type")
+    d.themes = check_terms(v["theme"], getattr(args, "themes", None) or (), "--theme")
+    for name, flag in (("settings", "--setting"), ("populations", "--population"), ("outcomes", "--outcome"),
+                       ("schemes", "--scheme")):
+        vname = info.list_vocab(name)
+        given = getattr(args, name, None) or ()
+        if given and vname in v:
+            setattr(d, name, check_terms(v[vname], given, flag))
+    keys = [check_source_key(k, sources) for k in (getattr(args, "sources", None) or ())]
+    locators = list(getattr(args, "locators", None) or ())
+    relations = list(getattr(args, "relations", None) or ())
+    if len(locators) > len(keys):
+        raise ContributeError("more --locator than --source: give one --locator for each --source, in the same order", 2)
+    if len(relations) > 1 and len(relations) != len(keys):
+        raise ContributeError("give one --relation for all sources, or one for each --source in the same order", 2)
+    for i, key in enumerate(keys):
+        rel = relations[i] if len(relations) > 1 else (relations[0] if relations else "supports")
+        rel = check_term(v["relation"], rel, "--relation")
+        loc = check_text(locators[i], f"--locator for {key}") if i < len(locators) else ""
+        d.evidence.append(Link(key, rel, loc))
+    if getattr(args, "method", None):
+        d.method = check_term(v["method"], args.method, "--method")
+    if getattr(args, "level", None):
+        d.level = check_term(v["level"], args.level, "--level")
+    for raw in getattr(args, "components", None) or ():
+        name, value = _split_component(raw)
+        d.components[name] = value
+    if d.components:
+        if not d.method:
+            raise ContributeError("--component needs --method (the components depend on the method)", 2)
+        d.components = check_components(d.method, d.components, info)
+    if getattr(args, "rationale", None):
+        d.rationale = check_text(args.rationale, "--rationale")
+    if getattr(args, "caveat", None):
+        d.caveat = check_text(args.caveat, "--caveat")
+    if getattr(args, "contributor", None):
+        d.contributors = (check_text(args.contributor, "--contributor"),)
+    return d
+
+
+def check_components(method: str, given: Mapping[str, str], info: SchemaInfo) -> dict[str, str]:
+    wanted = info.components.get(method, {})
+    out = {}
+    for name, value in given.items():
+        if name not in wanted:
+            guess = nearest(name, wanted)
+            hint = f"did you mean {guess!r}? " if guess else ""
+            raise ContributeError(f"--component {name!r} is not a {method} component; {hint}"
+                                  f"{method} uses: {', '.join(wanted)}")
+        vname = wanted[name]
+        out[name] = check_term(info.vocab[vname], value, f"--component {name}") if vname in info.vocab else value
+    return {n: out[n] for n in wanted if n in out}
+
+
+def suggested_method(claim_type: str, info: SchemaInfo) -> str:
+    """The method the claim type's own description names ("Rated with GRADE"), if it names one."""
+    term = info.vocab["claim_type"].get(claim_type)
+    text = term.description if term else ""
+    for method in info.vocab["method"].ids():
+        if re.search(rf"\b{re.escape(method)}\b", text):
+            return method
+    return ""
+
+
+def ceiling_for(draft: Draft, sources: Mapping[str, Source]) -> tuple[str, str]:
+    """The highest level the component judgements allow, by the checker's own rule."""
+    from ..rules import ceiling
+
+    claim = Claim(id=draft.id or "new", statement=draft.statement, claim_type=draft.claim_type, themes=draft.themes,
+                  evidence=tuple(EvidenceLink(e.source, e.relation, e.locator) for e in draft.evidence),
+                  confidence=Confidence(draft.level or "high", draft.method, dict(draft.components), draft.rationale),
+                  added=draft.added, path="")
+    return ceiling(claim, sources)
+
+
+def ask_missing(d: Draft, info: SchemaInfo, sources: Mapping[str, Source], project: Project, ask: Prompter) -> None:
+    """Fill what the flags left out, one question at a time."""
+    v = info.vocab
+    ask.say("New claim — press Ctrl+C to stop; nothing is written until the end.")
+    if not d.statement:
+        ask.say()
+
+        def statement(text: str) -> str:
+            text = check_text(text, "the statement", info.max_length("statement"))
+            if not d.id:
+                unique_id(project, text, info)  # refuses a statement we already hold
+            return text
+
+        d.statement = ask.text("Statement", info.description("statement", "The finding in plain English."),
+                               check=statement)
+    if not d.claim_type:
+        ask.say()
+        (d.claim_type,) = ask.choose(v["claim_type"], "Claim type")
+    if not d.themes:
+        ask.say()
+        d.themes = ask.choose(v["theme"], "Themes", many=True)
+    if not d.evidence:
+        ask.say()
+
+        def known_keys(text: str) -> str:
+            keys = [check_source_key(k, sources) for k in split_list(text)]
+            return ",".join(keys) or check_text("", "the list of sources")
+
+        keys = ask.text("Sources", "BibTeX keys from references.bib, separated by commas "
+                        "(add a new work first with `evidence add-source FILE`).", check=known_keys)
+        for key in split_list(keys):
+            d.evidence.append(Link(key, "", ""))
+    for link in d.evidence:
+        if not link.relation:
+            (link.relation,) = ask.choose(v["relation"], f"How does {link.source} bear on the claim",
+                                          default="supports")
+        if not link.locator:
+            link.locator = ask.text(f"Locator in {link.source}", info.link_description("locator"),
+                                    check=lambda s: check_text(s, "the locator"))
+    ask.say()
+    rated = d.level and d.method and d.rationale
+    if not rated and ask.yes("Rate your confidence now? (or fill it in the file later)"):
+        if not d.method:
+            suggestion = suggested_method(d.claim_type, info)
+            (d.method,) = ask.choose(v["method"], "Method", default=suggestion)
+        for name, vname in info.components.get(d.method, {}).items():
+            if name not in d.components and vname in v:
+                ask.say()
+                (d.components[name],) = ask.choose(v[vname], name.replace("_", " ").capitalize())
+        if not d.level:
+            allowed, why = ceiling_for(d, sources)
+            ask.say()
+            ask.say(f"The judgements allow at most {allowed!r} ({why}).")
+            from ..vocabulary import LEVEL_ORDER
+
+            allowed_levels = Vocabulary(v["level"].name, v["level"].description, tuple(
+                t for t in v["level"].terms
+                if t.id not in LEVEL_ORDER or LEVEL_ORDER.index(t.id) <= LEVEL_ORDER.index(allowed)))
+            (d.level,) = ask.choose(allowed_levels, "Level", default=allowed)
+        if not d.rationale:
+            d.rationale = ask.text("Rationale", "Why this level, in plain English: what the judgements rest on.")
+        if not d.caveat:
+            d.caveat = ask.text("Caveat", "What someone citing this claim must say with it (Enter to skip).",
+                                required=False)
+    if not d.contributors:
+        name = ask.text("Your name for the contributors list", default=_git_user(project.root), required=False)
+        d.contributors = (name,) if name else ()
+
+
+def _git_user(root: Path) -> str:
+    try:
+        r = subprocess.run(["git", "config", "user.name"], cwd=root, capture_output=True, text=True, timeout=5)
+        return r.stdout.strip() if r.returncode == 0 else ""
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def require_complete(d: Draft) -> None:
+    """What `new` cannot write a useful file without (the rating may wait for the template)."""
+    missing = []
+    if not d.statement:
+        missing.append("--statement")
+    if not d.claim_type:
+        missing.append("--type")
+    if not d.themes:
+        missing.append("--theme")
+    if not d.evidence:
+        missing.append("--source (with --locator)")
+    if missing:
+        raise ContributeError("missing " + ", ".join(missing) + " (run it at a terminal without --no-input "
+                              "to be asked instead)", 2)
+    for link in d.evidence:
+        if not link.locator:
+            raise ContributeError(f"no --locator for source {link.source!r}: give one --locator for each --source, "
+                                  "in the same order (e.g. --locator 'p. 45')", 2)
+
+
+# --- writing the file --------------------------------------------------------------------
+
+
+def yaml_scalar(value: str) -> str:
+    """One value as YAML: plain when that reads back the same, quoted when it would not."""
+    import yaml
+
+    text = yaml.safe_dump(value, allow_unicode=True, width=10**6, default_flow_style=True)
+    text = text[:-len("\n...\n")] if text.endswith("\n...\n") else text.rstrip("\n")
+    return text
+
+
+def _folded(key: str, text: str, indent: int) -> list[str]:
+    pad = " " * indent
+    lines = textwrap.wrap(text, WRAP - indent - 2, break_long_words=False, break_on_hyphens=False)
+    return [f"{pad}{key}: >-"] + [f"{pad}  {line}" for line in lines]
+
+
+def _long_text(key: str, text: str, indent: int) -> list[str]:
+    pad = " " * indent
+    one = f"{pad}{key}: {yaml_scalar(text)}"
+    return [one] if len(one) <= WRAP else _folded(key, text, indent)
+
+
+def _comment_list(values: Sequence[str], indent: int, lead: str = "#   ") -> list[str]:
+    pad = " " * indent
+    return [f"{pad}{lead}{line}" for line in textwrap.wrap(", ".join(values), WRAP - indent - len(lead),
+                                                          break_long_words=False, break_on_hyphens=False)]
+
+
+HINT_COLUMN = 34
+
+
+def _hinted(code: str, hint: str) -> list[str]:
+    """`code` with a comment beside it, wrapped onto comment lines under itself when long."""
+    col = max(len(code) + 1, HINT_COLUMN)
+    parts = textwrap.wrap(hint, max(WRAP - col - 2, 32), break_long_words=False, break_on_hyphens=False) or [""]
+    return [f"{code.ljust(col)}# {parts[0]}"] + [f"{' ' * col}# {part}" for part in parts[1:]]
+
+
+def _flow(values: Sequence[str]) -> str:
+    return "[" + ", ".join(yaml_scalar(v) for v in values) + "]"
+
+
+def render_claim(d: Draft, info: SchemaInfo) -> str:
+    """The claim file: given values filled in, the rest a commented template from the schema."""
+    v = info.vocab
+    out = [SCHEMA_LINE,
+           "# Lines starting with # are hints: fill in what you know, delete what does not apply,",
+           "# then run `evidence check`.",
+           f"id: {d.id}"]
+    out += _folded("statement", d.statement, 0)
+    if d.summary:
+        out.append(f"summary: {yaml_scalar(d.summary)}")
+    else:
+        limit = info.max_length("summary")
+        out += _hinted("# summary:", info.description("summary", "A short title.")
+                       + (f" At most {limit} characters." if limit else ""))
+    out.append(f"claim_type: {d.claim_type}")
+    out.append(f"themes: {_flow(d.themes)}")
+    for name in ("settings", "populations", "outcomes", "schemes"):
+        vname = info.list_vocab(name)
+        if vname not in v:
+            continue
+        values = getattr(d, name)
+        if values:
+            out.append(f"{name}: {_flow(values)}")
+        else:
+            out += _hinted(f"# {name}: []", f"{info.description(name)} Any of:".strip())
+            out += _comment_list(v[vname].ids(), 0)
+    out.append("evidence:")
+    for link in d.evidence:
+        out.append(f"  - source: {yaml_scalar(link.source)}")
+        out.append(f"    relation: {link.relation}")
+        out += _long_text("locator", link.locator, 4)
+        out += _hinted('    # quote: ""', info.link_description("quote"))
+        out += _hinted("    # note:", info.link_description("note"))
+    out += _render_confidence(d, info)
+    rel_vocab = v.get("claim_relation")
+    out += _hinted("# related:", info.description("related", "Links to other claims."))
+    out.append("#   - claim: another-claim-id")
+    if rel_vocab:
+        out += _hinted(f"#     relation: {rel_vocab.ids()[0]}", " | ".join(rel_vocab.ids()))
+    out.append(f"added: {d.added}")
+    out += _hinted(f"# updated: {d.added}", info.description("updated", "When the claim was last changed."))
+    if d.contributors:
+        out.append("contributors:")
+        out += [f"  - {yaml_scalar(c)}" for c in d.contributors]
+    else:
+        out += _hinted("# contributors: [Your Name]", info.description("contributors"))
+    return "\n".join(out) + "\n"
+
+
+def _render_confidence(d: Draft, info: SchemaInfo) -> list[str]:
+    v = info.vocab
+    out = ["confidence:"]
+    out += [f"  level: {d.level}"] if d.level else _hinted(
+        "  level:", f"{' | '.join(v['level'].ids())}: at most what the judgements below allow")
+    if d.method:
+        out.append(f"  method: {d.method}")
+    else:
+        term = v["claim_type"].get(d.claim_type)
+        why = f" For {d.claim_type} claims: {term.description}" if term and suggested_method(d.claim_type, info) else ""
+        out += _hinted("  method:", f"{' | '.join(v['method'].ids())}.{why}")
+    out.append("  components:")
+    methods = [d.method] if d.method else list(info.components)
+    if not d.method:
+        out.append("    # Keep the block for your method (delete the # before its lines) and delete the others.")
+    for method in methods:
+        comps = info.components.get(method, {})
+        lead = "" if d.method else "# "
+        if not d.method:
+            term = v["method"].get(method)
+            out += [f"    # {line}" for line in textwrap.wrap(f"{method}: {term.description if term else ''}",
+                                                             WRAP - 6, break_on_hyphens=False)]
+        for name, vname in comps.items():
+            value = d.components.get(name, "")
+            if value:
+                out.append(f"    {lead}{name}: {value}")
+            else:
+                out += _hinted(f"    {lead}{name}:", " | ".join(v[vname].ids()) if vname in v else "")
+    conf_props = info.defs("confidence").get("properties") or {}
+    if d.rationale:
+        out += _long_text("rationale", d.rationale, 2)
+    else:
+        out += _hinted("  rationale:", (conf_props.get("rationale") or {}).get("description", "Why this level."))
+    if d.caveat:
+        out += _long_text("caveat", d.caveat, 2)
+    else:
+        out += _hinted("  # caveat:", (conf_props.get("caveat") or {}).get("description", ""))
+    return out
+
+
+def _verify_claim_text(text: str, d: Draft) -> None:
+    """The file must read back, through the checker's own parser, to exactly what was meant."""
+    from ..parsers.claim_yaml import parse_claim_bytes
+
+    doc, problems = parse_claim_bytes(text.encode("utf-8"), f"{d.id}.yaml")
+    if doc is None:
+        raise ContributeError("internal error: the new claim would not parse: " + problems[0].message)
+    data = doc.data
+    expected = {"id": d.id, "statement": d.statement, "claim_type": d.claim_type, "themes": list(d.themes),
+                "added": d.added}
+    for name in ("settings", "populations", "outcomes", "schemes"):
+        if getattr(d, name):
+            expected[name] = list(getattr(d, name))
+    if d.summary:
+        expected["summary"] = d.summary
+    if d.contributors:
+        expected["contributors"] = list(d.contributors)
+    got = {k: data.get(k) for k in expected}
+    links = [{"source": e.source, "relation": e.relation, "locator": e.locator} for e in d.evidence]
+    conf = data.get("confidence") or {}
+    ok = got == expected and data.get("evidence") == links
+    ok = ok and (not d.rationale or conf.get("rationale") == d.rationale) and (not d.caveat or conf.get("caveat") == d.caveat)
+    ok = ok and (not d.level or conf.get("level") == d.level) and (not d.method or conf.get("method") == d.method)
+    ok = ok and all((conf.get("components") or {}).get(k) == val for k, val in d.components.items())
+    if not ok:
+        raise ContributeError("internal error: the new claim did not read back as written; please report this")
+
+
+def write_new_file(path: Path, text: str) -> None:
+    """Create the file, never replacing one (even one made a moment ago by someone else)."""
+    try:
+        fh = open(path, "x", encoding="utf-8", newline="\n")
+    except FileExistsError:
+        raise ContributeError(f"claims/{path.name} already exists: nothing was written. "
+                              "Edit that file, or choose another id with --id.") from None
+    except OSError as exc:
+        raise ContributeError(f"cannot write claims/{path.name}: {exc.strerror}") from None
+    try:
+        with fh:
+            fh.write(text)
+    except OSError as exc:  # ours, and half written: take it away again
+        path.unlink(missing_ok=True)
+        raise ContributeError(f"cannot write claims/{path.name}: {exc.strerror}") from None
+
+
+def cmd_new(args, project: Project, prompter: Prompter | None = None, out: TextIO | None = None,
+            today: dt.date | None = None) -> int:
+    out = out or sys.stdout
+    info = load_schema_info(project)
+    sources = load_bibliography(project)
+    d = draft_from_args(args, info, sources)
+    d.added = (today or dt.date.today()).isoformat()
+    if getattr(args, "id", None) is not None:
+        d.id = check_claim_id(args.id, info)
+        path = claim_path(project, d.id)
+        if path.exists() or path.with_suffix(".yml").exists():
+            raise ContributeError(f"{project.relative(path)} already exists: nothing was written. "
+                                  "Edit that file, or choose another id with --id.")
+    if not d.id and d.statement:  # refuse a repeated statement before asking anything else
+        d.id = unique_id(project, d.statement, info)
+    interactive = prompter is not None or is_interactive(args)
+    if interactive:
+        ask_missing(d, info, sources, project, prompter or Prompter())
+    require_complete(d)
+    if not d.id:
+        d.id = unique_id(project, d.statement, info)
+    path = claim_path(project, d.id)
+    text = render_claim(d, info)
+    _verify_claim_text(text, d)
+    if getattr(args, "dry_run", False):
+        out.write(text)
+        return 0
+    if not project.claims_dir.is_dir():
+        raise ContributeError(f"no claims/ folder in {project.root}")
+    write_new_file(path, text)
+    rel = project.relative(path)
+    print(f"Wrote {rel}", file=out)
+    _report_remaining(project, rel, out)
+    return 0
+
+
+def _report_remaining(project: Project, rel: str, out: TextIO) -> None:
+    """Say what `evidence check` will still ask for in the new file, so the template is a to-do list."""
+    from ..checker import check_project
+    from ..reporter import format_text
+
+    result = check_project(project, only={rel})
+    errors = [p for p in result.problems if p.is_error]
+    warnings = [p for p in result.problems if not p.is_error]
+    if not result.problems:
+        print("It passes `evidence check`. Review it, then open a pull request.", file=out)
+        return
+    if errors:
+        print(f"Still to do before it passes `evidence check` ({len(errors)} "
+              f"{'error' if len(errors) == 1 else 'errors'}):", file=out)
+    else:
+        print("It passes `evidence check`, with these warnings:", file=out)
+    for p in errors + warnings:
+        print("  " + format_text(p), file=out)
+
+
