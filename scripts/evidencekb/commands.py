@@ -61,6 +61,11 @@ def _new(p):
 def _add_source(p):
     p.add_argument("file", nargs="?", default="-", help="a .bib file with one or more entries, or - for standard input")
     p.add_argument("--key", help="use this key instead of the one given (single entry only)")
+    p.add_argument("--design", metavar="ID", help="study design, e.g. ethnography, rct (see the method page)")
+    p.add_argument("--country", metavar="ID", help="country code of the study, e.g. uk, usa")
+    p.add_argument("--setting", metavar="ID", action="append", help="where the study took place (repeatable)")
+    p.add_argument("--scheme", metavar="ID", action="append", dest="schemes",
+                   help="a scheme or organisation the work describes (repeatable)")
     p.add_argument("--dry-run", action="store_true", help="print the normalised entry without writing it")
 
 

@@ -365,6 +365,18 @@ def test_zotero_entry_is_normalised(project):
     assert [e for e in check_project(Project(project.root)).errors] == []
 
 
+def test_study_facts_from_flags_are_checked_and_written(project):
+    with pytest.raises(ContributeError, match="'ethnograpy' is not a known design; did you mean 'ethnography'"):
+        add(project, ZOTERO, "--design", "ethnograpy")
+    code, out, err = add(project, ZOTERO, "--design", "ethnography", "--country", "uk",
+                         "--setting", "prison", "--setting", "community")
+    assert code == 0
+    added = bib(project).decode()
+    assert "design = {ethnography}" in added and "country = {uk}" in added and "setting = {prison, community}" in added
+    assert "set design" not in err and "set country" not in err
+    assert [e for e in check_project(Project(project.root)).errors] == []
+
+
 def test_biblatex_online_entry(project):
     code, out, err = add(project, BIBLATEX)
     assert code == 0 and out == "hmip2022peer\n"

@@ -251,11 +251,13 @@ def read_input(name: str, stdin: TextIO | None = None) -> tuple[str, str]:
     return data.replace("\r\n", "\n"), label
 
 
-# Reference managers write some LaTeX our decoder does not read: an accent on a dotless i
-# (Zotero's N{\\'{\\i}}ez) and font commands (\\textit{...} for a species or a book in a title).
 def plan_sources(text: str, label: str, existing: Mapping[str, Source], info: SchemaInfo,
-                 key: str | None = None, prompter: Prompter | None = None) -> list[NewSource]:
-    """Parse, normalise, key and de-duplicate the given entries. Raises before anything is written."""
+                 key: str | None = None, prompter: Prompter | None = None,
+                 coding: Mapping[str, str] | None = None) -> list[NewSource]:
+    """Parse, normalise, key and de-duplicate the given entries. Raises before anything is written.
+
+    `coding` holds study facts given on the command line (design, country, setting, schemes):
+    they replace the entry's own, and are checked against the vocabularies like them."""
     from ..parsers.bibtex import parse_bibtex_text
 
     given, problems = parse_bibtex_text(text, label)
@@ -270,6 +272,8 @@ def plan_sources(text: str, label: str, existing: Mapping[str, Source], info: Sc
     taken = {k.lower() for k in existing}
     duplicates = []
     for src in given.values():
+        if coding:
+            src = replace(src, fields={**src.fields, **coding})
         if prompter is not None:
             src = _ask_coding(src, info, prompter)
         new = normalise_entry(src, info)
@@ -387,7 +391,10 @@ def cmd_add_source(args, project: Project, prompter: Prompter | None = None, out
     existing = load_bibliography(project)
     if prompter is None and args.file != "-" and not args.dry_run and is_interactive(args):
         prompter = Prompter(out=err)
-    planned = plan_sources(text, label, existing, info, key=args.key, prompter=prompter)
+    coding = {name: ", ".join(values) if isinstance(values, list) else values
+              for name in ("design", "country", "setting", "schemes")
+              if (values := getattr(args, name, None))}
+    planned = plan_sources(text, label, existing, info, key=args.key, prompter=prompter, coding=coding)
     entries = [entry_text(p.source) for p in planned]
     for p, entry in zip(planned, entries):
         from ..parsers.bibtex import parse_bibtex_text
