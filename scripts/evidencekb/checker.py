@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterable
 
 import jsonschema
 
 from . import rules
 from .model import (Claim, Confidence, EvidenceBase, EvidenceLink, Position, Problem,
-                    RelatedLink, Source)
+                    RelatedLink)
 from .parsers.bibtex import load_sources
 from .parsers.claim_yaml import ClaimDocument, load_claim_file
 from .project import Project

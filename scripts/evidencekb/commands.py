@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 
-from .project import Project
 
 
 def _graph(p):

@@ -49,12 +49,22 @@ def vocabularies(schema: Mapping) -> dict[str, Vocabulary]:
     return out
 
 
-def method_components(schema: Mapping) -> dict[str, tuple[str, ...]]:
-    """Component names each confidence method requires, read from the schema's if/then branches."""
-    out: dict[str, tuple[str, ...]] = {}
-    for branch in schema.get("$defs", {}).get("confidence", {}).get("allOf", []):
+def method_components(schema: Mapping) -> dict[str, dict[str, str]]:
+    """Each confidence method's components, in order, and the vocabulary their judgements come
+    from, read from the schema's if/then branches: the validator, the method page, claim pages
+    and `evidence new` all use this one reading."""
+    out: dict[str, dict[str, str]] = {}
+    for branch in (schema.get("$defs") or {}).get("confidence", {}).get("allOf", []):
         method = branch.get("if", {}).get("properties", {}).get("method", {}).get("const")
         comp = branch.get("then", {}).get("properties", {}).get("components", {})
-        if method:
-            out[method] = tuple(comp.get("required", ()))
+        if not method:
+            continue
+        props = comp.get("properties") or {}
+        out[method] = {name: def_name((props.get(name) or {}).get("$ref")) or ""
+                       for name in (comp.get("required") or props)}
     return out
+
+
+def def_name(ref: str | None) -> str | None:
+    """`#/$defs/theme` -> `theme`: the vocabulary a field's `$ref` points to, if it is one."""
+    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) and ref.startswith("#/$defs/") else None

@@ -16,6 +16,7 @@ from evidencekb.contribute import ContributeError, Prompter, add_source, slugify
 from evidencekb.parsers.bibtex import parse_bibtex_text
 from evidencekb.parsers.claim_yaml import parse_claim_bytes
 from evidencekb.project import Project
+from evidencekb.vocabulary import method_components
 
 TODAY = dt.date.today().isoformat()
 
@@ -177,7 +178,7 @@ def test_template_lists_allowed_values_from_the_schema(project):
     assert code == 0
     outcome_lines = out[out.index("# outcomes:"):out.index("# schemes:")]
     assert "made-up-outcome" in outcome_lines and "reoffending" in outcome_lines
-    for method, comps in contribute.component_vocabularies(schema).items():
+    for method, comps in method_components(schema).items():
         assert f"# {method}:" in out
         assert all(f"# {c}:" in out for c in comps)
     assert not list((project.root / "claims").glob("mentors-listen*"))  # --dry-run writes nothing

@@ -141,7 +141,7 @@ def test_paths_stay_inside_the_output(rendered):
 
 
 def test_hostile_source_keys_get_safe_slugs():
-    from evidencekb.site.paths import source_slug
+    from evidencekb.site_paths import source_slug
 
     for key in ("../../etc/passwd", "a/b", "..", ".", "CON", "x:y", "key with space", "ünï", "", "a" * 300):
         slug = source_slug(key)

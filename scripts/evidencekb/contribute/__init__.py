@@ -19,11 +19,10 @@ import sys
 
 from ..project import Project
 from .add_source import cmd_add_source, make_key
-from .common import ContributeError, Prompter, claim_path, component_vocabularies, slugify
+from .common import ContributeError, Prompter, claim_path, slugify
 from .new_claim import cmd_new
 
-__all__ = ["ContributeError", "Prompter", "claim_path", "cmd_add_source", "cmd_new", "component_vocabularies",
-           "make_key", "run", "slugify"]
+__all__ = ["ContributeError", "Prompter", "claim_path", "cmd_add_source", "cmd_new", "make_key", "run", "slugify"]
 
 
 def run(name: str, args, project: Project) -> int:

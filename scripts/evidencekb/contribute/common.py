@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Mapping, TextIO
 
 from ..model import Source, Vocabulary, split_list
 from ..project import Project
+from ..vocabulary import def_name
 
 SCHEMA_LINE = "# yaml-language-server: $schema=claim.schema.json"
 AUTO_ID_MAX = 60  # shorter than the schema's limit: a made-up id is a handle, not the statement
@@ -51,10 +52,10 @@ class SchemaInfo:
 
     def list_vocab(self, name: str) -> str | None:
         """The vocabulary a list field's items come from (themes -> theme), if any."""
-        return _ref_name((self.prop(name).get("items") or {}).get("$ref"))
+        return def_name((self.prop(name).get("items") or {}).get("$ref"))
 
     def scalar_vocab(self, name: str) -> str | None:
-        return _ref_name(self.prop(name).get("$ref"))
+        return def_name(self.prop(name).get("$ref"))
 
     def defs(self, name: str) -> Mapping:
         return (self.schema.get("$defs") or {}).get(name) or {}
@@ -71,33 +72,15 @@ class SchemaInfo:
         return re.compile(src.get("pattern", r"^[A-Za-z0-9][A-Za-z0-9_:.+-]*$"))
 
 
-def _ref_name(ref: str | None) -> str | None:
-    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) and ref.startswith("#/$defs/") else None
-
-
-def component_vocabularies(schema: Mapping) -> dict[str, dict[str, str]]:
-    """Each method's components and the vocabulary their judgements come from, from the if/then branches."""
-    out: dict[str, dict[str, str]] = {}
-    for branch in (schema.get("$defs") or {}).get("confidence", {}).get("allOf", []):
-        method = branch.get("if", {}).get("properties", {}).get("method", {}).get("const")
-        comp = branch.get("then", {}).get("properties", {}).get("components", {})
-        if not method:
-            continue
-        props = comp.get("properties") or {}
-        names = list(comp.get("required") or props)
-        out[method] = {n: _ref_name((props.get(n) or {}).get("$ref")) or "" for n in names}
-    return out
-
-
 def load_schema_info(project: Project) -> SchemaInfo:
-    from ..vocabulary import SchemaError, load_schema, vocabularies
+    from ..vocabulary import SchemaError, load_schema, method_components, vocabularies
 
     try:
         schema = load_schema(project.schema_path)
         vocab = vocabularies(schema)
     except SchemaError as exc:
         raise ContributeError(f"cannot read the claim schema: {exc}", 1) from exc
-    return SchemaInfo(schema, vocab, component_vocabularies(schema))
+    return SchemaInfo(schema, vocab, method_components(schema))
 
 
 def load_bibliography(project: Project) -> dict[str, Source]:

@@ -12,8 +12,8 @@ from collections import defaultdict
 
 from ..model import EvidenceBase
 from ..vocabulary import LEVEL_ORDER
-from .common import (GeneratedPage, raw, author_url, badge, claim_heading, claim_url, description, level_rank, root_of,
-                     source_url, theme_url, title, titles)
+from .common import (GeneratedPage, raw, badge, claim_heading, claim_url, description, level_rank, root_of, source_url,
+                     theme_url, title, titles)
 from .markup import a, e, ids, plural
 
 #: Above this many claims a theme page lists titles only; the table has the rest.

@@ -9,26 +9,11 @@ from __future__ import annotations
 
 from ..model import Claim, EvidenceBase
 from ..rules import ceiling
+from ..vocabulary import method_components
 from .citation import claim_citation, copy_block, long_date
 from .common import (GeneratedPage, raw, Settings, badge, claim_heading, claim_url, description, level_rank,
                      root_of, short_source, source_url, theme_url, title, titles)
 from .markup import a, e, plural
-
-
-def component_vocabularies(schema) -> dict[str, list[tuple[str, str]]]:
-    """method -> [(component, vocabulary name)], read from the schema's if/then branches."""
-    out: dict[str, list[tuple[str, str]]] = {}
-    for branch in schema.get("$defs", {}).get("confidence", {}).get("allOf", []):
-        method = branch.get("if", {}).get("properties", {}).get("method", {}).get("const")
-        comps = branch.get("then", {}).get("properties", {}).get("components", {})
-        if not method:
-            continue
-        pairs = []
-        for name in comps.get("required", ()):
-            ref = comps.get("properties", {}).get(name, {}).get("$ref", "")
-            pairs.append((name, ref.rsplit("/", 1)[-1] if ref else ""))
-        out[method] = pairs
-    return out
 
 
 def component_name(name: str) -> str:
@@ -37,7 +22,7 @@ def component_name(name: str) -> str:
 
 def _judgements(base: EvidenceBase, claim: Claim) -> str:
     conf = claim.confidence
-    vocabs = dict(component_vocabularies(base.schema).get(conf.method, []))
+    vocabs = method_components(base.schema).get(conf.method, {})
     rows = []
     for name, value in conf.components.items():
         vocab = vocabs.get(name, "")

@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 from ..model import Claim, EvidenceBase, Source
 from ..vocabulary import LEVEL_ORDER
-from .markup import a, e
-from .paths import claim_slug, source_slug
+from .markup import e
+from ..site_paths import claim_slug, source_slug
 
 
 @dataclass(frozen=True)

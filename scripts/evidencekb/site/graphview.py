@@ -197,7 +197,7 @@ def render_graph_page(
     )
 
     out.append(
-        f'<div class="evg" id="evg-app" data-config-id="evg-config">\n'
+        '<div class="evg" id="evg-app" data-config-id="evg-config">\n'
         + links +
         f'<p class="evg-intro">Every finding, the sources behind it, their authors and the themes they belong to, '
         f'as one network. Hover over a dot for a summary, click it to open its page, or find one by name. '

@@ -11,7 +11,8 @@ from collections import Counter
 
 from ..model import EvidenceBase
 from ..vocabulary import LEVEL_ORDER
-from .claim_page import component_name, component_vocabularies
+from ..vocabulary import method_components
+from .claim_page import component_name
 from .common import (GeneratedPage, raw, Settings, badge, claim_heading, claim_url, description, level_rank,
                      root_of, theme_url, title)
 from .markup import a, e, plural
@@ -84,10 +85,10 @@ def block_themes(base: EvidenceBase, root: str) -> str:
 
 def block_methods(base: EvidenceBase, root: str) -> str:
     out = []
-    comps = component_vocabularies(base.schema)
+    comps = method_components(base.schema)
     for term in base.vocabularies["method"].terms:
         rows = []
-        for name, vocab in comps.get(term.id, []):
+        for name, vocab in comps.get(term.id, {}).items():
             v = base.vocabularies.get(vocab)
             values = "; ".join(f"<strong>{e(t.title)}</strong>" + (f": {e(t.description)}" if t.description else "")
                                for t in (v.terms if v else ()))

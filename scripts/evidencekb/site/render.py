@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .browse import CLAIMS_PER_PAGE, author_pages, claim_facets, render_authors, render_claims_table, render_sources_az, render_theme, render_themes_index
 from .claim_page import render_claim
-from .common import GeneratedPage, Settings, claim_heading, claim_url, titles
+from .common import GeneratedPage, Settings, claim_heading, titles
 from .contributing import render_contributing
 from .data import SiteData
 from .overview import (DOWNLOADS, block_challenge, block_fields, block_headlines, block_levels, block_methods, block_stats,

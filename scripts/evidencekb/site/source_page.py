@@ -11,7 +11,7 @@ from ..model import EvidenceBase, Source
 from .citation import copy_block, long_date, source_citation
 from .common import GeneratedPage, raw, Settings, author_url, badge, claim_heading, claim_url, description, root_of, source_url, title, titles
 from .markup import a, doi_href, e, external, plural
-from .paths import source_slug
+from ..site_paths import source_slug
 
 ENTRY_TYPES = {
     "article": "Journal article", "book": "Book", "incollection": "Book chapter", "inbook": "Book chapter",
