@@ -25,7 +25,7 @@ import pytest
 
 from evidencekb.checker import check_project
 from evidencekb.project import Project
-from evidencekb.site.paths import source_slug
+from evidencekb.site_paths import source_slug
 
 pytestmark = pytest.mark.slow
 
