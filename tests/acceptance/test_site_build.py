@@ -214,6 +214,20 @@ def test_search_index_holds_statements_rationales_quotes_and_source_titles(real_
     assert "browse/claims/" not in locations and "downloads/" not in locations
 
 
+def test_search_terms_never_run_across_table_cells(real_site, real_base):
+    # A quote must reach the index as words of its own: not glued to the text of the cell
+    # before or after it ("stepsEthnographic" would be one unsearchable term).
+    from html import unescape
+
+    index = json.loads((real_site / "search/search_index.json").read_text(encoding="utf-8"))
+    texts = [unescape(re.sub(r"<[^>]+>", " ", d["text"])) for d in index["docs"] if d["location"].startswith("claims/")]
+    blob = "\n".join(texts)
+    quotes = [link.quote for c in real_base.claims for link in c.evidence if link.quote]
+    assert quotes
+    for quote in quotes:
+        assert re.search(r"(?<!\w)" + re.escape(quote.strip()) + r"(?!\w)", blob), quote
+
+
 def test_the_build_is_deterministic(real_site, tmp_path):
     again = tmp_path / "again"
     proc = evidence("build", "--site-dir", str(again))

@@ -168,3 +168,12 @@ def test_rendering_is_deterministic(project):
     two = render_site(derive(Project(project.root), base), SETTINGS)
     assert [p.markdown() for p in one.pages] == [p.markdown() for p in two.pages]
     assert one.files == two.files
+
+
+def test_separate_cells_keeps_words_apart_for_the_search_indexer():
+    from evidencekb.site.common import separate_cells
+
+    html = "<table><tr><td>small steps</td><td>Ethnographic</td></tr></table><p>a<br>b</p><dl><dt>x</dt><dd>y</dd></dl>"
+    out = separate_cells(html)
+    assert "steps</td>\n<td>Ethnographic" in out and "a<br>\nb" in out and "</dt>\n<dd>" in out
+    assert separate_cells(out) == out  # idempotent: no blank lines pile up on a rebuild

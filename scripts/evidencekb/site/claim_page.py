@@ -77,9 +77,9 @@ def _evidence_table(base: EvidenceBase, claim: Claim, refs, root: str) -> str:
         rel = link.relation
         rows.append(
             f'<tr class="ev-rel--{e(rel)}"><td data-label="Source">{cell_source}</td>'
-            f'<td data-label="Relation"><span class="ev-relation ev-relation--{e(rel)}">{e(title(base, "relation", rel))}</span></td>'
-            f'<td data-label="Where">{e(link.locator)}</td><td data-label="Quote or note">{"<br>".join(detail)}</td>'
-            f'<td data-label="Design">{e(title(base, "design", src.design)) if src else ""}</td></tr>'
+            f'<td data-label="Relation" data-search-exclude><span class="ev-relation ev-relation--{e(rel)}">{e(title(base, "relation", rel))}</span></td>'
+            f'<td data-label="Where" data-search-exclude>{e(link.locator)}</td><td data-label="Quote or note">{"<br>".join(detail)}</td>'
+            f'<td data-label="Design" data-search-exclude>{e(title(base, "design", src.design)) if src else ""}</td></tr>'
         )
     return ('<div class="ev-scroll" tabindex="0" role="region" aria-label="Evidence table">'
             '<table class="ev-evidence ev-stack"><caption data-search-exclude>The sources behind this claim and how each bears on it</caption>'

@@ -114,6 +114,16 @@ def fill(html: str, chunks: list, search: bool | None = None) -> str:
     return PLACEHOLDER_RE.sub(put, html)
 
 
+_CELL_END = re.compile(r"(</t[dh]>|</caption>|</tr>|<br ?/?>|</d[td]>|</summary>)(?!\n)")
+
+
+def separate_cells(html: str) -> str:
+    """A newline after each table cell, line break and definition. Material's search indexer
+    drops these tags, so without it the last word of one cell and the first of the next would
+    become one search term ("stepsEthnographic"). Browsers ignore the whitespace there."""
+    return _CELL_END.sub(r"\1\n", html)
+
+
 def root_of(src_uri: str) -> str:
     """The relative path from a generated page (always <dir>/index.md) to the site root."""
     depth = src_uri.count("/")

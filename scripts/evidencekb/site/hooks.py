@@ -181,12 +181,10 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 
 def on_page_content(html, page, config, files, **kwargs):
     """Searchable blocks go in before Material's search plugin reads the page."""
-    chunks = _state.get("chunks", {}).get(page.file.src_uri)
-    if not chunks:
-        return html
-    from .common import fill
+    from .common import fill, separate_cells
 
-    return fill(html, chunks, search=True)
+    chunks = _state.get("chunks", {}).get(page.file.src_uri)
+    return separate_cells(fill(html, chunks, search=True) if chunks else html)
 
 
 def on_post_page(output, page, config, **kwargs):
