@@ -177,7 +177,7 @@ def check_claim_id(claim_id: str, info: SchemaInfo) -> str:
     claim_id = (claim_id or "").strip()
     if "/" in claim_id or "\\" in claim_id or claim_id.startswith(".") or claim_id.endswith((".yaml", ".yml")):
         raise ContributeError(f"--id {claim_id!r} looks like a path: give the id alone, e.g. "
-                              f"{slugify(Path(claim_id.replace(chr(92), '/')).stem) or 'mentors-model-hope'!r}; "
+                              f"{slugify(Path(claim_id.replace(chr(92), '/')).stem) or 'a-short-slug'!r}; "
                               "the file is always claims/<id>.yaml")
     if not pattern.match(claim_id) or len(claim_id) > max_length:
         suggestion = slugify(claim_id, max_length)
