@@ -131,3 +131,34 @@ def test_distinct_keys_stay_distinct():
     keys = ["Buck:2018", "buck-2018", "buck/2018", "buck.2018", "../../etc", "buck2018"]
     slugs = [source_slug(k) for k in keys]
     assert len(set(slugs)) == len(slugs)
+
+
+# Untrusted text stays text: whatever a pull request puts in a field, the page gets no markup
+# and no link that is not http(s) or a DOI.
+URL_BITS = ["javascript:", "JaVaScRiPt:", "data:text/html,", "vbscript:", "http://", "https://", "//", "doi:",
+            "10.1000/", "https://doi.org/", " ", "\t", "\n", "\x00", "<", ">", '"', "'", "&", "%0a", "x.example/",
+            "alert(1)", "/path?q=1#f", "é", ":", "@"]
+
+
+@SETTINGS
+@given(st.text(max_size=60))
+def test_escaped_text_never_carries_markup(text):
+    from evidencekb.site.markup import e
+
+    out = e(text)
+    assert "<" not in out and ">" not in out and '"' not in out and "'" not in out
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", out)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(URL_BITS), max_size=8).map("".join) | st.text(max_size=40))
+def test_only_http_and_doi_links_are_ever_made(raw):
+    from evidencekb.cite.links import doi_url, http_url
+    from evidencekb.site.markup import external_link
+
+    for href in (http_url(raw), doi_url(raw)):
+        assert href == "" or re.match(r"^https?://[^\s\"'<>]+$", href), href
+    html = external_link(raw, "label")
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert all(h.startswith(("http://", "https://")) for h in hrefs), html
+    assert "<script" not in html.lower()  # the label and any refused URL are escaped text
