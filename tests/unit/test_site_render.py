@@ -177,3 +177,15 @@ def test_separate_cells_keeps_words_apart_for_the_search_indexer():
     out = separate_cells(html)
     assert "steps</td>\n<td>Ethnographic" in out and "a<br>\nb" in out and "</dt>\n<dd>" in out
     assert separate_cells(out) == out  # idempotent: no blank lines pile up on a rebuild
+
+
+def test_claims_table_shows_qualifying_and_disputing_links_at_a_glance():
+    from types import SimpleNamespace
+
+    from evidencekb.site.common import sources_cell, stance_counts
+
+    only_support = SimpleNamespace(n_sources=3, n_supports=3, n_qualifies=0, n_disputes=0)
+    mixed = SimpleNamespace(n_sources=3, n_supports=1, n_qualifies=2, n_disputes=1)
+    assert sources_cell(only_support) == "3" and sources_cell(None) == ""
+    assert sources_cell(mixed) == "3 (2 qualify, 1 disputes)"
+    assert stance_counts(mixed) == ["1 supports", "2 qualify", "1 disputes"]

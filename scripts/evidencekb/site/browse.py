@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from ..model import EvidenceBase
 from ..vocabulary import LEVEL_ORDER
-from .common import (GeneratedPage, raw, badge, claim_heading, claim_url, description, level_rank, root_of, source_url,
+from .common import (GeneratedPage, raw, badge, sources_cell, claim_heading, claim_url, description, level_rank, root_of, source_url,
                      theme_url, title, titles)
 from .markup import a, e, ids, plural
 
@@ -297,7 +297,7 @@ def render_claims_table(base: EvidenceBase, analysis) -> list[GeneratedPage]:
                 f'<td data-label="Kind">{e(title(base, "claim_type", c.claim_type))}</td>'
                 f'<td data-label="Themes">{e("; ".join(titles(base, "theme", c.themes)))}</td>'
                 f'<td data-label="Confidence">{badge(base, c.confidence.level, suffix="", small=True)}</td>'
-                f'<td data-label="Sources">{prof.n_sources if prof else ""}</td></tr>'
+                f'<td data-label="Sources">{e(sources_cell(prof))}</td></tr>'
             )
         pager = ""
         if len(pages) > 1:

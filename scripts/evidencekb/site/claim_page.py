@@ -11,7 +11,7 @@ from ..model import Claim, EvidenceBase
 from ..rules import ceiling
 from ..vocabulary import method_components
 from .citation import claim_citation, copy_block, long_date
-from .common import (GeneratedPage, raw, Settings, badge, claim_heading, claim_url, description, level_rank,
+from .common import (stance_counts, GeneratedPage, raw, Settings, badge, claim_heading, claim_url, description, level_rank,
                      root_of, short_source, source_url, theme_url, title, titles)
 from .markup import a, e, plural
 
@@ -37,13 +37,11 @@ def _judgements(base: EvidenceBase, claim: Claim) -> str:
 
 def _profile(base: EvidenceBase, claim: Claim, profile, root: str) -> str:
     p = profile
-    rel_parts = [f"{p.n_supports} support", f"{p.n_qualifies} qualif{'y' if p.n_qualifies != 1 else 'ies'}" if p.n_qualifies else "",
-                 f"{p.n_disputes} disput{'e' if p.n_disputes != 1 else 'es'}" if p.n_disputes else ""]
-    rel_parts = [x for x in rel_parts if x]
+    rel_parts = stance_counts(p)
     designs = ", ".join(f"{title(base, 'design', d)} ({n})" for d, n in p.designs) or "none recorded"
     countries = ", ".join(titles(base, "country", p.countries)) or "not recorded"
     items = [
-        ("Sources", f"{plural(p.n_sources, 'source')} ({', '.join(rel_parts)} links)"),
+        ("Sources", f"{plural(p.n_sources, 'source')} ({', '.join(rel_parts)})"),
         ("Independent author groups", str(p.author_groups) + (" (all its supporting sources share an author)" if p.single_group and p.n_supports > 1 else "")),
         ("Study designs", designs),
         ("Countries", countries),

@@ -183,6 +183,26 @@ def badge(base: EvidenceBase, level: str, *, suffix: str = " confidence", small:
     return f'<span class="{cls}">{e(title(base, "level", level))}{e(suffix)}</span>'
 
 
+def stance_counts(profile) -> list[str]:
+    """How the evidence bears on a claim, as scite counts citations: '3 support', '1 qualifies',
+    '1 disputes' (links, not sources; zero counts left out, except support)."""
+    p = profile
+    parts = [f"{p.n_supports} support{'s' if p.n_supports == 1 else ''}"]
+    if p.n_qualifies:
+        parts.append(f"{p.n_qualifies} qualif{'ies' if p.n_qualifies == 1 else 'y'}")
+    if p.n_disputes:
+        parts.append(f"{p.n_disputes} dispute{'s' if p.n_disputes == 1 else ''}")
+    return parts
+
+
+def sources_cell(profile) -> str:
+    """The claims table's Sources cell: the count, and any qualifying or disputing links."""
+    if profile is None:
+        return ""
+    others = stance_counts(profile)[1:]
+    return f"{profile.n_sources}" + (f" ({', '.join(others)})" if others else "")
+
+
 def claim_heading(claim: Claim) -> str:
     """A claim's name in lists: its summary, else its statement."""
     return claim.summary or claim.statement

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .browse import CLAIMS_PER_PAGE, author_pages, claim_facets, render_authors, render_claims_table, render_sources_az, render_theme, render_themes_index
 from .claim_page import render_claim
-from .common import GeneratedPage, Settings, claim_heading, titles
+from .common import GeneratedPage, Settings, claim_heading, sources_cell, titles
 from .contributing import render_contributing
 from .data import SiteData
 from .overview import (DOWNLOADS, block_challenge, block_fields, block_headlines, block_levels, block_methods, block_stats,
@@ -51,7 +51,7 @@ def claims_index(data: SiteData) -> str:
         p = data.analysis.claims.get(c.id)
         rows.append({"id": c.id, "title": claim_heading(c), "type": base.vocabularies["claim_type"].title(c.claim_type),
                      "themes": "; ".join(titles(base, "theme", c.themes)), "level": c.confidence.level,
-                     "sources": p.n_sources if p else 0, "facets": claim_facets(base, c)})
+                     "sources": sources_cell(p), "facets": claim_facets(base, c)})
     levels = {t.id: t.title for t in base.vocabularies["level"].terms}
     return json.dumps({"levels": levels, "rows": rows}, ensure_ascii=False, separators=(",", ":")) + "\n"
 
