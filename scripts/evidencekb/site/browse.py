@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from ..model import EvidenceBase
 from ..vocabulary import LEVEL_ORDER
-from .common import (GeneratedPage, raw, badge, sources_cell, claim_heading, claim_url, description, level_rank, root_of, source_url,
+from .common import (GeneratedPage, raw, badge, sources_cell, stance_counts, claim_heading, claim_url, description, level_rank, root_of, source_url,
                      theme_url, title, titles)
 from .markup import a, e, ids, plural
 
@@ -78,8 +78,10 @@ def _claim_item(base, claim, root, profile, detail: bool) -> str:
     stmt = f'<p class="ev-item__statement">{e(claim.statement)}</p>' if claim.summary else ""
     caveat = f'<p class="ev-item__caveat"><strong>Caveat:</strong> {e(claim.confidence.caveat)}</p>' if claim.confidence.caveat else ""
     n = profile.n_sources if profile else len({l.source for l in claim.evidence})
+    others = "".join(f" · {x}" for x in stance_counts(profile)[1:]) if profile else ""
     return (f'<li class="ev-item"><p class="ev-item__head">{head} {badge(base, claim.confidence.level, small=True)}</p>'
-            f'{stmt}{caveat}<p class="ev-muted">{e(title(base, "claim_type", claim.claim_type))} · {e(plural(n, "source"))}</p></li>')
+            f'{stmt}{caveat}<p class="ev-muted">{e(title(base, "claim_type", claim.claim_type))} · {e(plural(n, "source"))}'
+            f'{e(others)}</p></li>')
 
 
 def render_theme(base: EvidenceBase, theme_id: str, analysis) -> GeneratedPage:
