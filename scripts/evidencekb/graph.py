@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .model import EvidenceBase, Person, Source
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def slugify(text: str) -> str:
@@ -51,6 +53,10 @@ def source_id(key: str) -> str:
 
 
 def build_graph(base: EvidenceBase) -> nx.MultiDiGraph:
+    # Imported here: the site build needs author slugs and labels from this module but not the
+    # graph itself in its main process, and networkx costs 0.2 s to import.
+    import networkx as nx
+
     g = nx.MultiDiGraph()
     themes = base.vocabularies["theme"]
     for term in themes.terms:
