@@ -336,7 +336,7 @@ def report_markdown(results: list[dict], when: str) -> str:
               "- The site build's extra cost over a plain build of as many pages is checking and analysing the "
               "base once, formatting the bibliography, and the larger claim pages (tables, the cite block). Data "
               "downloads and graph exports are written by a second process while MkDocs renders pages."
-              " At 1,000 claims these fixed costs (about 1.8 s of checking, analysis and rendering on this machine) weigh more against a short plain build than at 10,000, so the ratio falls as the base grows.",
+              " At 1,000 claims these fixed costs (checking, analysing and rendering the base: under 2 s on this machine) weigh more against a short plain build than at 10,000, so the ratio falls as the base grows.",
               "- Time to the first search result is Material's search: the browser fetches the whole index and "
               "builds a lunr index before it answers. It grows with the number of pages, as in any Material site; "
               "claim pages index only the statement, caveat, rationale and evidence (quotes and notes).",
