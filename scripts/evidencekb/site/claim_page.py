@@ -8,11 +8,12 @@ evidence profile and the table of sources with locators and quotes.
 from __future__ import annotations
 
 from ..model import Claim, EvidenceBase
+from ..graph import short_label
 from ..rules import ceiling
 from ..vocabulary import method_components
 from .citation import claim_citation, copy_block, long_date
 from .common import (stance_counts, GeneratedPage, raw, Settings, badge, claim_heading, claim_url, description, level_rank,
-                     root_of, short_source, source_url, theme_url, title, titles)
+                     root_of, source_url, theme_url, title, titles)
 from .markup import a, e, plural
 
 
@@ -65,7 +66,7 @@ def _evidence_table(base: EvidenceBase, claim: Claim, refs, root: str) -> str:
     for link in claim.evidence:
         src = base.sources.get(link.source)
         ref = refs.get(link.source)
-        label = ref.label if ref else (short_source(src) if src else link.source)
+        label = ref.label if ref else (short_label(src) if src else link.source)
         cell_source = a(root + source_url(link.source), label) if src else e(link.source)
         detail = []
         if link.quote:

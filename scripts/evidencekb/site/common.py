@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from ..model import Claim, EvidenceBase, Source
+from ..model import Claim, EvidenceBase
 from ..vocabulary import LEVEL_ORDER
 from .markup import e
 from ..site_paths import claim_slug, source_slug
@@ -206,9 +206,3 @@ def sources_cell(profile) -> str:
 def claim_heading(claim: Claim) -> str:
     """A claim's name in lists: its summary, else its statement."""
     return claim.summary or claim.statement
-
-
-def short_source(source: Source) -> str:
-    from ..graph import short_label
-
-    return short_label(source)
