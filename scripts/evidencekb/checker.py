@@ -14,7 +14,7 @@ from typing import Any, Iterable
 import jsonschema
 
 from . import rules
-from .model import (Claim, Confidence, EvidenceBase, EvidenceLink, Position, Problem,
+from .model import (Claim, Confidence, EvidenceBase, EvidenceLink, Position, Problem, Review,
                     RelatedLink)
 from .parsers.bibtex import load_sources
 from .parsers.claim_yaml import ClaimDocument, load_claim_file
@@ -186,7 +186,7 @@ def to_claim(doc: ClaimDocument) -> Claim:
         schemes=tuple(d.get("schemes", ()) or ()),
         evidence=tuple(
             EvidenceLink(e["source"], e["relation"], e["locator"], e.get("quote"), e.get("note"),
-                         doc.where(("evidence", i)))
+                         doc.where(("evidence", i)), e.get("via"), e.get("source_locator"))
             for i, e in enumerate(d["evidence"])),
         confidence=Confidence(conf["level"], conf["method"], dict(conf["components"]),
                               " ".join(conf["rationale"].split()),
@@ -196,6 +196,8 @@ def to_claim(doc: ClaimDocument) -> Claim:
         added=d["added"],
         updated=d.get("updated"),
         contributors=tuple(d.get("contributors", ()) or ()),
+        evidence_basis=d.get("evidence_basis"),
+        reviewed=Review(rv["date"], rv["by"], rv["against"], rv.get("note")) if (rv := d.get("reviewed")) else None,
         path=doc.path,
     )
 

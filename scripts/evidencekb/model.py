@@ -70,6 +70,18 @@ class EvidenceLink:
     quote: str | None = None
     note: str | None = None
     position: Position | None = None
+    via: str | None = None  # secondary citation: the work the finding was read in; `locator` is in it
+    source_locator: str | None = None  # with `via`: the place in the primary source, if the reporter gives it
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A second reviewer's check of a claim against its source documents (shown on the page)."""
+
+    date: str
+    by: str
+    against: str
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +119,8 @@ class Claim:
     related: tuple[RelatedLink, ...] = ()
     updated: str | None = None
     contributors: tuple[str, ...] = ()
+    evidence_basis: str | None = None  # None means the schema's default (studies)
+    reviewed: Review | None = None
 
     @property
     def title(self) -> str:
