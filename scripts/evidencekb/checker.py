@@ -154,6 +154,11 @@ def _compile_fast(schema: dict):
         import fastjsonschema
     except ImportError:
         return None
+    if _uses_newer_keywords(schema):
+        return None  # draft-07 would ignore them: a fast "valid" could be a false green
+    # Draft 2020-12 applies keywords beside a $ref (a text with its own maxLength); draft-07
+    # ignores them. Wrapping the $ref in an allOf keeps both meanings the same.
+    schema = _ref_siblings_as_all_of(schema)
     draft7 = dict(schema, **{"$schema": "http://json-schema.org/draft-07/schema#"})
     draft7.pop("$id", None)
     # A oneOf of consts means the same as an enum, and an enum compiles to one set lookup.
@@ -169,6 +174,33 @@ def _compile_fast(schema: dict):
         return fastjsonschema.compile(draft7, formats={"date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
     except Exception:
         return None
+
+
+# Keywords of drafts 2019-09 / 2020-12 that a draft-07 compiler would silently skip.
+_NEWER = {"prefixItems", "unevaluatedProperties", "unevaluatedItems", "dependentRequired", "dependentSchemas",
+          "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "minContains", "maxContains", "$anchor"}
+
+
+def _uses_newer_keywords(node) -> bool:
+    if isinstance(node, dict):
+        return any(k in _NEWER for k in node) or any(_uses_newer_keywords(v) for k, v in node.items()
+                                                    if k not in ("const", "enum", "default", "examples"))
+    if isinstance(node, list):
+        return any(_uses_newer_keywords(v) for v in node)
+    return False
+
+
+def _ref_siblings_as_all_of(node):
+    if isinstance(node, list):
+        return [_ref_siblings_as_all_of(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: (v if k in ("const", "enum", "default", "examples") else _ref_siblings_as_all_of(v))
+           for k, v in node.items()}
+    if "$ref" in out and any(k not in ("$ref", "description", "title", "$comment") for k in out):
+        ref = out.pop("$ref")
+        out["allOf"] = [{"$ref": ref}, *out.get("allOf", [])]
+    return out
 
 
 def to_claim(doc: ClaimDocument) -> Claim:
