@@ -359,6 +359,13 @@ def run(name: str, args, project) -> int:
         print("evidence bench: --claims must be at least 10 and --sources at least 1", file=sys.stderr)
         return 2
     repo = project.root
+    if args.report:  # an unwritable report is found now, not after the whole bench has run
+        from .safe_output import refuse_file_reason
+
+        why = refuse_file_reason(Path(args.report), repo, "--report")
+        if why:
+            print(f"evidence bench: {why}", file=sys.stderr)
+            return 2
 
     def log(msg: str) -> None:
         print(msg, flush=True)

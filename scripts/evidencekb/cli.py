@@ -34,7 +34,12 @@ def cmd_check(args) -> int:
         return 2
     only = None
     if args.files:
-        only = {project.relative(Path(f).resolve()) for f in args.files}
+        from .checker import UsageError, paths_to_report
+        try:
+            only = paths_to_report(project, args.files)
+        except UsageError as exc:
+            print(f"evidence check: {exc}", file=sys.stderr)
+            return 2
     result = check_project(project, only=only)
     problems = result.problems if not args.errors_only else result.errors
     write_report(problems, result.base, args.format, sys.stdout, show_stats=args.stats)
@@ -55,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", parents=[common], help="validate claims and sources",
                        description="Validate every claim and source; print every problem as path:line:col.")
-    p.add_argument("files", nargs="*", help="report only problems in these files (the whole base is still checked)")
+    p.add_argument("files", nargs="*", metavar="PATH",
+                   help="report only problems in these claim files, folders of claims or references.bib "
+                        "(the whole base is still checked)")
     p.add_argument("--format", choices=("text", "github", "json"), default="text")
     p.add_argument("--stats", action="store_true", help="also print counts of claims, sources and links")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
@@ -73,10 +80,40 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
+    return run_guarded(args.func, args)
+
+
+def run_guarded(func, args) -> int:
+    """Every command's faults as one line `evidence: ...`, never a traceback: interrupts
+    (SIGINT, SIGTERM, SIGHUP; a second one while cleaning up is ignored), a refused output
+    path (2), the environment (a full disk, a read-only folder: 1). EVIDENCE_DEBUG=1 shows
+    the traceback of an unexpected error instead."""
+    import os
+
+    from .safe_output import OutputRefused, interrupts_as_keyboard, os_error_text
+
     try:
-        return args.func(args)
+        with interrupts_as_keyboard():
+            return func(args)
     except KeyboardInterrupt:
         print("evidence: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except OutputRefused as exc:
+        print(f"evidence: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"evidence: {os_error_text(exc)}", file=sys.stderr)
+        return 1
+    except (MemoryError, RecursionError) as exc:
+        print(f"evidence: {type(exc).__name__}: the input is too large or too deeply nested", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a bug, but still one line for the user
+        if os.environ.get("EVIDENCE_DEBUG") == "1":
+            raise
+        from .reporter import escape_control
+
+        print(f"evidence: internal error: {type(exc).__name__}: {escape_control(exc)} "
+              "(run with EVIDENCE_DEBUG=1 for details, and please report it)", file=sys.stderr)
+        return 1

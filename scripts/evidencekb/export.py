@@ -15,7 +15,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
@@ -23,7 +22,10 @@ from pathlib import Path
 from .analysis import GAP_KINDS, Analysis, analyse
 from .graph import build_graph
 from .model import EvidenceBase
+from .safe_output import EXPORT_MARKER, Staging, check_output, interrupts_as_keyboard, write_file
 
+EXPORT_NAMES = frozenset({"graph.node-link.json", "graph.graphml", "graph.gexf", "cytoscape.json", "nodes.csv",
+                          "edges.csv", "profiles.json", "gaps.json", "evidence-map.json", "graph.json"})
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 SITE_URLS = {"claim": "claims/{}/", "source": "sources/{}/", "theme": "themes/{}/", "author": "browse/authors/#{}",
              "scheme": "browse/sources/#scheme-{}"}
@@ -228,20 +230,34 @@ def render_exports(base: EvidenceBase, analysis: Analysis | None = None) -> dict
     }
 
 
-def write_exports(base: EvidenceBase, analysis: Analysis | None, out_dir: Path) -> list[Path]:
-    """Write all exports; each file is replaced atomically, so a reader never sees half a file."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in sorted(render_exports(base, analysis).items()):
-        target = out_dir / name
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-        written.append(target)
-    return written
+EXPORT_NOTE = "Graph exports written by `evidence graph`."
+
+
+def _legacy_exports(folder: Path, entries) -> bool:
+    """A folder an older `evidence graph` wrote (before the marker): only export files in it."""
+    names = EXPORT_NAMES | {EXPORT_MARKER}
+    return all(p.is_file() and (p.name in names or p.name.startswith(tuple(f".{n}." for n in EXPORT_NAMES)))
+               for p in entries)
+
+
+def check_out_dir(out_dir: Path, root: Path) -> Path:
+    """The export folder, resolved, or OutputRefused: see safe_output.refuse_reason."""
+    return check_output(out_dir, root, marker=EXPORT_MARKER, legacy=_legacy_exports, what="--out")
+
+
+def write_exports(base: EvidenceBase, analysis: Analysis | None, out_dir: Path, root: Path | None = None) -> list[Path]:
+    """Write all exports into a temporary sibling of `out_dir`, then swap it in: a reader
+    (or a failure: a full disk, Ctrl-C) never sees half a set. With `root`, the folder is
+    first checked against the project's sources (OutputRefused)."""
+    out_dir = Path(os.path.abspath(out_dir))
+    if root is not None:
+        out_dir = check_out_dir(out_dir, root)
+    files = render_exports(base, analysis)
+    with interrupts_as_keyboard(), Staging(out_dir, EXPORT_MARKER, EXPORT_NOTE) as stage:
+        for name, text in sorted(files.items()):
+            write_file(stage.path / name, text)
+        stage.commit()
+    return [out_dir / name for name in sorted(files)]
 
 
 def summary(base: EvidenceBase, analysis: Analysis, g) -> str:
@@ -262,7 +278,14 @@ def summary(base: EvidenceBase, analysis: Analysis, g) -> str:
 def run(name: str, args, project) -> int:
     from .checker import check_project
     from .reporter import format_text
+    from .safe_output import OutputRefused, display
 
+    out = Path(args.out)
+    try:  # refused before the check runs and before anything is touched
+        out = check_out_dir(out, project.root)
+    except OutputRefused as exc:
+        print(f"evidence graph: {exc}", file=sys.stderr)
+        return 2
     result = check_project(project)
     if not result.ok:
         for p in result.errors:
@@ -271,11 +294,17 @@ def run(name: str, args, project) -> int:
         return 1
     base = result.base
     analysis = analyse(base)
-    out = Path(args.out)
-    if not out.is_absolute():
-        out = Path.cwd() / out
-    written = write_exports(base, analysis, out)
+    try:
+        written = write_exports(base, analysis, out, project.root)
+    except OutputRefused as exc:
+        print(f"evidence graph: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        from .safe_output import os_error_text
+
+        print(f"evidence graph: cannot write {display(out)}: {os_error_text(exc)}; nothing was changed", file=sys.stderr)
+        return 1
     if not args.quiet:
         print(summary(base, analysis, build_graph(base)))
-        print(f"wrote {len(written)} files to {out}")
+        print(f"wrote {len(written)} files to {display(out)}")
     return 0

@@ -276,6 +276,7 @@ def test_a_javascript_url_stops_the_build_with_its_position(project, tmp_path):
         bib.replace("url = {https://www.justiceinspectorates.gov.uk/x.pdf}", "url = {javascript:alert(1)}"), encoding="utf-8")
     site = tmp_path / "site"
     site.mkdir()
+    (site / ".evidencekb-site").write_text("", encoding="utf-8")  # a site the tool made (only those are replaced)
     (site / "index.html").write_text("previous site", encoding="utf-8")
     proc = evidence("build", "--root", str(root), "--site-dir", str(site))
     assert proc.returncode == 1
@@ -316,6 +317,7 @@ def test_a_build_that_fails_inside_mkdocs_leaves_the_old_site(project, tmp_path)
 def test_ctrl_c_mid_build_leaves_the_old_site(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
+    (site / ".evidencekb-site").write_text("", encoding="utf-8")  # a site the tool made (only those are replaced)
     (site / "index.html").write_text("previous site", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "evidencekb", "build", "--site-dir", str(site)], cwd=REPO, env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
