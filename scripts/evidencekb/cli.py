@@ -75,6 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # before the command's own handling started (parsing, imports)
+        print("evidence: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -90,11 +98,14 @@ def run_guarded(func, args) -> int:
     the traceback of an unexpected error instead."""
     import os
 
-    from .safe_output import OutputRefused, interrupts_as_keyboard, os_error_text
+    from .safe_output import OutputRefused, discard_all, interrupts_as_keyboard, os_error_text
 
     try:
         with interrupts_as_keyboard():
-            return func(args)
+            try:
+                return func(args)
+            finally:
+                discard_all()  # wherever an interrupt landed, no temporary folder outlives the command
     except KeyboardInterrupt:
         print("evidence: interrupted", file=sys.stderr)
         return 130

@@ -226,6 +226,17 @@ def held_signals():
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
+_LIVE: set["Staging"] = set()
+
+
+def discard_all() -> None:
+    """Delete every staging folder not yet committed: the last word of a command that was
+    interrupted wherever the signal landed (cli.run_guarded calls it on the way out)."""
+    with held_signals():
+        for stage in list(_LIVE):
+            stage.discard()
+
+
 class Staging:
     """A temporary sibling folder that becomes `target` on commit, or vanishes.
 
@@ -241,20 +252,27 @@ class Staging:
         self.committed = False
 
     def __enter__(self) -> "Staging":
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        if self.path.exists():
-            remove_tree(self.path)
-        self.path.mkdir()
+        _LIVE.add(self)
+        try:  # an interrupt right after mkdir must not leave the folder behind
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists():
+                remove_tree(self.path)
+            self.path.mkdir()
+        except BaseException:
+            self.discard()
+            raise
         return self
 
     def commit(self) -> None:
         write_marker(self.path, self.marker, self.note)
         swap_in(self.path, self.target)
         self.committed = True
+        _LIVE.discard(self)
 
     def discard(self) -> None:
         if not self.committed and (self.path.exists() or self.path.is_symlink()):
             remove_tree(self.path)
+        _LIVE.discard(self)
 
     def __exit__(self, *exc) -> None:
         self.discard()

@@ -51,30 +51,31 @@ def on_startup(command, dirty, **kwargs):
 
 def on_shutdown(**kwargs):
     """Publish the staged site if the build got through (strict mode's warning count is
-    checked after on_post_build, so success is known only now), else delete it."""
-    stage = _mode.pop("stage", None)
-    stack = _mode.pop("signals", None)
-    ok = _mode.pop("built", False) and not _mode.pop("failed", False)
-    _mode.pop("failed", None)
-    _mode["command"] = None
-    job = _state.pop("worker", None)
-    if job is not None:  # an interrupt skips on_build_error: stop the child here
-        job.abandon()
-    try:
-        if stage is not None:
-            if ok:
+    checked after on_post_build, so success is known only now), else delete it. Signals
+    wait until this is done: the swap and the cleanup are never cut in half."""
+    from ..safe_output import held_signals, os_error_text
+
+    with held_signals():
+        stage = _mode.pop("stage", None)
+        stack = _mode.pop("signals", None)
+        ok = _mode.pop("built", False) and not _mode.pop("failed", False)
+        _mode.pop("failed", None)
+        _mode["command"] = None
+        job = _state.pop("worker", None)
+        try:
+            if job is not None:  # an interrupt skips on_build_error: stop the child here
+                job.abandon()
+            if stage is not None and ok:
                 try:
                     stage.commit()
                 except OSError as exc:
-                    from ..safe_output import os_error_text
-
                     raise PluginError(f"could not put the new site in place: {os_error_text(exc)}; "
                                       "the previous site is untouched") from None
-    finally:
-        if stage is not None:
-            stage.discard()
-        if stack is not None:
-            stack.close()
+        finally:
+            if stage is not None:
+                stage.discard()
+            if stack is not None:
+                stack.close()
 
 
 def _stage_site(config, root: Path) -> None:
@@ -92,15 +93,15 @@ def _stage_site(config, root: Path) -> None:
     except OutputRefused as exc:
         raise PluginError(str(exc)) from None
     stage = Staging(target, SITE_MARKER, "A site built by `evidence build` / `mkdocs build`.")
+    signals = contextlib.ExitStack()  # SIGTERM/SIGHUP reach on_shutdown's cleanup as an interrupt
+    signals.enter_context(interrupts_as_keyboard())
+    _mode["stage"], _mode["signals"] = stage, signals  # known to on_shutdown before the folder exists
     try:
         stage.__enter__()
     except OSError as exc:
         from ..safe_output import os_error_text
 
         raise PluginError(f"cannot write beside {target}: {os_error_text(exc)}") from None
-    signals = contextlib.ExitStack()  # SIGTERM/SIGHUP reach on_shutdown's cleanup as an interrupt
-    signals.enter_context(interrupts_as_keyboard())
-    _mode["stage"], _mode["signals"] = stage, signals
     config["site_dir"] = str(stage.path)
 
 
