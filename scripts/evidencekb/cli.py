@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-import argparse
+import os
+import signal
 import sys
-from pathlib import Path
 
-from .project import Project, find_root
+
+def _quiet_exit(signum, frame):  # an interrupt while the command is still starting up
+    raise SystemExit(130)
+
+
+if os.path.basename(sys.argv[0]) in ("evidence", "evidence.exe", "__main__.py"):  # run as the command only
+    for _sig in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, _sig):
+            signal.signal(getattr(signal, _sig), _quiet_exit)
+
+import argparse  # noqa: E402  (after the handlers: an early Ctrl-C is no traceback)
+from pathlib import Path  # noqa: E402
+
+from .project import Project, find_root  # noqa: E402
 
 
 class _Parser(argparse.ArgumentParser):
