@@ -3,6 +3,7 @@ leave the previous site byte for byte, no temporary folder, and no traceback."""
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,10 +16,23 @@ from .conftest import ENV, SITE_MARKER, evidence_proc, no_litter, tree_hash
 SIGNALS = {"SIGTERM": [signal.SIGTERM], "SIGHUP": [signal.SIGHUP], "double Ctrl-C": [signal.SIGINT, signal.SIGINT]}
 
 
+@pytest.fixture(scope="module")
+def _built_once(tmp_path_factory):
+    """One site of the tiny project, built once for the module (a build costs seconds)."""
+    from .conftest import Kb
+
+    where = tmp_path_factory.mktemp("template")
+    kb = Kb(where / "kb")
+    proc = evidence_proc("build", "--root", kb.root, "--site-dir", where / "site")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    return where / "site"
+
+
 @pytest.fixture
-def old_site(kb, run, tmp_path):
+def old_site(_built_once, tmp_path):
     site = tmp_path / "out" / "site"
-    assert run("build", "--root", kb.root, "--site-dir", site).clean().code == 0
+    shutil.copytree(_built_once, site, symlinks=True)
     assert (site / SITE_MARKER).is_file()
     return site
 
