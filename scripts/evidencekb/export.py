@@ -122,7 +122,7 @@ def site_graph(base: EvidenceBase, analysis: Analysis, g=None, pos=None) -> dict
         elif kind == "source":
             key = n.split(":", 1)[1]
             prof = analysis.sources[key]
-            themes = sorted({t for c in prof.supports + prof.qualifies + prof.disputes for t in base.claim(c).themes})
+            themes = sorted({t for c in prof.claims() for t in base.claim(c).themes})
             node.update(themes=themes, detail=f"{d.get('design', '')} · cited by {prof.weight} claim(s): {d.get('title', '')}")
         elif kind == "theme":
             node.update(themes=[n.split(":", 1)[1]], detail=base.vocabularies["theme"].get(n.split(":", 1)[1]).description)

@@ -43,9 +43,15 @@ TYPE_MAP = {"inproceedings": "incollection", "conference": "incollection", "inbo
             "report": "techreport", "thesis": "phdthesis", "proceedings": "book", "collection": "book",
             "mvbook": "book", "online": "misc", "www": "misc", "webpage": "misc", "electronic": "misc",
             "booklet": "misc", "manual": "misc", "unpublished": "misc"}
-# Our coding fields, the vocabulary each draws on, whether it is a list, and its default when missing.
-CODING = (("design", "design", False, "unknown"), ("country", "country", False, "unknown"),
-          ("setting", "setting", True, "general"), ("schemes", "scheme", True, None))
+# Our coding fields, the vocabulary each draws on, and whether it is a list; the value a field
+# takes when missing is its vocabulary's x-default in the schema (none: left out).
+CODING = (("design", "design", False), ("country", "country", False),
+          ("setting", "setting", True), ("schemes", "scheme", True))
+
+
+def _default(info: SchemaInfo, vname: str) -> str | None:
+    v = info.vocab.get(vname)
+    return v.meta.get("x-default") if v else None
 # A key already in our convention: surname (or acronym) + year + first significant title word.
 OUR_KEY = re.compile(r"^[a-z]+(?:-[a-z]+)*(?:[0-9]{4}|nd)[a-z][a-z0-9]*$")
 _DATE = re.compile(r"^([0-9]{4})(?:-[0-9]{2}(?:-[0-9]{2})?)?")
@@ -185,7 +191,8 @@ def normalise_entry(src: Source, info: SchemaInfo) -> NewSource:
         notes.append(f"entry type @{src.entry_type} written as @{entry_type}")
     # our coding fields: checked when given, defaulted (and said so) when not
     defaulted = []
-    for name, vname, many, default in CODING:
+    for name, vname, many in CODING:
+        default = _default(info, vname)
         if vname not in info.vocab:
             continue
         if name in fields:
@@ -308,7 +315,8 @@ def _ask_coding(src: Source, info: SchemaInfo, ask: Prompter) -> Source:
     """At a terminal, ask for the coding fields the entry lacks (Enter keeps the default)."""
     fields = dict(src.fields)
     asked = False
-    for name, vname, many, default in CODING:
+    for name, vname, many in CODING:
+        default = _default(info, vname)
         if name in fields or default is None or vname not in info.vocab:
             continue
         if not asked:

@@ -98,7 +98,7 @@ def draft_from_args(args, info: SchemaInfo, sources: Mapping[str, Source]) -> Dr
     if len(relations) > 1 and len(relations) != len(keys):
         raise ContributeError("give one --relation for all sources, or one for each --source in the same order", 2)
     for i, key in enumerate(keys):
-        rel = relations[i] if len(relations) > 1 else (relations[0] if relations else "supports")
+        rel = relations[i] if len(relations) > 1 else (relations[0] if relations else _default_relation(info))
         rel = check_term(v["relation"], rel, "--relation")
         loc = check_text(locators[i], f"--locator for {key}") if i < len(locators) else ""
         d.evidence.append(Link(key, rel, loc))
@@ -120,6 +120,12 @@ def draft_from_args(args, info: SchemaInfo, sources: Mapping[str, Source]) -> Dr
     if getattr(args, "contributor", None):
         d.contributors = (check_text(args.contributor, "--contributor"),)
     return d
+
+
+def _default_relation(info: SchemaInfo) -> str:
+    """The relation a source is linked by unless told otherwise: the schema's first 'for' relation."""
+    supporting = info.meaning.relations("for")
+    return supporting[0] if supporting else info.vocab["relation"].ids()[0]
 
 
 def check_components(method: str, given: Mapping[str, str], info: SchemaInfo) -> dict[str, str]:
@@ -146,15 +152,16 @@ def suggested_method(claim_type: str, info: SchemaInfo) -> str:
     return ""
 
 
-def ceiling_for(draft: Draft, sources: Mapping[str, Source]) -> tuple[str, str]:
+def ceiling_for(draft: Draft, sources: Mapping[str, Source], info: SchemaInfo) -> tuple[str, str]:
     """The highest level the component judgements allow, by the checker's own rule."""
-    from ..rules import ceiling
+    from ..confidence import ceiling
 
+    m = info.meaning
     claim = Claim(id=draft.id or "new", statement=draft.statement, claim_type=draft.claim_type, themes=draft.themes,
                   evidence=tuple(EvidenceLink(e.source, e.relation, e.locator) for e in draft.evidence),
-                  confidence=Confidence(draft.level or "high", draft.method, dict(draft.components), draft.rationale),
+                  confidence=Confidence(draft.level or m.top, draft.method, dict(draft.components), draft.rationale),
                   added=draft.added, path="")
-    return ceiling(claim, sources)
+    return ceiling(claim, sources, m)
 
 
 def ask_missing(d: Draft, info: SchemaInfo, sources: Mapping[str, Source], project: Project, ask: Prompter) -> None:
@@ -192,7 +199,7 @@ def ask_missing(d: Draft, info: SchemaInfo, sources: Mapping[str, Source], proje
     for link in d.evidence:
         if not link.relation:
             (link.relation,) = ask.choose(v["relation"], f"How does {link.source} bear on the claim",
-                                          default="supports")
+                                          default=_default_relation(info))
         if not link.locator:
             link.locator = ask.text(f"Locator in {link.source}", info.link_description("locator"),
                                     check=lambda s: check_text(s, "the locator"))
@@ -207,15 +214,15 @@ def ask_missing(d: Draft, info: SchemaInfo, sources: Mapping[str, Source], proje
                 ask.say()
                 (d.components[name],) = ask.choose(v[vname], name.replace("_", " ").capitalize())
         if not d.level:
-            allowed, why = ceiling_for(d, sources)
+            from ..confidence import allowed_levels
+
+            allowed, why = ceiling_for(d, sources, info)
             ask.say()
             ask.say(f"The judgements allow at most {allowed!r} ({why}).")
-            from ..vocabulary import LEVEL_ORDER
-
-            allowed_levels = Vocabulary(v["level"].name, v["level"].description, tuple(
-                t for t in v["level"].terms
-                if t.id not in LEVEL_ORDER or LEVEL_ORDER.index(t.id) <= LEVEL_ORDER.index(allowed)))
-            (d.level,) = ask.choose(allowed_levels, "Level", default=allowed)
+            offered = set(allowed_levels(info.meaning, allowed))
+            choices = Vocabulary(v["level"].name, v["level"].description,
+                                 tuple(t for t in v["level"].terms if t.id in offered), v["level"].meta)
+            (d.level,) = ask.choose(choices, "Level", default=allowed)
         if not d.rationale:
             d.rationale = ask.text("Rationale", "Why this level, in plain English: what the judgements rest on.")
         if not d.caveat:
