@@ -64,8 +64,8 @@ def _check_annotations(vocab: Mapping[str, Vocabulary]) -> None:
     breaks them is an error in the schema file, not a wrong rating later."""
     levels = vocab["level"]
     ranks = [t.meta.get("x-rank") for t in levels.terms]
-    if not all(isinstance(r, int) and not isinstance(r, bool) for r in ranks) or len(set(ranks)) != len(ranks):
-        raise SchemaError("every level needs a distinct whole-number x-rank (its place in the order of levels)")
+    if not all(isinstance(r, (int, float)) and not isinstance(r, bool) for r in ranks) or len(set(ranks)) != len(ranks):
+        raise SchemaError("every level needs a distinct number as its x-rank (its place in the order of levels)")
     level_ids = set(levels.ids())
 
     def level_ref(value: Any, where: str) -> None:
