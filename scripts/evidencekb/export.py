@@ -14,7 +14,6 @@ import json
 import math
 import os
 import re
-import sys
 import tempfile
 from collections import Counter
 from dataclasses import asdict
@@ -257,25 +256,3 @@ def summary(base: EvidenceBase, analysis: Analysis, g) -> str:
         "gaps: " + ", ".join(f"{GAP_KINDS[k].lower()} {gaps[k]}" for k in GAP_KINDS if gaps.get(k)),
     ]
     return "\n".join(lines)
-
-
-def run(name: str, args, project) -> int:
-    from .checker import check_project
-    from .reporter import format_text
-
-    result = check_project(project)
-    if not result.ok:
-        for p in result.errors:
-            print(format_text(p), file=sys.stderr)
-        print(f"evidence graph: {len(result.errors)} error(s); fix them first (see `evidence check`)", file=sys.stderr)
-        return 1
-    base = result.base
-    analysis = analyse(base)
-    out = Path(args.out)
-    if not out.is_absolute():
-        out = Path.cwd() / out
-    written = write_exports(base, analysis, out)
-    if not args.quiet:
-        print(summary(base, analysis, build_graph(base)))
-        print(f"wrote {len(written)} files to {out}")
-    return 0

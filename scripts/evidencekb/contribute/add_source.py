@@ -12,6 +12,7 @@ from typing import Mapping, Sequence, TextIO
 
 from ..model import Position, Source
 from ..project import Project
+from .options import AddSourceOptions
 from .common import (
     ContributeError,
     Prompter,
@@ -391,15 +392,16 @@ def _remove(path: str) -> None:
         pass
 
 
-def cmd_add_source(args, project: Project, prompter: Prompter | None = None, out: TextIO | None = None,
-                   err: TextIO | None = None, stdin: TextIO | None = None) -> int:
+def add_sources(args: AddSourceOptions, project: Project, prompter: Prompter | None = None, out: TextIO | None = None,
+                err: TextIO | None = None, stdin: TextIO | None = None) -> int:
+    """`evidence add-source`: append the entries of `args.file`, normalised, to references.bib."""
     out, err = out or sys.stdout, err or sys.stderr
     info = load_schema_info(project)
     text, label = read_input(args.file, stdin)
     existing = load_bibliography(project)
-    if prompter is None and args.file != "-" and not args.dry_run and is_interactive(args):
+    if prompter is None and args.file != "-" and not args.dry_run and is_interactive(args.no_input):
         prompter = Prompter(out=err)
-    coding = {name: ", ".join(values) if isinstance(values, list) else values
+    coding = {name: ", ".join(values) if isinstance(values, (list, tuple)) else values
               for name in ("design", "country", "setting", "schemes")
               if (values := getattr(args, name, None))}
     planned = plan_sources(text, label, existing, info, key=args.key, prompter=prompter, coding=coding)

@@ -311,7 +311,7 @@ def isatty(stream) -> bool:
         return False
 
 
-def is_interactive(args) -> bool:
-    return not getattr(args, "no_input", False) and isatty(sys.stdin)
+def is_interactive(no_input: bool) -> bool:
+    return not no_input and isatty(sys.stdin)
 
 

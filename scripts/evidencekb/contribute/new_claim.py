@@ -13,6 +13,7 @@ from typing import Mapping, Sequence, TextIO
 
 from ..model import Claim, Confidence, EvidenceLink, Source, Vocabulary, split_list
 from ..project import Project
+from .options import NewClaimOptions
 from .common import (
     ContributeError,
     Prompter,
@@ -73,7 +74,7 @@ def _split_component(raw: str) -> tuple[str, str]:
     return name.strip().replace("-", "_"), value.strip()
 
 
-def draft_from_args(args, info: SchemaInfo, sources: Mapping[str, Source]) -> Draft:
+def draft_from_args(args: NewClaimOptions, info: SchemaInfo, sources: Mapping[str, Source]) -> Draft:
     """Every flag checked against the schema and the bibliography; missing ones stay empty."""
     v = info.vocab
     d = Draft()
@@ -439,8 +440,9 @@ def write_new_file(path: Path, text: str) -> None:
         raise ContributeError(f"cannot write claims/{path.name}: {exc.strerror}") from None
 
 
-def cmd_new(args, project: Project, prompter: Prompter | None = None, out: TextIO | None = None,
-            today: dt.date | None = None) -> int:
+def new_claim(args: NewClaimOptions, project: Project, prompter: Prompter | None = None, out: TextIO | None = None,
+              today: dt.date | None = None) -> int:
+    """`evidence new`: write claims/<id>.yaml from what `args` gives and the answers to what it lacks."""
     out = out or sys.stdout
     info = load_schema_info(project)
     sources = load_bibliography(project)
@@ -454,7 +456,7 @@ def cmd_new(args, project: Project, prompter: Prompter | None = None, out: TextI
                                   "Edit that file, or choose another id with --id.")
     if not d.id and d.statement:  # refuse a repeated statement before asking anything else
         d.id = unique_id(project, d.statement, info)
-    interactive = prompter is not None or is_interactive(args)
+    interactive = prompter is not None or is_interactive(args.no_input)
     if interactive:
         ask_missing(d, info, sources, project, prompter or Prompter())
     require_complete(d)
@@ -477,13 +479,14 @@ def cmd_new(args, project: Project, prompter: Prompter | None = None, out: TextI
 
 def _report_remaining(project: Project, rel: str, out: TextIO) -> None:
     """Say what `evidence check` will still ask for in the new file, so the template is a to-do list."""
-    from ..checker import check_project
+    from ..checker import BaseHasErrors, checked_base
     from ..reporter import format_text
 
-    result = check_project(project, only={rel})
-    errors = [p for p in result.problems if p.is_error]
-    warnings = [p for p in result.problems if not p.is_error]
-    if not result.problems:
+    try:
+        errors, warnings = [], list(checked_base(project, only={rel}).warnings)
+    except BaseHasErrors as exc:
+        errors, warnings = list(exc.problems), list(exc.warnings)
+    if not errors and not warnings:
         print("It passes `evidence check`. Review it, then open a pull request.", file=out)
         return
     if errors:
