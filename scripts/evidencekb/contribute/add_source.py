@@ -33,7 +33,7 @@ from .common import (
 # month, issn, annotation...) is dropped: abstracts are the publisher's text, not ours to copy.
 KEEP_FIELDS = ("title", "booktitle", "journal", "year", "volume", "number", "pages", "edition", "chapter", "series",
                "type", "institution", "organization", "school", "publisher", "address", "howpublished",
-               "onlinedate", "urldate", "doi", "url", "isbn", "note", "incomplete",
+               "onlinedate", "urldate", "doi", "url", "isbn", "note", "incomplete", "provenance", "nodoi",
                "design", "country", "setting", "schemes", "citedin")
 VERBATIM_FIELDS = frozenset({"url", "doi"})
 # Other names for the same thing (biblatex, as Zotero's Better BibTeX writes it).
@@ -397,9 +397,17 @@ def add_sources(args: AddSourceOptions, project: Project, prompter: Prompter | N
     """`evidence add-source`: append the entries of `args.file`, normalised, to references.bib."""
     out, err = out or sys.stdout, err or sys.stderr
     info = load_schema_info(project)
-    text, label = read_input(args.file, stdin)
+    if args.doi:
+        from .doi import bibtex_from_csl, fetch_csl, normalise_doi
+
+        if args.file not in (None, "-"):
+            raise ContributeError("give either a file or --doi, not both", 2)
+        doi = normalise_doi(args.doi)
+        text, label = bibtex_from_csl(fetch_csl(doi, args.resolver, args.timeout), doi), f"DOI {doi}"
+    else:
+        text, label = read_input(args.file, stdin)
     existing = load_bibliography(project)
-    if prompter is None and args.file != "-" and not args.dry_run and is_interactive(args.no_input):
+    if prompter is None and (args.file != "-" or args.doi) and not args.dry_run and is_interactive(args.no_input):
         prompter = Prompter(out=err)
     coding = {name: ", ".join(values) if isinstance(values, (list, tuple)) else values
               for name in ("design", "country", "setting", "schemes")

@@ -39,6 +39,9 @@ class NewClaimOptions:
 @dataclass(frozen=True)
 class AddSourceOptions:
     file: str = "-"  # a .bib file, or - for standard input
+    doi: str | None = None  # instead of a file: fetch the work's record by its DOI
+    resolver: str | None = None  # the DOI resolver's address (None: the default)
+    timeout: float = 15.0  # seconds to wait for the resolver
     key: str | None = None
     design: str | None = None
     country: str | None = None
