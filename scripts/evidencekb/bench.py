@@ -222,6 +222,7 @@ def bench_one(repo: Path, n_claims: int, n_sources: int, work: Path, skip_site: 
     with timer(r, "check_s"):
         result = check_project(Project(root))
     r["check_errors"] = len(result.errors)
+    assert result.base is not None, "the synthetic base must load"
     r["check_ratio"] = r["check_s"] / r["bare_parse_s"]
     log(f"[{n_claims}] check {r['check_s']:.2f} s; bare parse {r['bare_parse_s']:.2f} s; ratio {r['check_ratio']:.2f} (target <= 2)")
     with timer(r, "graph_s"):
@@ -346,7 +347,7 @@ def report_markdown(results: list[dict], when: str) -> str:
               "- The graph explorer draws themes and sources first and claims on zoom (level of detail), from "
               "positions computed at build time: no force layout runs in the browser.",
               ]
-    notes = [r.get("browser_error") for r in results if r.get("browser_error")]
+    notes = [str(r["browser_error"]) for r in results if r.get("browser_error")]
     if notes:
         lines += ["", "Browser figures could not be taken: " + "; ".join(sorted(set(notes)))]
     heavy = [r.get("heaviest_page") for r in results if r.get("heaviest_page")]

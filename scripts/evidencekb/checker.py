@@ -14,8 +14,7 @@ from typing import Any, Iterable
 import jsonschema
 
 from . import rules
-from .model import (Claim, Confidence, EvidenceBase, EvidenceLink, Position, Problem, Review,
-                    RelatedLink)
+from .model import Claim, Confidence, EvidenceBase, EvidenceLink, Position, Problem, RelatedLink, Review
 from .parsers.bibtex import load_sources
 from .parsers.claim_yaml import ClaimDocument, load_claim_file
 from .project import Project
@@ -152,7 +151,7 @@ class SchemaChecker:
                                 "schema-vocabulary")]
         if v == "type":
             want = error.validator_value
-            want_text = " or ".join(_TYPE_WORDS.get(w, w) for w in (want if isinstance(want, list) else [want]))
+            want_text = " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in (want if isinstance(want, list) else [want]))
             return [Problem(doc.where(path), "error", f"{where}: expected {want_text}, found {_kind(inst)}", "schema-type")]
         if v == "pattern":
             last = path[-1] if path else ""

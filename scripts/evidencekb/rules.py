@@ -89,7 +89,7 @@ def _word_count(text: str) -> int:
 def rule_text(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
     for claim in base.claims:
         doc = by_path[claim.path]
-        texts = [(("statement",), claim.statement), (("summary",), claim.summary or ""),
+        texts: list[tuple[tuple, str]] = [(("statement",), claim.statement), (("summary",), claim.summary or ""),
                  (("confidence", "rationale"), claim.confidence.rationale), (("confidence", "caveat"), claim.confidence.caveat or "")]
         for i, link in enumerate(claim.evidence):
             texts += [(("evidence", i, "quote"), link.quote or ""), (("evidence", i, "note"), link.note or ""),

@@ -55,7 +55,7 @@ def generate(root: Path, n_claims: int, n_sources: int, schema_path: Path, seed:
             f"  setting = {{{rng.choice(vocab['setting'])}}},\n}}\n")
     (root / "references.bib").write_text("\n".join(bib), encoding="utf-8")
     ids = [f"synthetic-claim-{i:05d}" for i in range(n_claims)]
-    cited = set()
+    cited: set[str] = set()
     for i, cid in enumerate(ids):
         links = []
         for j in range(rng.randint(2, 4)):

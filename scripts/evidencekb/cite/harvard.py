@@ -320,9 +320,9 @@ def _base_label(entry) -> HarvardLabel:
             names_key = (_fold(surnames[0]), "\U0010ffff")  # after every named co-author list
         else:
             names = _and_list(surnames)
-            names_key = tuple(_fold(s) for s in surnames)
+            names_key = tuple(_fold(s) for s in surnames)  # type: ignore[assignment]
     else:
-        names, names_key = title, (_title_key(title),)
+        names, names_key = title, (_title_key(title),)  # type: ignore[assignment]
     return HarvardLabel(names=names, year=_year(entry), by_title=not role, names_key=names_key,
                         title_key=_title_key(title), key=entry.key)
 
@@ -592,7 +592,7 @@ class _Name(PybtexPerson):
 
     def __init__(self, p: Person):  # noqa: D107 (pybtex's __init__ deliberately not called)
         self.first_names = p.given.split()
-        self.middle_names = []
+        self.middle_names: list[str] = []
         self.prelast_names = p.particle.split()
         self.last_names = [p.family] if p.family else []
         self.lineage_names = p.suffix.split()

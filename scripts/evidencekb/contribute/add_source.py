@@ -12,21 +12,20 @@ from typing import Mapping, Sequence, TextIO
 
 from ..model import Position, Source
 from ..project import Project
-from .options import AddSourceOptions
 from .common import (
+    STOP_WORDS,
     ContributeError,
     Prompter,
     SchemaInfo,
-    STOP_WORDS,
-    is_interactive,
-    isatty,
     ascii_fold,
     check_term,
     check_terms,
+    is_interactive,
+    isatty,
     load_bibliography,
     load_schema_info,
 )
-
+from .options import AddSourceOptions
 
 # Fields we keep: the bibliographic ones our citation style and exports read, and our own
 # coding fields. Everything else a reference manager adds (abstract, file, keywords, langid,
@@ -206,7 +205,8 @@ def normalise_entry(src: Source, info: SchemaInfo) -> NewSource:
             defaulted.append(name)
     for name, value in list(fields.items()) + [("author", p.family + p.given) for p in src.authors + src.editors]:
         if name not in VERBATIM_FIELDS and "\\" in value:
-            command = re.search(r"\\[A-Za-z]+|\\.?", value).group()
+            found = re.search(r"\\[A-Za-z]+|\\.?", value)
+            command = found.group() if found else "\\"
             raise ContributeError(f"entry {src.key!r}: {name} holds LaTeX we cannot read ({command}): "
                                   "write it in plain Unicode text")
     if not fields.get("title"):
@@ -414,7 +414,7 @@ def add_sources(args: AddSourceOptions, project: Project, prompter: Prompter | N
               if (values := getattr(args, name, None))}
     planned = plan_sources(text, label, existing, info, key=args.key, prompter=prompter, coding=coding)
     entries = [entry_text(p.source) for p in planned]
-    for p, entry in zip(planned, entries):
+    for p, entry in zip(planned, entries, strict=True):
         from ..parsers.bibtex import parse_bibtex_text
 
         back, problems = parse_bibtex_text(entry, "<new>")

@@ -13,26 +13,25 @@ from typing import Mapping, Sequence, TextIO
 
 from ..model import Claim, Confidence, EvidenceLink, Source, Vocabulary, split_list
 from ..project import Project
-from .options import NewClaimOptions
 from .common import (
+    SCHEMA_LINE,
+    WRAP,
     ContributeError,
     Prompter,
-    SCHEMA_LINE,
     SchemaInfo,
-    WRAP,
-    is_interactive,
-    nearest,
     check_claim_id,
     check_source_key,
     check_term,
     check_terms,
     check_text,
     claim_path,
+    is_interactive,
     load_bibliography,
     load_schema_info,
+    nearest,
     unique_id,
 )
-
+from .options import NewClaimOptions
 
 
 @dataclass
@@ -78,22 +77,22 @@ def draft_from_args(args: NewClaimOptions, info: SchemaInfo, sources: Mapping[st
     """Every flag checked against the schema and the bibliography; missing ones stay empty."""
     v = info.vocab
     d = Draft()
-    if getattr(args, "statement", None):
+    if args.statement:
         d.statement = check_text(args.statement, "the statement", info.max_length("statement"))
-    if getattr(args, "summary", None):
+    if args.summary:
         d.summary = check_text(args.summary, "the summary", info.max_length("summary"))
-    if getattr(args, "claim_type", None):
+    if args.claim_type:
         d.claim_type = check_term(v["claim_type"], args.claim_type, "--type")
-    d.themes = check_terms(v["theme"], getattr(args, "themes", None) or (), "--theme")
+    d.themes = check_terms(v["theme"], args.themes or (), "--theme")
     for name, flag in (("settings", "--setting"), ("populations", "--population"), ("outcomes", "--outcome"),
                        ("schemes", "--scheme")):
         vname = info.list_vocab(name)
         given = getattr(args, name, None) or ()
-        if given and vname in v:
+        if given and vname and vname in v:
             setattr(d, name, check_terms(v[vname], given, flag))
-    keys = [check_source_key(k, sources) for k in (getattr(args, "sources", None) or ())]
-    locators = list(getattr(args, "locators", None) or ())
-    relations = list(getattr(args, "relations", None) or ())
+    keys = [check_source_key(k, sources) for k in (args.sources or ())]
+    locators = list(args.locators or ())
+    relations = list(args.relations or ())
     if len(locators) > len(keys):
         raise ContributeError("more --locator than --source: give one --locator for each --source, in the same order", 2)
     if len(relations) > 1 and len(relations) != len(keys):
@@ -103,22 +102,22 @@ def draft_from_args(args: NewClaimOptions, info: SchemaInfo, sources: Mapping[st
         rel = check_term(v["relation"], rel, "--relation")
         loc = check_text(locators[i], f"--locator for {key}") if i < len(locators) else ""
         d.evidence.append(Link(key, rel, loc))
-    if getattr(args, "method", None):
+    if args.method:
         d.method = check_term(v["method"], args.method, "--method")
-    if getattr(args, "level", None):
+    if args.level:
         d.level = check_term(v["level"], args.level, "--level")
-    for raw in getattr(args, "components", None) or ():
+    for raw in args.components or ():
         name, value = _split_component(raw)
         d.components[name] = value
     if d.components:
         if not d.method:
             raise ContributeError("--component needs --method (the components depend on the method)", 2)
         d.components = check_components(d.method, d.components, info)
-    if getattr(args, "rationale", None):
+    if args.rationale:
         d.rationale = check_text(args.rationale, "--rationale")
-    if getattr(args, "caveat", None):
+    if args.caveat:
         d.caveat = check_text(args.caveat, "--caveat")
-    if getattr(args, "contributor", None):
+    if args.contributor:
         d.contributors = (check_text(args.contributor, "--contributor"),)
     return d
 
@@ -324,7 +323,7 @@ def render_claim(d: Draft, info: SchemaInfo) -> str:
     out.append(f"themes: {_flow(d.themes)}")
     for name in ("settings", "populations", "outcomes", "schemes"):
         vname = info.list_vocab(name)
-        if vname not in v:
+        if vname is None or vname not in v:
             continue
         values = getattr(d, name)
         if values:
@@ -448,7 +447,7 @@ def new_claim(args: NewClaimOptions, project: Project, prompter: Prompter | None
     sources = load_bibliography(project)
     d = draft_from_args(args, info, sources)
     d.added = (today or dt.date.today()).isoformat()
-    if getattr(args, "id", None) is not None:
+    if args.id is not None:
         d.id = check_claim_id(args.id, info)
         path = claim_path(project, d.id)
         if path.exists() or path.with_suffix(".yml").exists():
@@ -465,7 +464,7 @@ def new_claim(args: NewClaimOptions, project: Project, prompter: Prompter | None
     path = claim_path(project, d.id)
     text = render_claim(d, info)
     _verify_claim_text(text, d)
-    if getattr(args, "dry_run", False):
+    if args.dry_run:
         out.write(text)
         return 0
     if not project.claims_dir.is_dir():

@@ -16,11 +16,14 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from ..checker import BaseHasErrors, CheckedBase, checked_base
 from ..model import EvidenceBase, Problem
 from ..project import Project
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis
 
 __all__ = ["BaseHasErrors", "SiteData", "clear_cache", "derive", "load"]
 
@@ -28,7 +31,7 @@ __all__ = ["BaseHasErrors", "SiteData", "clear_cache", "derive", "load"]
 class SiteData:
     project: Project
     base: EvidenceBase
-    analysis: object  # evidencekb.analysis.Analysis
+    analysis: Analysis
     references: Mapping  # key -> cite.harvard.Reference
     dates: Mapping[str, tuple[str, str]]  # claim id -> (added, last changed), YYYY-MM-DD
     warnings: tuple[Problem, ...] = ()
@@ -45,7 +48,7 @@ def input_key(project: Project) -> tuple:
     git_index = project.root / ".git" / "index"
     if git_index.exists():
         paths.append(git_index)
-    out = []
+    out: list[tuple[str, int | None, int | None]] = []
     for p in paths:
         try:
             st = p.stat()
