@@ -187,9 +187,11 @@ def _nest_quotes(title: str) -> str:
             continue
         before = title[i - 1] if i else " "
         after = title[i + 1] if i + 1 < len(title) else " "
-        if opened is None and ch in "'‘" and (before.isspace() or before in _OPENS_AFTER) and not after.isspace():
+        opens = before.isspace() or before in _OPENS_AFTER
+        closes = after.isspace() or after in _CLOSES_BEFORE
+        if opened is None and ch in "'‘" and opens and not after.isspace():
             opened = i
-        elif opened is not None and ch in "'’" and not before.isspace() and (after.isspace() or after in _CLOSES_BEFORE):
+        elif opened is not None and ch in "'’" and not before.isspace() and closes:
             curly = title[opened] == "‘"
             out[opened], out[i] = ("“", "”") if curly else ('"', '"')
             opened = None
@@ -552,7 +554,8 @@ class HarvardStyle(BaseStyle):
 
     def format_entry(self, label, entry, bib_data=None):
         context = {"entry": entry, "style": self, "bib_data": bib_data, "label": label}
-        blocks = [block for block in (part.format_data(context) for part in _TEMPLATES[_kind(entry)]) if block]
+        blocks = [block for block in (part.format_data(context) for part in _TEMPLATES[_kind(entry)])
+                  if block]
         link = online.format_data(context)
         if link:
             blocks.append(link)  # no full stop before it, even after a bare "Title (2020)"
@@ -599,7 +602,8 @@ class _Name(PybtexPerson):
 
 
 # The fields the templates read; the rest (notes, coding fields) would only be copied.
-STYLE_FIELDS = ("title", "year", "date", "journal", "volume", "number", "issue", "pages", "booktitle", "edition",
+STYLE_FIELDS = ("title", "year", "date", "journal", "volume", "number", "issue", "pages", "booktitle",
+                "edition",
                 "type", "publisher", "organization", "institution", "school", "address", "location",
                 "howpublished", "doi", "url", "urldate")
 
@@ -611,7 +615,8 @@ def to_entry(key: str, source: Source) -> Entry:
     if source.editors:
         persons["editor"] = [_Name(p) for p in source.editors]
     fields = source.fields
-    entry = Entry(source.entry_type, fields={f: fields[f] for f in STYLE_FIELDS if f in fields}, persons=persons)
+    entry = Entry(source.entry_type, fields={f: fields[f] for f in STYLE_FIELDS if f in fields},
+                  persons=persons)
     entry.key = key
     return entry
 
