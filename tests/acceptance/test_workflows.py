@@ -153,7 +153,11 @@ def test_pull_request_template_has_the_reviewers_checklist():
 def test_pre_commit_hook_is_local_and_runs_the_checker():
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     assert [r["repo"] for r in config["repos"]] == ["local"]  # nothing fetched from the network
-    (hook,) = config["repos"][0]["hooks"]
+    hooks = {h["id"]: h for h in config["repos"][0]["hooks"]}
+    assert set(hooks) == {"evidence-check", "ruff"}
+    lint = hooks["ruff"]
+    assert lint["language"] == "system" and lint["entry"] == "ruff check" and lint["types"] == ["python"]
+    hook = hooks["evidence-check"]
     assert hook["language"] == "system" and hook["entry"] == "evidence check"
     assert hook["pass_filenames"] is True
     pattern = re.compile(hook["files"])
