@@ -406,29 +406,29 @@ def _remove(path: str) -> None:
         pass
 
 
-def add_sources(args: AddSourceOptions, project: Project, prompter: Prompter | None = None,
+def add_sources(options: AddSourceOptions, project: Project, prompter: Prompter | None = None,
                 out: TextIO | None = None,
                 err: TextIO | None = None, stdin: TextIO | None = None) -> int:
-    """`evidence add-source`: append the entries of `args.file`, normalised, to references.bib."""
+    """`evidence add-source`: append the entries of `options.file`, normalised, to references.bib."""
     out, err = out or sys.stdout, err or sys.stderr
     info = load_schema_info(project)
-    if args.doi:
+    if options.doi:
         from .doi import bibtex_from_csl, fetch_csl, normalise_doi
 
-        if args.file not in (None, "-"):
+        if options.file not in (None, "-"):
             raise ContributeError("give either a file or --doi, not both", 2)
-        doi = normalise_doi(args.doi)
-        text, label = bibtex_from_csl(fetch_csl(doi, args.resolver, args.timeout), doi), f"DOI {doi}"
+        doi = normalise_doi(options.doi)
+        text, label = bibtex_from_csl(fetch_csl(doi, options.resolver, options.timeout), doi), f"DOI {doi}"
     else:
-        text, label = read_input(args.file, stdin)
+        text, label = read_input(options.file, stdin)
     existing = load_bibliography(project)
-    from_file_or_doi = args.file != "-" or bool(args.doi)
-    if prompter is None and from_file_or_doi and not args.dry_run and is_interactive(args.no_input):
+    from_file_or_doi = options.file != "-" or bool(options.doi)
+    if prompter is None and from_file_or_doi and not options.dry_run and is_interactive(options.no_input):
         prompter = Prompter(out=err)
     coding = {name: ", ".join(values) if isinstance(values, (list, tuple)) else values
               for name in ("design", "country", "setting", "schemes")
-              if (values := getattr(args, name, None))}
-    planned = plan_sources(text, label, existing, info, key=args.key, prompter=prompter, coding=coding)
+              if (values := getattr(options, name, None))}
+    planned = plan_sources(text, label, existing, info, key=options.key, prompter=prompter, coding=coding)
     entries = [entry_text(p.source) for p in planned]
     for p, entry in zip(planned, entries, strict=True):
         from ..parsers.bibtex import parse_bibtex_text
@@ -438,7 +438,7 @@ def add_sources(args: AddSourceOptions, project: Project, prompter: Prompter | N
             raise ContributeError(f"internal error: entry {p.source.key!r} would not read back as written; "
                                   "nothing was written")
     rel = project.relative(project.bib_path)
-    if args.dry_run:
+    if options.dry_run:
         out.write("\n".join(entries))
         _notes(planned, err, written=False)
         return 0

@@ -73,26 +73,26 @@ def _split_component(raw: str) -> tuple[str, str]:
     return name.strip().replace("-", "_"), value.strip()
 
 
-def draft_from_args(args: NewClaimOptions, info: SchemaInfo, sources: Mapping[str, Source]) -> Draft:
+def draft_from_options(options: NewClaimOptions, info: SchemaInfo, sources: Mapping[str, Source]) -> Draft:
     """Every flag checked against the schema and the bibliography; missing ones stay empty."""
     v = info.vocab
     d = Draft()
-    if args.statement:
-        d.statement = check_text(args.statement, "the statement", info.max_length("statement"))
-    if args.summary:
-        d.summary = check_text(args.summary, "the summary", info.max_length("summary"))
-    if args.claim_type:
-        d.claim_type = check_term(v["claim_type"], args.claim_type, "--type")
-    d.themes = check_terms(v["theme"], args.themes or (), "--theme")
+    if options.statement:
+        d.statement = check_text(options.statement, "the statement", info.max_length("statement"))
+    if options.summary:
+        d.summary = check_text(options.summary, "the summary", info.max_length("summary"))
+    if options.claim_type:
+        d.claim_type = check_term(v["claim_type"], options.claim_type, "--type")
+    d.themes = check_terms(v["theme"], options.themes or (), "--theme")
     for name, flag in (("settings", "--setting"), ("populations", "--population"), ("outcomes", "--outcome"),
                        ("schemes", "--scheme")):
         vname = info.list_vocab(name)
-        given = getattr(args, name, None) or ()
+        given = getattr(options, name, None) or ()
         if given and vname and vname in v:
             setattr(d, name, check_terms(v[vname], given, flag))
-    keys = [check_source_key(k, sources) for k in (args.sources or ())]
-    locators = list(args.locators or ())
-    relations = list(args.relations or ())
+    keys = [check_source_key(k, sources) for k in (options.sources or ())]
+    locators = list(options.locators or ())
+    relations = list(options.relations or ())
     if len(locators) > len(keys):
         raise ContributeError("more --locator than --source: give one --locator for each --source, in the "
                               "same order", 2)
@@ -104,23 +104,23 @@ def draft_from_args(args: NewClaimOptions, info: SchemaInfo, sources: Mapping[st
         rel = check_term(v["relation"], rel, "--relation")
         loc = check_text(locators[i], f"--locator for {key}") if i < len(locators) else ""
         d.evidence.append(Link(key, rel, loc))
-    if args.method:
-        d.method = check_term(v["method"], args.method, "--method")
-    if args.level:
-        d.level = check_term(v["level"], args.level, "--level")
-    for raw in args.components or ():
+    if options.method:
+        d.method = check_term(v["method"], options.method, "--method")
+    if options.level:
+        d.level = check_term(v["level"], options.level, "--level")
+    for raw in options.components or ():
         name, value = _split_component(raw)
         d.components[name] = value
     if d.components:
         if not d.method:
             raise ContributeError("--component needs --method (the components depend on the method)", 2)
         d.components = check_components(d.method, d.components, info)
-    if args.rationale:
-        d.rationale = check_text(args.rationale, "--rationale")
-    if args.caveat:
-        d.caveat = check_text(args.caveat, "--caveat")
-    if args.contributor:
-        d.contributors = (check_text(args.contributor, "--contributor"),)
+    if options.rationale:
+        d.rationale = check_text(options.rationale, "--rationale")
+    if options.caveat:
+        d.caveat = check_text(options.caveat, "--caveat")
+    if options.contributor:
+        d.contributors = (check_text(options.contributor, "--contributor"),)
     return d
 
 
@@ -454,24 +454,24 @@ def write_new_file(path: Path, text: str) -> None:
         raise ContributeError(f"cannot write claims/{path.name}: {exc.strerror}") from None
 
 
-def new_claim(args: NewClaimOptions, project: Project, prompter: Prompter | None = None,
+def new_claim(options: NewClaimOptions, project: Project, prompter: Prompter | None = None,
               out: TextIO | None = None,
               today: dt.date | None = None) -> int:
-    """`evidence new`: write claims/<id>.yaml from what `args` gives and the answers to what it lacks."""
+    """`evidence new`: write claims/<id>.yaml from what `options` gives and the answers to what it lacks."""
     out = out or sys.stdout
     info = load_schema_info(project)
     sources = load_bibliography(project)
-    d = draft_from_args(args, info, sources)
+    d = draft_from_options(options, info, sources)
     d.added = (today or dt.date.today()).isoformat()
-    if args.id is not None:
-        d.id = check_claim_id(args.id, info)
+    if options.id is not None:
+        d.id = check_claim_id(options.id, info)
         path = claim_path(project, d.id)
         if path.exists() or path.with_suffix(".yml").exists():
             raise ContributeError(f"{project.relative(path)} already exists: nothing was written. "
                                   "Edit that file, or choose another id with --id.")
     if not d.id and d.statement:  # refuse a repeated statement before asking anything else
         d.id = unique_id(project, d.statement, info)
-    interactive = prompter is not None or is_interactive(args.no_input)
+    interactive = prompter is not None or is_interactive(options.no_input)
     if interactive:
         ask_missing(d, info, sources, project, prompter or Prompter())
     require_complete(d)
@@ -480,7 +480,7 @@ def new_claim(args: NewClaimOptions, project: Project, prompter: Prompter | None
     path = claim_path(project, d.id)
     text = render_claim(d, info)
     _verify_claim_text(text, d)
-    if args.dry_run:
+    if options.dry_run:
         out.write(text)
         return 0
     if not project.claims_dir.is_dir():
