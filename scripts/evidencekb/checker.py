@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import difflib
 import os
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable
 
 import jsonschema
 
 from . import rules
-from .model import (Claim, Confidence, EvidenceBase, EvidenceLink, Position, Problem, Review,
-                    RelatedLink)
+from .model import Claim, Confidence, EvidenceBase, EvidenceLink, Position, Problem, RelatedLink, Review
 from .parsers.bibtex import load_sources
 from .parsers.claim_yaml import ClaimDocument, load_claim_file
 from .parsers.hygiene import reserved_name
@@ -43,6 +42,35 @@ class CheckResult:
         return not self.errors
 
 
+@dataclass(frozen=True)
+class CheckedBase:
+    """A base that passed its check: what every later stage may start from."""
+
+    base: EvidenceBase
+    warnings: tuple[Problem, ...] = ()
+
+
+class BaseHasErrors(Exception):
+    """The base failed its check. `problems` holds every error found and `warnings` the
+    warnings, so whoever refuses can say all of it at once."""
+
+    def __init__(self, problems: tuple[Problem, ...]):
+        self.problems = tuple(p for p in problems if p.is_error)
+        self.warnings = tuple(p for p in problems if not p.is_error)
+        n = len(self.problems)
+        super().__init__(f"{n} error{'s' if n != 1 else ''}")
+
+
+def checked_base(project: Project, only: set[str] | None = None) -> CheckedBase:
+    """The one gate before any stage: the checked base, or BaseHasErrors with every problem.
+
+    `only` limits the problems considered to those files (as `evidence check FILE` does)."""
+    result = check_project(project, only=only)
+    if result.errors or result.base is None:
+        raise BaseHasErrors(result.problems)
+    return CheckedBase(result.base, result.warnings)
+
+
 def _dotted(path: Iterable) -> str:
     out = ""
     for part in path:
@@ -64,7 +92,8 @@ def _kind(value: Any) -> str:
     return "text"
 
 
-_TYPE_WORDS = {"string": "text", "array": "a list", "object": "a mapping (key: value)", "integer": "a whole number",
+_TYPE_WORDS = {"string": "text", "array": "a list", "object": "a mapping (key: value)",
+               "integer": "a whole number",
                "number": "a number", "boolean": "true or false"}
 
 
@@ -104,7 +133,8 @@ class SchemaChecker:
             for key in inst:
                 if key not in allowed:
                     guess = difflib.get_close_matches(key, allowed, n=1)
-                    hint = f"; did you mean {guess[0]!r}?" if guess else f"; allowed here: {', '.join(allowed)}"
+                    hint = (f"; did you mean {guess[0]!r}?" if guess
+                            else f"; allowed here: {', '.join(allowed)}")
                     place = f" in {where}" if path else ""
                     out.append(Problem(doc.where(path + (key,), key=True), "error",
                                        f"unknown field {key!r}{place}{hint}", "schema-unknown-field"))
@@ -112,13 +142,15 @@ class SchemaChecker:
         if v == "required":
             missing = error.message.split("'")[1] if "'" in error.message else error.message
             place = f" in {where}" if path else ""
-            return [Problem(doc.where(path), "error", f"missing required field {missing!r}{place}", "schema-required")]
+            return [Problem(doc.where(path), "error", f"missing required field {missing!r}{place}",
+                            "schema-required")]
         if v == "oneOf":
             consts = tuple(o.get("const") for o in error.schema.get("oneOf", []) if isinstance(o, dict))
             name = self.vocab_by_consts.get(consts)
             if name:
                 guess = difflib.get_close_matches(str(inst), [str(c) for c in consts], n=1)
-                hint = f"; did you mean {guess[0]!r}?" if guess else f"; expected one of: {', '.join(map(str, consts))}"
+                hint = (f"; did you mean {guess[0]!r}?" if guess
+                        else f"; expected one of: {', '.join(map(str, consts))}")
                 what = "is empty" if inst is None else f"{inst!r} is not a known {name.replace('_', ' ')}"
                 if inst is None:
                     hint = f"; expected a {name.replace('_', ' ')}: {', '.join(map(str, consts))}"
@@ -126,27 +158,37 @@ class SchemaChecker:
                                 "schema-vocabulary")]
         if v == "type":
             want = error.validator_value
-            want_text = " or ".join(_TYPE_WORDS.get(w, w) for w in (want if isinstance(want, list) else [want]))
-            return [Problem(doc.where(path), "error", f"{where}: expected {want_text}, found {_kind(inst)}", "schema-type")]
+            want_text = " or ".join(_TYPE_WORDS.get(str(w),
+                                                    str(w)) for w in (want if isinstance(want,
+                                                                                         list) else [want]))
+            return [Problem(doc.where(path), "error", f"{where}: expected {want_text}, found {_kind(inst)}",
+                            "schema-type")]
         if v == "pattern":
             last = path[-1] if path else ""
             if last in ("added", "updated"):
                 msg = f"{where}: {inst!r} is not a date written YYYY-MM-DD"
             elif last in ("id", "claim") or (len(path) >= 2 and path[-2] in ("themes",)):
-                msg = f"{where}: {inst!r} is not a slug (lowercase letters, digits and single hyphens, e.g. 'core-conditions')"
+                msg = (f"{where}: {inst!r} is not a slug (lowercase letters, digits and single hyphens, "
+                       "e.g. 'core-conditions')")
             elif last == "source":
                 msg = f"{where}: {inst!r} is not a BibTeX key (letters, digits and _:.+- only)"
             else:
-                msg = f"{where}: must contain text" if isinstance(inst, str) and not inst.strip() else f"{where}: {inst!r} is not in the expected form"
+                blank = isinstance(inst, str) and not inst.strip()
+                msg = (f"{where}: must contain text" if blank
+                       else f"{where}: {inst!r} is not in the expected form")
             return [Problem(doc.where(path), "error", msg, "schema-pattern")]
         if v == "minItems":
-            return [Problem(doc.where(path), "error", f"{where}: needs at least {error.validator_value} item(s)", "schema-min-items")]
+            return [Problem(doc.where(path), "error",
+                            f"{where}: needs at least {error.validator_value} item(s)", "schema-min-items")]
         if v == "minLength":
             return [Problem(doc.where(path), "error", f"{where}: must not be empty", "schema-empty")]
         if v == "maxLength":
-            return [Problem(doc.where(path), "error", f"{where}: too long ({len(inst)} characters; at most {error.validator_value})", "schema-max-length")]
+            return [Problem(doc.where(path), "error",
+                            f"{where}: too long ({len(inst)} characters; at most {error.validator_value})",
+                            "schema-max-length")]
         if v == "uniqueItems":
-            return [Problem(doc.where(path), "error", f"{where}: lists the same value twice", "schema-unique")]
+            return [Problem(doc.where(path), "error", f"{where}: lists the same value twice",
+                            "schema-unique")]
         return [Problem(doc.where(path), "error", f"{where}: {error.message}", f"schema-{v}")]
 
 
@@ -248,7 +290,8 @@ def to_claim(doc: ClaimDocument) -> Claim:
         updated=d.get("updated"),
         contributors=tuple(d.get("contributors", ()) or ()),
         evidence_basis=d.get("evidence_basis"),
-        reviewed=Review(rv["date"], rv["by"], rv["against"], rv.get("note")) if (rv := d.get("reviewed")) else None,
+        reviewed=Review(rv["date"], rv["by"], rv["against"],
+                        rv.get("note")) if (rv := d.get("reviewed")) else None,
         path=doc.path,
     )
 
@@ -266,7 +309,8 @@ def discover_claims(project: Project) -> list[Problem]:
         for d in sorted(dirs):
             if (here / d).is_symlink():
                 out.append(Problem(Position(project.relative(here / d)), "error",
-                                   "a symbolic link to a folder in claims/ is not read; claim files sit directly in claims/",
+                                   "a symbolic link to a folder in claims/ is not read; "
+                                   "claim files sit directly in claims/",
                                    "claims-layout"))
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
         for name in sorted(files):
@@ -275,16 +319,21 @@ def discover_claims(project: Project) -> list[Problem]:
                 continue
             rel = project.relative(path)
             if here != top:
-                out.append(Problem(Position(rel), "error", "claim files sit directly in claims/; this one is in a "
+                out.append(Problem(Position(rel), "error",
+                                   "claim files sit directly in claims/; this one is in a "
                                    "subfolder and is not read: move it to claims/", "claims-layout"))
             elif path.is_symlink() and not project.inside(path):
-                out.append(Problem(Position(rel), "error", "a symbolic link leading out of the project: not read "
+                out.append(Problem(Position(rel), "error",
+                                   "a symbolic link leading out of the project: not read "
                                    "(claim files must live in the repository)", "claims-symlink"))
             elif path.is_symlink() and not path.is_file():
-                out.append(Problem(Position(rel), "error", "a symbolic link to nothing: not read", "claims-symlink"))
+                out.append(Problem(Position(rel), "error", "a symbolic link to nothing: not read",
+                                   "claims-symlink"))
             elif reserved_name(path.stem):
-                out.append(Problem(Position(rel), "error", f"{path.stem!r} is a reserved device name on Windows "
-                                   "(con, nul, aux, prn, com1-9, lpt1-9): choose another id", "reserved-name"))
+                out.append(Problem(Position(rel), "error",
+                                   f"{path.stem!r} is a reserved device name on Windows "
+                                   "(con, nul, aux, prn, com1-9, lpt1-9): choose another id",
+                                   "reserved-name"))
     return out
 
 
@@ -330,7 +379,8 @@ def paths_to_report(project: Project, args: Iterable[str]) -> set[str] | None:
                 raise UsageError(f"{shown} is outside the project at {escape_control(root)}") from None
         known = claims | {project.relative(project.bib_path), project.relative(project.schema_path)}
         if rel not in known:
-            raise UsageError(f"{shown} is neither a claim file (claims/*.yaml) nor the bibliography (references.bib)")
+            raise UsageError(f"{shown} is neither a claim file (claims/*.yaml) "
+                             "nor the bibliography (references.bib)")
         wanted.add(rel)
     return wanted
 
@@ -359,9 +409,13 @@ def check_project(project: Project, only: set[str] | None = None) -> CheckResult
         vocab = vocabularies(schema)
         checker = SchemaChecker(schema)
     except SchemaError as exc:
-        return CheckResult(None, (Problem(Position(schema_rel), "error", str(exc).split(": ", 1)[-1], "schema-file"),))
+        return CheckResult(None,
+                           (Problem(Position(schema_rel), "error", str(exc).split(": ", 1)[-1],
+                                    "schema-file"),))
     except jsonschema.SchemaError as exc:
-        return CheckResult(None, (Problem(Position(schema_rel), "error", f"invalid JSON Schema: {exc.message}", "schema-file"),))
+        return CheckResult(None,
+                           (Problem(Position(schema_rel), "error", f"invalid JSON Schema: {exc.message}",
+                                    "schema-file"),))
 
     sources, bib_problems = load_sources(project.bib_path, project.relative(project.bib_path))
     problems += bib_problems
@@ -372,7 +426,8 @@ def check_project(project: Project, only: set[str] | None = None) -> CheckResult
     for path in project.claim_files():
         rel = project.relative(path)
         if path.suffix != ".yaml":
-            problems.append(Problem(Position(rel), "warning", "ignored: claim files end in .yaml", "file-extension"))
+            problems.append(Problem(Position(rel), "warning", "ignored: claim files end in .yaml",
+                                    "file-extension"))
             continue
         doc, parse_problems = load_claim_file(path, rel)
         problems += parse_problems
@@ -385,7 +440,8 @@ def check_project(project: Project, only: set[str] | None = None) -> CheckResult
             valid.append(doc)
 
     claims = tuple(sorted((to_claim(d) for d in valid), key=lambda c: c.id))
-    base = EvidenceBase(claims=claims, sources=dict(sorted(sources.items())), vocabularies=vocab, schema=schema)
+    base = EvidenceBase(claims=claims, sources=dict(sorted(sources.items())), vocabularies=vocab,
+                        schema=schema)
     problems += rules.check_rules(base, docs, {d.path: d for d in valid}, project)
     if only is not None:
         problems = [p for p in problems if p.position.path in only]

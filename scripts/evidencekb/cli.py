@@ -1,4 +1,9 @@
-"""The `evidence` command. Exit codes: 0 clean, 1 problems found, 2 bad usage."""
+"""The `evidence` command. Exit codes: 0 clean, 1 problems found, 2 bad usage.
+
+The CLI parses, finds the project, calls the command's runner with both, and says why it
+stopped: a base that fails the gate (`checker.checked_base`) is reported here, once, for
+every command that needs a checked base.
+"""
 
 from __future__ import annotations
 
@@ -28,23 +33,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _project(args) -> Project | None:
-    root = Path(args.root) if args.root else find_root()
-    if root is None or not root.is_dir():
-        where = args.root or Path.cwd()
-        print(f"evidence: no evidence project at {where} (looked for claims/claim.schema.json or references.bib); "
+def _project(root: str | None) -> Project | None:
+    found = Path(root) if root else find_root()
+    if found is None or not found.is_dir():
+        where = root or Path.cwd()
+        print(f"evidence: no evidence project at {where} (looked for claims/claim.schema.json or "
+              "references.bib); "
               "use --root", file=sys.stderr)
         return None
-    return Project(root.resolve())
+    return Project(found.resolve())
 
 
-def cmd_check(args) -> int:
+def cmd_check(args: argparse.Namespace, project: Project) -> int:
     from .checker import check_project
     from .reporter import write_report
 
-    project = _project(args)
-    if project is None:
-        return 2
     only = None
     if args.files:
         from .checker import UsageError, paths_to_report
@@ -65,11 +68,13 @@ def cmd_check(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="evidence", description="Check, graph and publish a claim–evidence knowledge base.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__import__('evidencekb').__version__}")
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {__import__('evidencekb').__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     common = _Parser(add_help=False)
-    common.add_argument("--root", help="the project folder (default: the nearest folder above holding claims/)")
+    common.add_argument("--root",
+                        help="the project folder (default: the nearest folder above holding claims/)")
 
     p = sub.add_parser("check", parents=[common], help="validate claims and sources",
                        description="Validate every claim and source; print every problem as path:line:col.")
@@ -87,6 +92,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _refuse(command: str, exc) -> int:
+    """A base with errors: every error, then that nothing was done."""
+    from .reporter import format_text
+
+    for p in exc.problems:
+        print(format_text(p), file=sys.stderr)
+    print(f"evidence {command}: {exc} in the evidence base; fix them first (see `evidence check`); "
+          "nothing was changed", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
@@ -101,16 +117,22 @@ def _main(argv: list[str] | None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
-    return run_guarded(args.func, args)
+
+    def call(args):
+        project = _project(args.root)
+        if project is None:
+            return 2
+        return args.func(args, project)
+
+    return run_guarded(call, args)
 
 
 def run_guarded(func, args) -> int:
-    """Every command's faults as one line `evidence: ...`, never a traceback: interrupts
-    (SIGINT, SIGTERM, SIGHUP; a second one while cleaning up is ignored), a refused output
-    path (2), the environment (a full disk, a read-only folder: 1). EVIDENCE_DEBUG=1 shows
-    the traceback of an unexpected error instead."""
-    import os
-
+    """Every command's faults as one line `evidence: ...`, never a traceback: a base with
+    errors (every error, then the refusal), interrupts (SIGINT, SIGTERM, SIGHUP; a second
+    one while cleaning up is ignored), a refused output path (2), the environment (a full
+    disk, a read-only folder: 1). EVIDENCE_DEBUG=1 shows an unexpected error's traceback."""
+    from .checker import BaseHasErrors
     from .safe_output import OutputRefused, discard_all, interrupts_as_keyboard, os_error_text
 
     try:
@@ -119,16 +141,18 @@ def run_guarded(func, args) -> int:
                 return func(args)
             finally:
                 discard_all()  # wherever an interrupt landed, no temporary folder outlives the command
+    except BaseHasErrors as exc:
+        return _refuse(args.command, exc)
     except KeyboardInterrupt:
         print("evidence: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
     except OutputRefused as exc:
-        print(f"evidence: {exc}", file=sys.stderr)
+        print(f"evidence {args.command}: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"evidence: {os_error_text(exc)}", file=sys.stderr)
+        print(f"evidence {args.command}: {os_error_text(exc)}; nothing was changed", file=sys.stderr)
         return 1
     except (MemoryError, RecursionError) as exc:
         print(f"evidence: {type(exc).__name__}: the input is too large or too deeply nested", file=sys.stderr)

@@ -8,25 +8,8 @@ from collections import Counter
 from typing import Iterable, TextIO
 
 from .model import EvidenceBase, Problem
-
-
-# Control characters (C0, DEL, C1), invisible and bidi-reordering characters, and line or
-# paragraph separators: none may reach a terminal or a CI log raw (a file name holding a
-# newline and `::error::` would otherwise print a workflow command).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
-                     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
-
-
-def _escape_char(m: re.Match) -> str:
-    c = ord(m.group())
-    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
-
-
-def escape_control(text) -> str:
-    """Text safe to print on one line: unsafe characters written as \\xNN / \\uNNNN."""
-    text = str(text)
-    return _UNSAFE.sub(_escape_char, text) if _UNSAFE.search(text) else text
-
+from .safe_output import escape_control  # the one escaping of text for output (re-exported)
+from .vocabulary import meaning
 
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
                           "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")  # json.dumps escapes C0 itself
@@ -51,7 +34,8 @@ def format_text(p: Problem) -> str:
 
 def format_github(p: Problem) -> str:
     pos = p.position
-    props = f"file={_escape_github(pos.path, True)},line={pos.line},col={pos.col},title={_escape_github(p.rule, True)}"
+    props = (f"file={_escape_github(pos.path, True)},line={pos.line},col={pos.col},"
+             f"title={_escape_github(p.rule, True)}")
     return f"::{p.severity} {props}::{_escape_github(p.message)}"
 
 
@@ -71,10 +55,10 @@ def stats(base: EvidenceBase) -> dict:
         "evidence_links": len(links),
         "incomplete_sources": sum(1 for s in base.sources.values() if s.incomplete),
         "relations": dict(sorted(Counter(e.relation for e in links).items())),
-        "confidence": {lvl: n for lvl in ("high", "moderate", "low", "very-low")
+        "confidence": {lvl: n for lvl in meaning(base.vocabularies, base.schema).descending()
                        if (n := sum(1 for c in claims if c.confidence.level == lvl))},
         "claim_types": dict(sorted(Counter(c.claim_type for c in claims).items())),
-        "themes": {t.id: sum(1 for c in claims if t.id in c.themes) for t in base.vocabularies["theme"].terms},
+        "themes": {t: sum(1 for c in claims if t in c.themes) for t in base.vocabularies["theme"].ids()},
     }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shutil
 import signal
 import threading
@@ -45,9 +46,14 @@ def _resolve(path: Path) -> Path:
 def protected_paths(root: Path, docs_dir: Path | None = None) -> dict[Path, str]:
     """The project's sources: no output may be, contain or lie inside any of these."""
     root = _resolve(root)
-    found = {root: "the project folder", root / ".git": "the project's .git folder",
-             root / "claims": "the claims folder", root / "references.bib": "the bibliography",
-             root / "mkdocs.yml": "mkdocs.yml", root / "scripts": "the scripts folder"}
+    found = {
+        root: "the project folder",
+        root / ".git": "the project's .git folder",
+        root / "claims": "the claims folder",
+        root / "references.bib": "the bibliography",
+        root / "mkdocs.yml": "mkdocs.yml",
+        root / "scripts": "the scripts folder",
+    }
     if docs_dir is not None:
         found[_resolve(docs_dir)] = "the docs folder (docs_dir)"
     else:
@@ -67,8 +73,15 @@ def _looks_like_ours(folder: Path, marker: str, legacy) -> bool:
     return bool(legacy and legacy(folder, entries))
 
 
-def refuse_reason(target: Path, root: Path, *, marker: str, docs_dir: Path | None = None,
-                  legacy=None, what: str = "output folder") -> str | None:
+def refuse_reason(
+    target: Path,
+    root: Path,
+    *,
+    marker: str,
+    docs_dir: Path | None = None,
+    legacy=None,
+    what: str = "output folder",
+) -> str | None:
     """Why `target` may not be (re)written as an output folder, or None if it may.
 
     Refused: a project source (root, .git, claims/, docs_dir, references.bib, mkdocs.yml,
@@ -103,8 +116,10 @@ def refuse_reason(target: Path, root: Path, *, marker: str, docs_dir: Path | Non
             break
     if target.is_dir():
         if not _looks_like_ours(target, marker, legacy):
-            return (f"{what} {shown} exists and was not made by `evidence` (no {marker} file in it); "
-                    "refusing to replace it: remove it yourself or choose another folder")
+            return (
+                f"{what} {shown} exists and was not made by `evidence` (no {marker} file in it); "
+                "refusing to replace it: remove it yourself or choose another folder"
+            )
         if not os.access(target, os.W_OK | os.X_OK) or not os.access(target.parent, os.W_OK | os.X_OK):
             return f"{what} {shown}: cannot replace it (permission denied or read-only)"
     return None
@@ -118,10 +133,28 @@ def check_output(target: Path, root: Path, **kwargs) -> Path:
     return _resolve(target)
 
 
+# Control characters (C0, DEL, C1), invisible and bidi-reordering characters, and line or
+# paragraph separators: none may reach a terminal or a CI log raw (a file name holding a
+# newline and `::error::` would otherwise print a workflow command).
+UNSAFE_OUTPUT = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
+def _escape_char(m: re.Match) -> str:
+    c = ord(m.group())
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def escape_control(text) -> str:
+    """Text safe to print on one line: unsafe characters written as \\xNN / \\uNNNN."""
+    text = str(text)
+    return UNSAFE_OUTPUT.sub(_escape_char, text) if UNSAFE_OUTPUT.search(text) else text
+
+
 def display(path) -> str:
     """A path for a one-line message: control characters escaped, never a raw newline."""
-    from .reporter import escape_control
-
     return escape_control(str(path))
 
 
@@ -160,7 +193,10 @@ def swap_in(new: Path, target: Path) -> None:
 
 
 def write_marker(folder: Path, marker: str, note: str) -> None:
-    write_file(Path(folder) / marker, f"{note}\nThis folder is replaced whole by the next build; do not keep files here.\n")
+    write_file(
+        Path(folder) / marker,
+        f"{note}\nThis folder is replaced whole by the next build; do not keep files here.\n",
+    )
 
 
 def write_file(path: Path, text: str | bytes) -> None:
@@ -179,7 +215,9 @@ def write_file(path: Path, text: str | bytes) -> None:
 
 # --- signals -------------------------------------------------------------------------------
 
-_HANDLED = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None)
+_HANDLED = tuple(
+    s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None
+)
 _stopping = {"flag": False}
 
 
@@ -240,9 +278,9 @@ def discard_all() -> None:
 class Staging:
     """A temporary sibling folder that becomes `target` on commit, or vanishes.
 
-        with Staging(target, SITE_MARKER, "a site built by evidence") as tmp:
-            ... write into tmp ...
-            stage.commit()
+    with Staging(target, SITE_MARKER, "a site built by evidence") as tmp:
+        ... write into tmp ...
+        stage.commit()
     """
 
     def __init__(self, target: Path, marker: str, note: str):
@@ -299,7 +337,8 @@ def refuse_file_reason(target: Path, root: Path, what: str = "output file") -> s
     sources = {root / "references.bib", root / "mkdocs.yml", root / "claims", root / ".git", root / "scripts"}
     for path in sources:
         if target == path or path in target.parents:
-            return f"{what} {shown} is or lies inside a project source ({display(path.name)}); refusing to write it"
+            return (f"{what} {shown} is or lies inside a project source ({display(path.name)}); "
+                    "refusing to write it")
     if target.is_dir():
         return f"{what} {shown} is a folder; give a file name, e.g. {display(raw / 'report.md')}"
     if len(target.name) > MAX_NAME:
@@ -310,7 +349,9 @@ def refuse_file_reason(target: Path, root: Path, what: str = "output file") -> s
                 return f"{what} {shown} lies under {display(parent)}, which is a file"
             if parent != target.parent:
                 return f"{what} {shown}: the folder {display(target.parent)} does not exist"
-            if not os.access(parent, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
+            if not os.access(parent, os.W_OK | os.X_OK) or (
+                target.exists() and not os.access(target, os.W_OK)
+            ):
                 return f"{what} {shown}: cannot write there (permission denied or read-only)"
             break
     return None

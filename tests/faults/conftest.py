@@ -108,15 +108,26 @@ def run(monkeypatch):
 
 
 def evidence_proc(*args, cwd=None, **kw):
-    return subprocess.Popen([sys.executable, "-m", "evidencekb", *map(str, args)], cwd=cwd or REPO, env=ENV,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-m", "evidencekb", *map(str, args)],
+        cwd=cwd or REPO,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kw,
+    )
 
 
 def _mount(where: Path, options: str) -> bool:
     where.mkdir(parents=True, exist_ok=True)
     try:
-        return subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)],
-                              capture_output=True, timeout=10).returncode == 0
+        return (
+            subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)], capture_output=True, timeout=10
+            ).returncode
+            == 0
+        )
     except (OSError, subprocess.SubprocessError):
         return False
 
@@ -184,5 +195,8 @@ def full_disk(tmp_path, monkeypatch):
 
 def no_litter(folder: Path) -> list[str]:
     """Temporary names a build or an export might leave behind in `folder`."""
-    return sorted(p.name for p in Path(folder).iterdir()
-                  if ".building-" in p.name or ".old-" in p.name or ".data-" in p.name)
+    return sorted(
+        p.name
+        for p in Path(folder).iterdir()
+        if ".building-" in p.name or ".old-" in p.name or ".data-" in p.name
+    )

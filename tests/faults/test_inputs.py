@@ -22,11 +22,16 @@ def problems(outcome, path: str | None = None) -> list[tuple[str, int, int, str]
 
 # --- BibTeX -----------------------------------------------------------------------------------
 
+
 def test_a_string_expansion_bomb_is_refused_fast(kb, run):
     bomb = "@string{a0 = {xxxxxxxxxxxxxxxx}}\n" + "".join(
-        f"@string{{a{i + 1} = a{i} # a{i} # a{i} # a{i}}}\n" for i in range(25))
-    kb.bib(bomb + "@article{bomb2020, title = a25, author = {A, B}, year = 2020}\n"
-           + (kb.root / "references.bib").read_text())
+        f"@string{{a{i + 1} = a{i} # a{i} # a{i} # a{i}}}\n" for i in range(25)
+    )
+    kb.bib(
+        bomb
+        + "@article{bomb2020, title = a25, author = {A, B}, year = 2020}\n"
+        + (kb.root / "references.bib").read_text()
+    )
     started = time.monotonic()
     res = run("check", "--root", kb.root)
     assert time.monotonic() - started < 10
@@ -43,9 +48,20 @@ def test_deeply_nested_strings_are_refused(kb, run):
     assert res.code == 1 and any("nested more than" in p[3] for p in problems(res, "references.bib"))
 
 
-@pytest.mark.parametrize("key,why", [("k" * 300, "too long"), ("con", "reserved"), ("NUL", "reserved"),
-                                     ("Aux.2020", "reserved"), ("com1", "reserved"), ("lpt9.x", "reserved"),
-                                     ("prn", "reserved"), ("a\u202eb", "not allowed"), ("a\u200bb", "not allowed")])
+@pytest.mark.parametrize(
+    "key,why",
+    [
+        ("k" * 300, "too long"),
+        ("con", "reserved"),
+        ("NUL", "reserved"),
+        ("Aux.2020", "reserved"),
+        ("com1", "reserved"),
+        ("lpt9.x", "reserved"),
+        ("prn", "reserved"),
+        ("a\u202eb", "not allowed"),
+        ("a\u200bb", "not allowed"),
+    ],
+)
 def test_a_bad_key_is_an_error_at_its_line(kb, run, key, why):
     text = (kb.root / "references.bib").read_text()
     kb.bib(text + f"\n@misc{{{key},\n  title = {{A title}},\n  year = {{2020}},\n}}\n")
@@ -58,14 +74,17 @@ def test_a_bad_key_is_an_error_at_its_line(kb, run, key, why):
 
 
 def test_a_300_character_key_never_reaches_the_file_system(kb, run, tmp_path):
-    kb.bib((kb.root / "references.bib").read_text() + "\n@misc{" + "k" * 300 + ", title = {T}, year = {2020}}\n")
+    kb.bib(
+        (kb.root / "references.bib").read_text() + "\n@misc{" + "k" * 300 + ", title = {T}, year = {2020}}\n"
+    )
     res = run("build", "--root", kb.root, "--site-dir", tmp_path / "site")
     assert res.code == 1 and "Traceback" not in res.text and "File name too long" not in res.text
     assert not (tmp_path / "site").exists()
 
 
-@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x07", "\x7f", "\x85", "\u200b", "\u202e", "\u2066", "\ufeff",
-                                  "\u2028"])
+@pytest.mark.parametrize(
+    "char", ["\x00", "\x1b", "\x07", "\x7f", "\x85", "\u200b", "\u202e", "\u2066", "\ufeff", "\u2028"]
+)
 @pytest.mark.parametrize("field", ["title", "author", "note"])
 def test_hostile_characters_in_a_bib_field_are_found_at_their_column(kb, run, char, field):
     text = (kb.root / "references.bib").read_text()
@@ -81,8 +100,12 @@ def test_hostile_characters_in_a_bib_field_are_found_at_their_column(kb, run, ch
 
 def test_an_upper_case_url_scheme_is_accepted_and_written_lower_case(kb, run):
     text = (kb.root / "references.bib").read_text()
-    kb.bib(text.replace("url = {https://www.justiceinspectorates.gov.uk/x.pdf}",
-                        "url = {HTTPS://www.justiceinspectorates.gov.uk/x.pdf}"))
+    kb.bib(
+        text.replace(
+            "url = {https://www.justiceinspectorates.gov.uk/x.pdf}",
+            "url = {HTTPS://www.justiceinspectorates.gov.uk/x.pdf}",
+        )
+    )
     res = run("check", "--root", kb.root, "--errors-only")
     assert res.code == 0, res.out
     from evidencekb.checker import check_project
@@ -92,7 +115,9 @@ def test_an_upper_case_url_scheme_is_accepted_and_written_lower_case(kb, run):
     assert base.sources["hmip2016inspection"].url == "https://www.justiceinspectorates.gov.uk/x.pdf"
 
 
-@pytest.mark.parametrize("scheme", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "FILE:///etc/passwd"])
+@pytest.mark.parametrize(
+    "scheme", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "FILE:///etc/passwd"]
+)
 def test_other_schemes_stay_refused(kb, run, scheme):
     text = (kb.root / "references.bib").read_text()
     kb.bib(text.replace("https://www.justiceinspectorates.gov.uk/x.pdf", scheme))
@@ -100,6 +125,7 @@ def test_other_schemes_stay_refused(kb, run, scheme):
 
 
 # --- claims -----------------------------------------------------------------------------------
+
 
 def test_an_esc_in_a_statement_is_reported_at_its_own_place(kb, run):
     kb.edit("alpha", "Peer mentors help people alpha.", "Peer mentors \x1b[31mhelp people alpha.")
@@ -110,9 +136,13 @@ def test_an_esc_in_a_statement_is_reported_at_its_own_place(kb, run):
     assert "\x1b" not in res.out and len(res.out.splitlines()) == 2  # the problem and the summary
 
 
-@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x08", "\x9b", "\u200b", "\u202e", "\u2067", "\ufeff", "\u2029"])
-@pytest.mark.parametrize("anchor", ["Peer mentors help", "Two studies agree.", "Small samples.", "mentors genuinely care",
-                                    "pp. 10-12"])
+@pytest.mark.parametrize(
+    "char", ["\x00", "\x1b", "\x08", "\x9b", "\u200b", "\u202e", "\u2067", "\ufeff", "\u2029"]
+)
+@pytest.mark.parametrize(
+    "anchor",
+    ["Peer mentors help", "Two studies agree.", "Small samples.", "mentors genuinely care", "pp. 10-12"],
+)
 def test_hostile_characters_anywhere_in_a_claim(kb, run, char, anchor):
     kb.edit("alpha", anchor, anchor[:3] + char + anchor[3:])
     res = run("check", "--root", kb.root)
@@ -182,8 +212,12 @@ def test_a_claim_in_a_subfolder_is_reported_not_skipped(kb, run):
 @pytest.mark.parametrize("field,limit", [("statement", 600), ("summary", 120)])
 def test_schema_limits_beside_a_ref_are_enforced(kb, run, field, limit):
     text = (kb.root / "claims" / "alpha.yaml").read_text()
-    kb.claim("alpha", text.replace("statement: >-", f"{field}: {'a' * (limit + 1)}\nstatement: >-")
-             if field == "summary" else text.replace("Peer mentors help people alpha.", "a" * (limit + 1)))
+    kb.claim(
+        "alpha",
+        text.replace("statement: >-", f"{field}: {'a' * (limit + 1)}\nstatement: >-")
+        if field == "summary"
+        else text.replace("Peer mentors help people alpha.", "a" * (limit + 1)),
+    )
     res = run("check", "--root", kb.root)
     assert res.code == 1 and any("too long" in h[3] for h in problems(res, "claims/alpha.yaml")), res.out
 
@@ -196,6 +230,7 @@ def test_a_megabyte_statement_is_refused(kb, run):
 
 # --- check PATH... ----------------------------------------------------------------------------
 
+
 def test_a_folder_argument_means_every_claim_in_it(kb, run, monkeypatch):
     kb.edit("beta", "level: moderate", "level: sky-high")
     monkeypatch.chdir(kb.root)
@@ -205,8 +240,19 @@ def test_a_folder_argument_means_every_claim_in_it(kb, run, monkeypatch):
     assert run("check", "claims/alpha.yaml").code == 0
 
 
-@pytest.mark.parametrize("arg", ["nope.yaml", "claims/nope.yaml", "docs/index.md", "mkdocs.yml", "/etc/hostname",
-                                 "/dev/null", "docs", "-"])
+@pytest.mark.parametrize(
+    "arg",
+    [
+        "nope.yaml",
+        "claims/nope.yaml",
+        "docs/index.md",
+        "mkdocs.yml",
+        "/etc/hostname",
+        "/dev/null",
+        "docs",
+        "-",
+    ],
+)
 def test_a_path_that_is_not_a_claim_is_a_usage_error(kb, run, monkeypatch, arg, tmp_path):
     monkeypatch.chdir(kb.root)
     res = run("check", arg)
@@ -230,7 +276,10 @@ def test_an_empty_claims_subfolder_is_a_usage_error(kb, run, monkeypatch):
 
 # --- CSV --------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=False, reason="CSV formula neutralisation is the perf helper's (issue 14); passes once it lands")
+
+@pytest.mark.xfail(
+    strict=False, reason="CSV formula neutralisation is the perf helper's (issue 14); passes once it lands"
+)
 def test_formula_cells_are_neutralised_in_every_csv(kb, run, tmp_path):
     kb.edit("alpha", "Peer mentors help people alpha.", "=HYPERLINK(\"https://evil.example\",\"x\")")
     kb.edit("beta", "Peer mentors help people beta.", "@SUM(1+1)*cmd|' /C calc'!A0")
@@ -242,4 +291,7 @@ def test_formula_cells_are_neutralised_in_every_csv(kb, run, tmp_path):
         with open(out / name, encoding="utf-8-sig", newline="") as fh:
             for row in csv.reader(fh):
                 for cell in row:
-                    assert not cell[:1] in ("=", "+", "-", "@", "\t", "\r") or cell.lstrip("-").replace(".", "").isdigit(), cell
+                    assert (
+                        not cell[:1] in ("=", "+", "-", "@", "\t", "\r")
+                        or cell.lstrip("-").replace(".", "").isdigit()
+                    ), cell

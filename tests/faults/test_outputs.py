@@ -3,17 +3,29 @@ line before anything is touched (issue 11: `--site-dir .` once deleted a project
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from .conftest import SITE_MARKER, no_litter, tree_hash
 
 # Paths given relative to the project root, or built from it: each is, contains or lies
 # inside a project source.
-SOURCES = [".", "..", "/", "claims", "docs", ".git", "references.bib", "mkdocs.yml", "claims/sub", "docs/x",
-           ".git/objects", "scripts", "claims/claim.schema.json", "./claims/../docs", "docs/"]
+SOURCES = [
+    ".",
+    "..",
+    "/",
+    "claims",
+    "docs",
+    ".git",
+    "references.bib",
+    "mkdocs.yml",
+    "claims/sub",
+    "docs/x",
+    ".git/objects",
+    "scripts",
+    "claims/claim.schema.json",
+    "./claims/../docs",
+    "docs/",
+]
 
 
 @pytest.mark.parametrize("where", SOURCES)
@@ -44,10 +56,18 @@ def test_plain_mkdocs_build_refuses_a_source_as_site_dir(kb, tmp_path):
 
     from .conftest import ENV
 
-    (kb.root / "mkdocs.yml").write_text((kb.root / "mkdocs.yml").read_text().replace("site_dir: site", "site_dir: claims/out"))
+    (kb.root / "mkdocs.yml").write_text(
+        (kb.root / "mkdocs.yml").read_text().replace("site_dir: site", "site_dir: claims/out")
+    )
     before = kb.hash()
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=kb.root, env=ENV, capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=kb.root,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode != 0 and "claims folder" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
     assert kb.hash() == before
@@ -129,8 +149,17 @@ def test_build_read_only(kb, run, read_only_dir):
     run("build", "--root", kb.root, "--site-dir", read_only_dir / "site").one_line_error((1, 2))
 
 
-@pytest.mark.parametrize("config", ["site_name: [unclosed\n", "site_name: x\nnav: 3\n", "- a list\n", "",
-                                    "site_name: x\ntheme: no-such-theme\n", "\x00\x01binary"])
+@pytest.mark.parametrize(
+    "config",
+    [
+        "site_name: [unclosed\n",
+        "site_name: x\nnav: 3\n",
+        "- a list\n",
+        "",
+        "site_name: x\ntheme: no-such-theme\n",
+        "\x00\x01binary",
+    ],
+)
 def test_a_broken_mkdocs_yml_is_one_line(kb, run, config):
     (kb.root / "mkdocs.yml").write_text(config)
     before = kb.hash()
@@ -144,7 +173,9 @@ def test_a_long_output_name_is_one_line(kb, run, tmp_path):
     run("build", "--root", kb.root, "--site-dir", tmp_path / ("x" * 300)).one_line_error((1, 2))
 
 
-@pytest.mark.parametrize("report", ["folder", "under-file", "references.bib", "missing-dir/r.md", "read-only"])
+@pytest.mark.parametrize(
+    "report", ["folder", "under-file", "references.bib", "missing-dir/r.md", "read-only"]
+)
 def test_bench_report_is_refused_before_the_bench_runs(kb, run, tmp_path, monkeypatch, report, read_only_dir):
     from evidencekb import bench
 
@@ -154,8 +185,13 @@ def test_bench_report_is_refused_before_the_bench_runs(kb, run, tmp_path, monkey
     monkeypatch.setattr(bench, "bench_one", boom)
     (tmp_path / "folder").mkdir()
     (tmp_path / "f").write_text("x")
-    path = {"folder": tmp_path / "folder", "under-file": tmp_path / "f" / "r.md", "references.bib": kb.root / "references.bib",
-            "missing-dir/r.md": tmp_path / "nope" / "r.md", "read-only": read_only_dir / "r.md"}[report]
+    path = {
+        "folder": tmp_path / "folder",
+        "under-file": tmp_path / "f" / "r.md",
+        "references.bib": kb.root / "references.bib",
+        "missing-dir/r.md": tmp_path / "nope" / "r.md",
+        "read-only": read_only_dir / "r.md",
+    }[report]
     before = kb.hash()
     run("bench", "--root", kb.root, "--claims", "10", "--report", path).one_line_error(2)
     assert kb.hash() == before

@@ -13,7 +13,11 @@ import pytest
 
 from .conftest import ENV, SITE_MARKER, evidence_proc, no_litter, tree_hash
 
-SIGNALS = {"SIGTERM": [signal.SIGTERM], "SIGHUP": [signal.SIGHUP], "double Ctrl-C": [signal.SIGINT, signal.SIGINT]}
+SIGNALS = {
+    "SIGTERM": [signal.SIGTERM],
+    "SIGHUP": [signal.SIGHUP],
+    "double Ctrl-C": [signal.SIGINT, signal.SIGINT],
+}
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +86,14 @@ def test_plain_mkdocs_build_failing_late_leaves_the_old_site(kb, old_site):
     """An unknown <!-- evidence:x --> marker fails after pages are written: site/ stays."""
     (kb.root / "docs" / "index.md").write_text("# Home\n\n<!-- evidence:no-such-block -->\n")
     before = tree_hash(old_site)
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(old_site)], cwd=kb.root,
-                          env=ENV, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(old_site)],
+        cwd=kb.root,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode != 0 and "no-such-block" in proc.stderr
     assert tree_hash(old_site) == before
     assert no_litter(old_site.parent) == []
@@ -91,8 +101,14 @@ def test_plain_mkdocs_build_failing_late_leaves_the_old_site(kb, old_site):
 
 def test_plain_mkdocs_build_interrupted_leaves_the_old_site(kb, old_site):
     before = tree_hash(old_site)
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(old_site)], cwd=kb.root,
-                            env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(old_site)],
+        cwd=kb.root,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     reached = _wait_for(proc, old_site.parent, "pages")
     proc.send_signal(signal.SIGTERM)
     proc.communicate(timeout=60)
@@ -103,8 +119,14 @@ def test_plain_mkdocs_build_interrupted_leaves_the_old_site(kb, old_site):
 
 def test_plain_mkdocs_build_swaps_in_a_marked_site(kb, tmp_path):
     site = tmp_path / "s"
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)], cwd=kb.root,
-                          env=ENV, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)],
+        cwd=kb.root,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert (site / SITE_MARKER).is_file() and no_litter(tmp_path) == []
 

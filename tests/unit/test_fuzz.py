@@ -17,11 +17,15 @@ from evidencekb.site_paths import claim_slug, source_slug
 SETTINGS = settings(derandomize=True, max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
-YAML_BITS = ["id: a", "statement: x", "\n", "  ", "\t", "- ", ": ", "&a ", "*a", "!!python/name:os.system", "[", "]",
-             "{", "}", "'", '"', "#", "---", "...", "? ", "|", ">-", "é", "\x00", "\ufeff", "\r\n", "no", "2026-13-45",
+YAML_BITS = ["id: a", "statement: x", "\n", "  ", "\t", "- ", ": ", "&a ", "*a", "!!python/name:os.system",
+             "[", "]",
+             "{", "}", "'", '"', "#", "---", "...", "? ", "|", ">-", "é", "\x00", "\ufeff", "\r\n", "no",
+             "2026-13-45",
              "evidence:", "  - source: k", "    relation: supports", "!!binary", "<<: *a", "%YAML 1.2"]
-BIB_BITS = ["@article{", "@string{", "@comment{", "@preamble{", "key,", "title = {", "}", "{", '"', "#", ",", "=",
-            "author = {A, B and {Corp}}", "year = 2020", "\\'e", "\\url{x}", "@", "\n", "(", ")", "%", "\\", "é"]
+BIB_BITS = ["@article{", "@string{", "@comment{", "@preamble{", "key,", "title = {", "}", "{", '"', "#", ",",
+            "=",
+            "author = {A, B and {Corp}}", "year = 2020", "\\'e", "\\url{x}", "@", "\n", "(", ")", "%", "\\",
+            "é"]
 
 
 _PRISTINE: dict = {}
@@ -96,7 +100,8 @@ def _checker(project):
     """Compiled once: compiling the schema costs more than validating a hundred files."""
     import json
     if "checker" not in _PRISTINE:
-        _PRISTINE["checker"] = SchemaChecker(json.loads((project.root / "claims" / "claim.schema.json").read_text()))
+        schema = json.loads((project.root / "claims" / "claim.schema.json").read_text())
+        _PRISTINE["checker"] = SchemaChecker(schema)
     return _PRISTINE["checker"]
 
 
@@ -175,7 +180,8 @@ def test_distinct_keys_stay_distinct():
 # Untrusted text stays text: whatever a pull request puts in a field, the page gets no markup
 # and no link that is not http(s) or a DOI.
 URL_BITS = ["javascript:", "JaVaScRiPt:", "data:text/html,", "vbscript:", "http://", "https://", "//", "doi:",
-            "10.1000/", "https://doi.org/", " ", "\t", "\n", "\x00", "<", ">", '"', "'", "&", "%0a", "x.example/",
+            "10.1000/", "https://doi.org/", " ", "\t", "\n", "\x00", "<", ">", '"', "'", "&", "%0a",
+            "x.example/",
             "alert(1)", "/path?q=1#f", "é", ":", "@"]
 
 

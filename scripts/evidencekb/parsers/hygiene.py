@@ -13,12 +13,28 @@ import unicodedata
 
 # C0 controls other than tab, newline and carriage return; DEL; C1 controls; invisible
 # and bidi-reordering characters; line/paragraph separators; a BOM after the start.
-UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
-                    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
 MAX_REPORTED = 20  # per file: a binary file is one problem, not thousands
 
-WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-                              *(f"lpt{i}" for i in range(10)), "com¹", "com²", "com³", "lpt¹", "lpt²", "lpt³"})
+WINDOWS_RESERVED = frozenset(
+    {
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        *(f"com{i}" for i in range(10)),
+        *(f"lpt{i}" for i in range(10)),
+        "com¹",
+        "com²",
+        "com³",
+        "lpt¹",
+        "lpt²",
+        "lpt³",
+    }
+)
 KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_:.+-]*")
 MAX_KEY = 64
 
@@ -35,7 +51,7 @@ def unsafe_characters(text: str) -> list[tuple[int, int, str]]:
     """(line, col, message) for each refused character, at most MAX_REPORTED of them."""
     if not UNSAFE.search(text):
         return []
-    out = []
+    out: list[tuple[int, int, str]] = []
     for m in UNSAFE.finditer(text):
         if len(out) == MAX_REPORTED:
             out.append((out[-1][0], out[-1][1], "more such characters follow; not all are listed"))
@@ -45,7 +61,9 @@ def unsafe_characters(text: str) -> list[tuple[int, int, str]]:
         col = i - (text.rfind("\n", 0, i) + 1) + 1
         ch = m.group()
         what = "invisible or text-direction" if ord(ch) >= 0xA0 else "control"
-        out.append((line, col, f"{what} character {char_name(ch)} is not allowed: delete it or type plain text"))
+        out.append(
+            (line, col, f"{what} character {char_name(ch)} is not allowed: delete it or type plain text")
+        )
     return out
 
 

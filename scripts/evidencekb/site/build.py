@@ -1,10 +1,10 @@
 """`evidence build` and `evidence serve`.
 
 build: refuse a site folder that is (or holds) a project source, or that we did not make
-(safe_output), check the base (errors stop it here, as path:line:col), then build with
-MkDocs; the hooks build into a fresh folder beside the site and swap it in with two
-renames, for `mkdocs build` too. A failed or interrupted build (Ctrl-C, SIGTERM) deletes
-only its own folder: the published site is never half-written.
+(safe_output); the caller has passed the gate (`checker.checked_base`); then build with
+MkDocs. The hooks build into a fresh folder beside the site and swap it in with two
+renames, for `mkdocs build` too. A failed or interrupted build (Ctrl-C, SIGTERM, SIGHUP)
+deletes only its own folder: the published site is never half-written.
 """
 
 from __future__ import annotations
@@ -14,20 +14,11 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-
-def _check(project) -> object | None:
-    from ..checker import check_project
-    from ..reporter import format_text, summary_line
-
-    result = check_project(project)
-    for p in result.problems:
-        print(format_text(p), file=sys.stderr)
-    if not result.ok:
-        print(summary_line(result.problems, result.base), file=sys.stderr)
-        print("evidence build: fix the errors above first (the previous site is untouched)", file=sys.stderr)
-        return None
-    return result
+if TYPE_CHECKING:
+    from ..checker import CheckedBase
+    from ..project import Project
 
 
 def _logging() -> None:
@@ -50,7 +41,8 @@ def check_site_dir(target: Path, root: Path, docs_dir: Path | None) -> Path:
     """The site folder, resolved, or OutputRefused (see safe_output.refuse_reason)."""
     from ..safe_output import SITE_MARKER, check_output
 
-    return check_output(target, root, marker=SITE_MARKER, docs_dir=docs_dir, legacy=_legacy_site, what="site folder")
+    return check_output(target, root, marker=SITE_MARKER, docs_dir=docs_dir, legacy=_legacy_site,
+                        what="site folder")
 
 
 class _Captured(logging.Handler):
@@ -95,10 +87,11 @@ def load_config(project, strict: bool = True, site_dir: Path | None = None):
     return cfg, check_site_dir(target, project.root, Path(cfg["docs_dir"]))
 
 
-def build_site(project, site_dir: Path | None = None, strict: bool = True, check_result=None, quiet: bool = False,
-               prepared=None) -> int:
+def build_site(project: Project, site_dir: Path | None = None, strict: bool = True,
+               checked: CheckedBase | None = None, quiet: bool = False, prepared=None) -> int:
     """Build the site of `project` safely; 0 on success, 1 on failure, 2 for a refused folder.
-    The hooks build into a temporary sibling and swap it in (see hooks.on_config)."""
+    `checked`, the gate's result, saves the hooks checking the base again; `prepared` is
+    `preflight`'s result. The hooks build into a temporary sibling and swap it in."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, MkDocsException
 
@@ -115,8 +108,8 @@ def build_site(project, site_dir: Path | None = None, strict: bool = True, check
         return 1
     _logging()
     started = time.monotonic()
-    if check_result is not None:
-        load(project, check_result=check_result)  # prime the cache: the hooks will not parse again
+    if checked is not None:
+        load(project, checked=checked)  # prime the cache: the hooks will not parse again
     cfg["site_dir"] = str(target)
     try:
         with interrupts_as_keyboard():
@@ -132,7 +125,8 @@ def build_site(project, site_dir: Path | None = None, strict: bool = True, check
         print("evidence build: the build failed; the previous site is untouched", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"evidence build: {os_error_text(exc)}; the build failed, the previous site is untouched", file=sys.stderr)
+        print(f"evidence build: {os_error_text(exc)}; the build failed, the previous site is untouched",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\nevidence build: interrupted; the previous site is untouched", file=sys.stderr)
@@ -150,30 +144,19 @@ def escape_lines(msg: str) -> str:
     return "\n".join(escape_control(line) for line in msg.splitlines())
 
 
-def run(name: str, args, project) -> int:
+def preflight(project: Project, site_dir: Path | None, strict: bool = True):
+    """The site folder refused before the check runs and before anything is touched:
+    (config, target) to pass to build_site as `prepared`, or an int exit code (printed)."""
     from ..safe_output import OutputRefused
 
-    if name == "build":
-        try:  # the site folder is refused before the check runs and before anything is touched
-            prepared = load_config(project, not args.no_strict, Path(args.site_dir) if args.site_dir else None)
-        except OutputRefused as exc:
-            print(f"evidence build: {exc}", file=sys.stderr)
-            return 2
-        except ValueError as exc:
-            print(f"evidence build: {exc}", file=sys.stderr)
-            return 1
-    result = _check(project)
-    if result is None:
+    try:
+        return load_config(project, strict, Path(site_dir) if site_dir else None)
+    except OutputRefused as exc:
+        print(f"evidence build: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"evidence build: {exc}", file=sys.stderr)
         return 1
-    if name == "build":
-        try:
-            return build_site(project, strict=not args.no_strict, check_result=result, prepared=prepared)
-        except KeyboardInterrupt:
-            return 130
-    if name == "serve":
-        return serve(project, args.dev_addr)
-    print(f"evidence: unknown site command {name!r}", file=sys.stderr)
-    return 2
 
 
 def _port_problem(dev_addr: str) -> str | None:
@@ -194,7 +177,7 @@ def _port_problem(dev_addr: str) -> str | None:
     return None
 
 
-def serve(project, dev_addr: str) -> int:
+def serve(project: Project, dev_addr: str) -> int:
     """mkdocs serve with live reload; the hooks also watch claims/ and references.bib."""
     from mkdocs.commands.serve import serve as mk_serve
     from mkdocs.exceptions import Abort, MkDocsException

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..model import Claim, EvidenceBase
+from ..vocabulary import meaning
 from .common import Settings, claim_heading, claim_url, source_url, title
 from .markup import a, clean, e
 
@@ -38,10 +39,11 @@ def _with_citation(statement: str, cite: str) -> str:
     return f"{s} {cite}."
 
 
-def ordered_keys(claim: Claim, refs, relation: str | None = None) -> list[str]:
+def ordered_keys(claim: Claim, refs, *relations: str) -> list[str]:
+    """The claim's sources (linked by any of `relations`, or by any at all), in reference-list order."""
     keys = []
     for link in claim.evidence:
-        if (relation is None or link.relation == relation) and link.source not in keys and link.source in refs:
+        if (not relations or link.relation in relations) and link.source not in keys and link.source in refs:
             keys.append(link.source)
     return sorted(keys, key=lambda k: refs[k].sort_key)
 
@@ -58,9 +60,11 @@ def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, c
     """(plain text, HTML) of the citation block for one claim, with the {accessed} slot."""
     level = title(base, "level", claim.confidence.level)
     method = title(base, "method", claim.confidence.method)
-    supports = ordered_keys(claim, refs, "supports")
-    qualifies = ordered_keys(claim, refs, "qualifies")
-    disputes = ordered_keys(claim, refs, "disputes")
+    m = meaning(base.vocabularies, base.schema)
+    supports = ordered_keys(claim, refs, *m.relations("for"))
+    # Other relations are listed after the finding, each introduced as its term's x-cited-as says.
+    cited_as = [(t.meta["x-cited-as"], ordered_keys(claim, refs, t.id)) for t in base.vocabularies["relation"].terms
+                if t.meta.get("x-cited-as") and not m.supports(t.id)]
     everything = ordered_keys(claim, refs)
     permalink = settings.permalink(claim_url(claim.id))
     heading = claim_heading(claim)
@@ -69,12 +73,10 @@ def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, c
     plain = [f"Finding: {finding}", f"Confidence: {level} ({method})."]
     rich = [f"<p><strong>Finding:</strong> {e(finding)}</p>",
             f"<p><strong>Confidence:</strong> {e(level)} ({e(method)}).</p>"]
-    if qualifies:
-        plain.append(f"Qualified by: {_cite_list(refs, qualifies)}.")
-        rich.append(f"<p><strong>Qualified by:</strong> {e(_cite_list(refs, qualifies))}.</p>")
-    if disputes:
-        plain.append(f"Disputed by: {_cite_list(refs, disputes)}.")
-        rich.append(f"<p><strong>Disputed by:</strong> {e(_cite_list(refs, disputes))}.</p>")
+    for label, keys in cited_as:
+        if keys:
+            plain.append(f"{label}: {_cite_list(refs, keys)}.")
+            rich.append(f"<p><strong>{e(label)}:</strong> {e(_cite_list(refs, keys))}.</p>")
     if claim.confidence.caveat:
         plain.append(f"Caveat: {claim.confidence.caveat}")
         rich.append(f"<p><strong>Caveat:</strong> {e(claim.confidence.caveat)}</p>")
