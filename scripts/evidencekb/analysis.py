@@ -28,6 +28,8 @@ class ClaimProfile:
     n_supports: int
     n_qualifies: int
     n_disputes: int
+    n_first_hand: int  # links to a source read itself
+    n_second_hand: int  # links read in another work (`via`): a review's report of the finding
     author_groups: int
     designs: tuple[tuple[str, int], ...]
     countries: tuple[str, ...]
@@ -174,7 +176,8 @@ def claim_profile(claim: Claim, sources: Mapping[str, Source]) -> ClaimProfile:
         flags.append("No UK evidence")
     return ClaimProfile(
         claim_id=claim.id, n_sources=len(keys), n_supports=rel["supports"], n_qualifies=rel["qualifies"],
-        n_disputes=rel["disputes"], author_groups=groups,
+        n_disputes=rel["disputes"], n_first_hand=sum(not e.via for e in linked),
+        n_second_hand=sum(bool(e.via) for e in linked), author_groups=groups,
         designs=tuple(sorted(designs.items(), key=lambda kv: (-kv[1], kv[0]))),
         countries=tuple(countries), uk="uk" in countries, contested=contested,
         single_source=len(supporting) == 1, single_group=groups == 1, comparison=comparison,

@@ -202,7 +202,7 @@ def render_exports(base: EvidenceBase, analysis: Analysis | None = None) -> dict
     edge_rows = [{"source": u, "target": v, "key": k, **d} for u, v, k, d in g.edges(keys=True, data=True)]
     node_cols = ["id", "kind", "label", "x", "y", "claim_type", "level", "method", "themes", "settings", "outcomes",
                  "populations", "year", "design", "country", "entry_type", "incomplete", "title", "statement"]
-    edge_cols = ["source", "target", "key", "kind", "relation", "locator"]
+    edge_cols = ["source", "target", "key", "kind", "relation", "locator", "via", "source_locator"]
     profiles = {
         "claims": {k: asdict(v) for k, v in analysis.claims.items()},
         "sources": {k: asdict(v) for k, v in analysis.sources.items()},
@@ -269,7 +269,10 @@ def run(name: str, args, project) -> int:
             print(format_text(p), file=sys.stderr)
         print(f"evidence graph: {len(result.errors)} error(s); fix them first (see `evidence check`)", file=sys.stderr)
         return 1
-    base = result.base
+    from .cite.harvard import format_bibliography
+    from .cite.intext import render_base
+
+    base = render_base(result.base, format_bibliography(result.base.sources))  # [@key] as "(Buck, 2021b)"
     analysis = analyse(base)
     out = Path(args.out)
     if not out.is_absolute():

@@ -94,8 +94,38 @@ def test_report_type_without_number_not_printed():
 
 
 def test_misc_web_page():
-    ref = one("@misc{m, author={{Crossroads Trust}}, title={Mentoring: Peer Mentoring}, year={2014}, howpublished={Practitioner web page}, url={https://example.org/m}}")
-    assert ref.text == "Crossroads Trust (2014) Mentoring: Peer Mentoring. Practitioner web page. Available at: https://example.org/m"
+    """Cite Them Right's web page: Author (Year) Title. Available at: URL (Accessed: date).
+    A `howpublished` description is curation prose, not part of the reference."""
+    ref = one("@misc{m, author={{Crossroads Trust}}, title={Mentoring: Peer Mentoring}, year={2014}, "
+              "howpublished={Practitioner web page}, url={https://example.org/m}, urldate={2026-12-01}}")
+    assert ref.text == ("Crossroads Trust (2014) Mentoring: Peer Mentoring. Available at: https://example.org/m "
+                        "(Accessed: 1 December 2026).")
+
+
+def test_howpublished_prose_and_notes_are_never_printed():
+    ref = one("@misc{w, author={Buck, Gillian}, title={Peer mentoring workbook}, year={2020}, "
+              "howpublished={Workbook, available to download free from ResearchGate}, note={Seed 002 lists it.}, "
+              "organization={Keele University}, url={https://example.org/w}, urldate={2026-12-01}}")
+    assert ref.text == ("Buck, G. (2020) Peer mentoring workbook. Keele University. "
+                        "Available at: https://example.org/w (Accessed: 1 December 2026).")
+    assert "download" not in ref.html and "Seed" not in ref.html
+
+
+def test_every_url_reference_gives_its_accessed_date():
+    for entry in ("@techreport{r, author={{Clinks}}, title={T}, year={2012}, institution={Clinks}, ",
+                  "@book{b, author={Lee, Chris}, title={T}, year={2019}, publisher={P}, ",
+                  "@article{a, author={Lee, Chris}, title={T}, journal={J}, year={2019}, "):
+        ref = one(entry + "url={https://example.org/x}, urldate={2026-12-01}}")
+        assert ref.text.endswith("Available at: https://example.org/x (Accessed: 1 December 2026).")
+        assert ref.html.endswith('<a href="https://example.org/x">https://example.org/x</a> (Accessed: 1 December 2026).')
+
+
+def test_journal_article_gives_journal_volume_issue_and_pages():
+    ref = one("@article{a, author={Buck, Gillian}, title={The core conditions of peer mentoring}, "
+              "journal={Criminology and Criminal Justice}, volume={18}, number={2}, pages={190--206}, year={2018}}")
+    assert ref.text == ("Buck, G. (2018) 'The core conditions of peer mentoring', Criminology and Criminal Justice, "
+                        "18(2), pp. 190–206.")
+    assert "<i>Criminology and Criminal Justice</i>" in ref.html
 
 
 def test_thesis():
@@ -104,9 +134,9 @@ def test_thesis():
 
 
 def test_no_author_title_takes_author_place():
-    ref = one("@misc{m, title={Mentoring and peer mentoring}, year={2021}, howpublished={Blog post}, url={https://blog.example/x}}")
-    assert ref.text == "Mentoring and peer mentoring (2021) Blog post. Available at: https://blog.example/x"
-    assert ref.html.startswith("<i>Mentoring and peer mentoring</i> (2021) Blog post.")
+    ref = one("@misc{m, title={Mentoring and peer mentoring}, year={2021}, organization={A blog}, url={https://blog.example/x}}")
+    assert ref.text == "Mentoring and peer mentoring (2021) A blog. Available at: https://blog.example/x"
+    assert ref.html.startswith("<i>Mentoring and peer mentoring</i> (2021) A blog.")
     assert ref.label == "Mentoring and peer mentoring (2021)"
     assert ref.parenthetical == "(Mentoring and peer mentoring, 2021)"
     # Only a web address after the year: no full stop between them.

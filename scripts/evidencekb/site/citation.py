@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..cite import intext
 from ..model import Claim, EvidenceBase
 from .common import Settings, claim_heading, claim_url, source_url, title
 from .markup import a, clean, e
@@ -22,10 +23,9 @@ def _year(date: str) -> str:
     return date[:4] if date[:4].isdigit() else "n.d."
 
 
-def _cite_list(refs, keys) -> str:
-    """'(Buck, 2018; Lenkens et al., 2019)' from each reference's parenthetical form."""
-    inner = "; ".join(refs[k].parenthetical.strip("()") for k in keys if k in refs)
-    return f"({inner})" if inner else ""
+def _cite_list(refs, cites) -> str:
+    """'(Buck, 2018, 2021a; Buck, 2020, cited in Buck, 2021b; Lenkens et al., 2019)'."""
+    return intext.parenthetical(cites, intext.labels(refs))
 
 
 def _with_citation(statement: str, cite: str) -> str:
@@ -38,12 +38,18 @@ def _with_citation(statement: str, cite: str) -> str:
     return f"{s} {cite}."
 
 
-def ordered_keys(claim: Claim, refs, relation: str | None = None) -> list[str]:
-    keys = []
-    for link in claim.evidence:
-        if (relation is None or link.relation == relation) and link.source not in keys and link.source in refs:
-            keys.append(link.source)
-    return sorted(keys, key=lambda k: refs[k].sort_key)
+def ordered_cites(claim: Claim, refs, relation: str) -> list[intext.Cite]:
+    """The works a claim's links of one relation cite, each once, in reference-list order
+    (a secondary citation as its primary work, read in its `via` work)."""
+    cites = dict.fromkeys(intext.link_cite(link) for link in claim.evidence
+                          if link.relation == relation and link.source in refs)
+    return sorted(cites, key=lambda c: (refs[c.key].sort_key, refs[c.via].sort_key if c.via in refs else ()))
+
+
+def ordered_keys(claim: Claim, refs) -> list[str]:
+    """The works read for the claim, for its reference list: Cite Them Right lists only the
+    works you read, so a secondary citation lists its `via` work, not the primary."""
+    return sorted((k for k in intext.read_keys(claim) if k in refs), key=lambda k: refs[k].sort_key)
 
 
 def long_date(iso: str) -> str:
@@ -58,9 +64,9 @@ def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, c
     """(plain text, HTML) of the citation block for one claim, with the {accessed} slot."""
     level = title(base, "level", claim.confidence.level)
     method = title(base, "method", claim.confidence.method)
-    supports = ordered_keys(claim, refs, "supports")
-    qualifies = ordered_keys(claim, refs, "qualifies")
-    disputes = ordered_keys(claim, refs, "disputes")
+    supports = ordered_cites(claim, refs, "supports")
+    qualifies = ordered_cites(claim, refs, "qualifies")
+    disputes = ordered_cites(claim, refs, "disputes")
     everything = ordered_keys(claim, refs)
     permalink = settings.permalink(claim_url(claim.id))
     heading = claim_heading(claim)

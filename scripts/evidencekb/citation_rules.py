@@ -1,0 +1,174 @@
+"""Check rules for the citation model: secondary citations (`via`), `[@key]` citations in
+claim text, and no author-year reference typed by hand.
+
+A typed "Buck (2021)" is how errors got in: it cannot carry the 2021a/2021b letter, it
+attaches to whichever work the writer had in mind, and no check can follow it. A key
+can be checked and labelled, so prose cites with `[@key]` / `@key` and a finding read
+in another work says so with `via`. Quotes are exempt: they are the source's words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Iterator
+
+from .cite.intext import cited_keys
+from .model import EvidenceBase, Position, Problem
+from .parsers.claim_yaml import ClaimDocument
+
+# Name words: a capital then letters, apostrophes, hyphens ("O'Brien", "Buck's", "HMIP").
+_NAME = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
+_NAMES = rf"{_NAME}(?:\s+(?:{_NAME}|and|&|of|for|the|de|van|von|der|du|la))*?(?:\s+et\s+al\.?)?"
+_YEAR = r"(?:c\.\s*)?(?:1[6-9]|20)\d\d[a-z]?(?![\w-])"
+# "Buck (2021)", "Buck et al. (2015)", "Crossroads Trust (2014, note 4)", "Buck's (2021: 45)"
+_NARRATIVE = rf"(?<![\w@])(?P<n>{_NAMES})\s*\(\s*{_YEAR}[^()]*\)"
+# "(Buck, 2021)", "(see Buck et al., 2015; ...)", "HMIP, 2016: 45"
+_PAREN = rf"(?<![\w@])(?P<p>{_NAMES}),\s*{_YEAR}"
+FREE_TEXT = re.compile(f"{_NARRATIVE}|{_PAREN}")
+_MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December", "Spring", "Summer", "Autumn", "Winter"}
+_HAS_YEAR = re.compile(r"\d{4}")
+# Quoted words are the source's own: "…", “…”, ‘…’ and '…' (not an apostrophe: no letter outside).
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|‘[^’]*’|(?<![\w])\'[^\']*\'(?![\w])')
+
+#: The prose fields of a claim, as paths into its document.
+TEXT_PATHS = (("statement",), ("summary",), ("confidence", "rationale"), ("confidence", "caveat"),
+              ("reviewed", "against"), ("reviewed", "note"))
+LINK_TEXT = ("locator", "source_locator", "note")
+
+
+def _p(pos: Position, message: str, rule: str, severity: str = "error") -> Problem:
+    return Problem(pos, severity, message, rule)
+
+
+def _suggest(word: str, options) -> str:
+    guess = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean {guess[0]!r}?" if guess else ""
+
+
+def _texts(doc: ClaimDocument) -> Iterator[tuple[tuple, str]]:
+    """(path, text) of every prose field in a claim document (quotes left out)."""
+    data = doc.data
+    for path in TEXT_PATHS:
+        value = data
+        for part in path:
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, str):
+            yield path, value
+    for list_name, fields in (("evidence", LINK_TEXT), ("related", ("note",))):
+        for i, item in enumerate(data.get(list_name) or ()):
+            if isinstance(item, dict):
+                for name in fields:
+                    if isinstance(item.get(name), str):
+                        yield (list_name, i, name), item[name]
+
+
+class _Locator:
+    """line:col of a piece of a field's text in the claim file, found from the value's start.
+
+    Folded YAML text is one line in the data and several in the file, so the piece is found
+    with its spaces matching any run of white space; when it cannot be found (an escape in a
+    quoted string), the value's own position is given."""
+
+    def __init__(self, root, doc: ClaimDocument):
+        self.doc = doc
+        try:
+            self.text = (root / doc.path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            self.text = None
+        self._starts = None
+
+    def _offset(self, line: int, col: int) -> int:
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        return self._starts[line - 1] + col - 1 if line - 1 < len(self._starts) else len(self.text)
+
+    def at(self, path: tuple, piece: str) -> Position:
+        start = self.doc.where(path)
+        if self.text is None or not piece.strip():
+            return start
+        pattern = r"\s+".join(re.escape(w) for w in piece.split())
+        m = re.compile(pattern).search(self.text, self._offset(start.line, start.col))
+        if not m:
+            return start
+        line = self.text.count("\n", 0, m.start()) + 1
+        col = m.start() - (self.text.rfind("\n", 0, m.start()) + 1) + 1
+        return Position(start.path, line, col)
+
+
+def _unquoted(text: str) -> str:
+    """The text with quoted passages blanked out, offsets kept."""
+    if not any(q in text for q in "\"“‘'"):
+        return text
+    return _QUOTED.sub(lambda m: " " * len(m.group()), text)
+
+
+def free_text_citations(text: str) -> Iterator[re.Match]:
+    """Author-year references typed by hand, outside quotation marks."""
+    if not text or not _HAS_YEAR.search(text):
+        return
+    for m in FREE_TEXT.finditer(_unquoted(text)):
+        names = (m.group("n") or m.group("p") or "").split()
+        if names and names[-1] in _MONTHS:
+            continue
+        yield m
+
+
+def _docs(base: EvidenceBase, by_path) -> Iterator[ClaimDocument]:
+    for claim in base.claims:
+        doc = by_path.get(claim.path)
+        if doc is not None:
+            yield doc
+
+
+def rule_via(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
+    """`via` names a known source, not the link's own; `source_locator` only with `via`."""
+    for claim in base.claims:
+        doc = by_path[claim.path]
+        for i, link in enumerate(claim.evidence):
+            if link.via is not None:
+                if link.via not in base.sources:
+                    yield _p(doc.where(("evidence", i, "via")),
+                             f"unknown source {link.via!r} in via: no entry with that key in references.bib"
+                             f"{_suggest(link.via, base.sources)}", "unknown-source")
+                elif link.via == link.source:
+                    yield _p(doc.where(("evidence", i, "via")),
+                             f"via {link.via!r} is the link's own source: drop `via` when you read the source itself",
+                             "via-self")
+            elif link.source_locator is not None:
+                yield _p(doc.where(("evidence", i, "source_locator")),
+                         "source_locator is the place in the primary work for a secondary citation: add `via` "
+                         "(the work you read it in), or put the place in `locator`", "source-locator-without-via")
+
+
+def rule_cited_keys(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
+    """Every `[@key]` / `@key` in claim text names a source in references.bib."""
+    for doc in _docs(base, by_path):
+        locate = None
+        for path, text in _texts(doc):
+            for key, at in cited_keys(text):
+                if key in base.sources:
+                    continue
+                locate = locate or _Locator(project.root, doc)
+                yield _p(locate.at(path, text[at:at + len(key) + 1]),
+                         f"unknown source {key!r} cited in {'.'.join(map(str, path))}: no entry with that key in "
+                         f"references.bib{_suggest(key, base.sources)}", "unknown-cited-source")
+
+
+def rule_free_text_citation(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
+    """No "Buck (2021)" or "(Buck, 2021)" typed by hand outside quotes."""
+    for doc in _docs(base, by_path):
+        locate = None
+        for path, text in _texts(doc):
+            for m in free_text_citations(text):
+                piece = m.group().strip()
+                locate = locate or _Locator(project.root, doc)
+                how = ("`via: <key>` on the link (the work you read it in), with the place in it as the locator"
+                       if path[-1] == "locator" else "`[@key]` (\"(Buck, 2021b)\") or `@key` (\"Buck (2021b)\")")
+                yield _p(locate.at(path, piece),
+                         f"author-year reference typed by hand in {'.'.join(map(str, path))}: {piece!r}; "
+                         f"write {how}, so the label comes from references.bib", "free-text-citation")
+
+
+RULES = (rule_via, rule_cited_keys, rule_free_text_citation)
