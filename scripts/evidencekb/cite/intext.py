@@ -109,22 +109,26 @@ def narrative(cite: Cite, names_year: Labels) -> str:
 
 
 def parenthetical(cites: Iterable[Cite], names_year: Labels) -> str:
-    """"(Buck, 2021a, 2021b; Lenkens et al., 2019)": in the order given; one author's
-    neighbouring works share the name, as Cite Them Right writes them. '' if none is known."""
+    """"(Buck, 2021a, 2021b; Lenkens et al., 2019)": in the order given, except that one
+    author's works cited directly share the name, in year order, as Cite Them Right writes
+    them. '' if none is known."""
     groups: list[tuple[str, list[str]]] = []
+    direct: dict[str, list[str]] = {}  # names -> the years of that author's works cited directly
     for cite in cites:
         if cite.key not in names_year:
             continue
         names = names_year[cite.key][0]
         part = _year_part(cite, names_year)
-        # Group only plain author-date parts: "Buck, 2020, cited in ..., 2021b" stays whole.
-        if groups and groups[-1][0] == names and not cite.via and "cited in" not in groups[-1][1][-1]:
-            groups[-1][1].append(part)
-        else:
+        if cite.via:  # "Buck, 2020, cited in Buck, 2021b" stands alone
             groups.append((names, [part]))
+        elif names in direct:
+            direct[names].append(part)
+        else:
+            direct[names] = [part]
+            groups.append((names, direct[names]))
     if not groups:
         return ""
-    return "(" + "; ".join(f"{names}, {', '.join(parts)}" for names, parts in groups) + ")"
+    return "(" + "; ".join(f"{names}, {', '.join(sorted(parts))}" for names, parts in groups) + ")"
 
 
 def render(text: str | None, names_year: Labels) -> str | None:
