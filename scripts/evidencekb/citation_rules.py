@@ -13,7 +13,7 @@ import difflib
 import re
 from typing import Iterator
 
-from .cite.intext import cited_keys
+from .cite.intext import SOURCE_TEXT_FIELDS, cited_keys
 from .model import EvidenceBase, Position, Problem
 from .parsers.claim_yaml import ClaimDocument
 
@@ -31,6 +31,8 @@ _MONTHS = {"January", "February", "March", "April", "May", "June", "July", "Augu
 _HAS_YEAR = re.compile(r"\d{4}")
 # Quoted words are the source's own: "…", “…”, ‘…’ and '…' (not an apostrophe: no letter outside).
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|‘[^’]*’|(?<![\w])\'[^\']*\'(?![\w])')
+
+HOW_TO_CITE = '`[@key]` for "(Author, year)" or `@key` for "Author (year)"'
 
 #: The prose fields of a claim, as paths into its document.
 TEXT_PATHS = (("statement",), ("summary",), ("confidence", "rationale"), ("confidence", "caveat"),
@@ -165,10 +167,47 @@ def rule_free_text_citation(base: EvidenceBase, docs, by_path, project) -> Itera
                 piece = m.group().strip()
                 locate = locate or _Locator(project.root, doc)
                 how = ("`via: <key>` on the link (the work you read it in), with the place in it as the locator"
-                       if path[-1] == "locator" else "`[@key]` (\"(Buck, 2021b)\") or `@key` (\"Buck (2021b)\")")
+                       if path[-1] == "locator" else HOW_TO_CITE)
                 yield _p(locate.at(path, piece),
                          f"author-year reference typed by hand in {'.'.join(map(str, path))}: {piece!r}; "
                          f"write {how}, so the label comes from references.bib", "free-text-citation")
 
 
-RULES = (rule_via, rule_cited_keys, rule_free_text_citation)
+def rule_source_text(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
+    """The same two rules for the source fields the site shows as prose (`incomplete`)."""
+    bib_text = None
+    for key, src in base.sources.items():
+        for name in SOURCE_TEXT_FIELDS:
+            text = src.get(name)
+            pieces = [(f"@{k}", f"unknown source {k!r} cited in {name} of "
+                       f"{key!r}: no entry with that key in references.bib{_suggest(k, base.sources)}",
+                       "unknown-cited-source") for k, at in cited_keys(text) if k not in base.sources]
+            pieces += [(m.group().strip(), f"author-year reference typed by hand in {name} of {key!r}: "
+                        f"{m.group().strip()!r}; write {HOW_TO_CITE}, so the label comes from references.bib",
+                        "free-text-citation") for m in free_text_citations(text)]
+            if not pieces:
+                continue
+            if bib_text is None:
+                try:
+                    bib_text = project.bib_path.read_text(encoding="utf-8-sig")
+                except (OSError, UnicodeDecodeError):
+                    bib_text = ""
+            line = src.field_lines.get(name, src.position.line)
+            for piece, message, rule in pieces:
+                yield _p(_in_file(src.position.path, bib_text, line, piece), message, rule)
+
+
+def _in_file(path: str, text: str, line: int, piece: str) -> Position:
+    """The position of `piece` at or after the start of `line` (white space matching any run of it)."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return Position(path, line, 1)
+    m = re.compile(r"\s+".join(re.escape(w) for w in piece.split())).search(text, start)
+    if not m:
+        return Position(path, line, 1)
+    return Position(path, text.count("\n", 0, m.start()) + 1, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1)
+
+
+RULES = (rule_via, rule_cited_keys, rule_free_text_citation, rule_source_text)

@@ -128,3 +128,28 @@ def test_every_free_text_citation_in_a_file_is_reported_in_one_run(project, chec
     result, _ = check()
     assert [(p.position.path, p.message.split("'")[1]) for p in problems(result, "free-text-citation")] == [
         ("claims/alpha.yaml", "Lee (2019)"), ("claims/alpha.yaml", "Smith (2020)"), ("claims/beta.yaml", "Smith, 2020")]
+
+
+def test_source_incomplete_note_cites_by_key_too(project, check):
+    bib = (project.root / "references.bib").read_text()
+    project.bib(bib.replace("  design = {ethnography},",
+                            "  incomplete = {Cited in Smith and Jones (2020) and [@smith2020tril]; no pages.},\n"
+                            "  design = {ethnography},"))
+    result, lines = check()
+    got = sorted((p.rule, p.position.line, p.position.col) for p in result.errors)
+    text = (project.root / "references.bib").read_text().splitlines()
+    assert [r for r, *_ in got] == ["free-text-citation", "unknown-cited-source"], lines
+    for _, line, col in got:
+        assert text[line - 1][col - 1:].startswith(("Smith and Jones (2020)", "@smith2020tril"))
+
+
+def test_source_incomplete_note_is_shown_with_labels(project):
+    from evidencekb.checker import check_project
+    from evidencekb.project import Project
+    from evidencekb.site.data import derive
+
+    bib = (project.root / "references.bib").read_text()
+    project.bib(bib.replace("  design = {ethnography},", "  incomplete = {Cited in [@smith2020trial].},\n"
+                            "  design = {ethnography},"))
+    data = derive(Project(project.root), check_project(Project(project.root)).base)
+    assert data.base.sources["lee2019book"].incomplete == "Cited in (Smith and Jones, 2020)."

@@ -180,4 +180,16 @@ def render_base(base: EvidenceBase, refs: Mapping) -> EvidenceBase:
     """The base as readers see it: every `[@key]` in claim text a Harvard label. The site
     and the exports read this; the checker reads the text as written."""
     names_year = labels(refs)
-    return dataclasses.replace(base, claims=tuple(render_claim(c, names_year) for c in base.claims))
+    sources = {key: _render_source(src, names_year) for key, src in base.sources.items()}
+    return dataclasses.replace(base, claims=tuple(render_claim(c, names_year) for c in base.claims), sources=sources)
+
+
+#: Source fields whose prose the site shows (an incomplete reference says why).
+SOURCE_TEXT_FIELDS = ("incomplete",)
+
+
+def _render_source(src, names_year: Labels):
+    changed = {name: render(src.fields[name], names_year) for name in SOURCE_TEXT_FIELDS if name in src.fields}
+    if all(changed[name] == src.fields[name] for name in changed):
+        return src
+    return dataclasses.replace(src, fields={**src.fields, **changed})
