@@ -180,3 +180,23 @@ def test_claims_downloads_carry_via_source_locator_and_review(site):
     assert rows["alpha"]["reviewed"] == "2026-12-01"
     assert rows["alpha"]["reviewed_against"] == "seed 001, section 'Overcoming problems'"
     assert rows["beta"]["reviewed"] == ""
+
+
+def test_graph_exports_name_the_work_read_and_show_labels_not_keys(project, tmp_path):
+    import subprocess
+    import sys
+
+    project.bib((project.root / "references.bib").read_text() + BUCK)
+    project.edit("alpha", "evidence:\n", "evidence:\n" + VIA.replace("locator: section 'Overcoming problems'",
+                                                                     "locator: section 'X', as [@buck2021insight] notes"))
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "evidencekb", "graph", "--root", str(project.root), "--out", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    edges = list(csv.DictReader(io.StringIO((out / "edges.csv").read_text(encoding="utf-8"))))
+    [secondary] = [e for e in edges if e["via"]]
+    assert (secondary["target"], secondary["via"], secondary["source_locator"]) == (
+        "source:smith2020trial", "buck2021review", "p. 45")
+    assert secondary["locator"] == "section 'X', as (Buck, 2021a) notes"
+    profiles = json.loads((out / "profiles.json").read_text(encoding="utf-8"))
+    assert profiles["claims"]["alpha"]["n_second_hand"] == 1
