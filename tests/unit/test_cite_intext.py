@@ -200,3 +200,11 @@ def test_graph_exports_name_the_work_read_and_show_labels_not_keys(project, tmp_
     assert secondary["locator"] == "section 'X', as (Buck, 2021a) notes"
     profiles = json.loads((out / "profiles.json").read_text(encoding="utf-8"))
     assert profiles["claims"]["alpha"]["n_second_hand"] == 1
+
+
+def test_the_work_read_lists_the_findings_read_in_it(site):
+    _, _, pages = site
+    html = page_html(pages["sources/buck2021review/index.md"])
+    assert "Findings of other works read here (1)" in html
+    assert ('<a href="../../claims/alpha/">Peer mentors help people alpha.</a>' in html
+            and "(supports: Smith and Jones (2020), read here at section &#x27;Overcoming problems&#x27;)" in html)
