@@ -197,6 +197,34 @@ def rule_source_text(base: EvidenceBase, docs, by_path, project) -> Iterator[Pro
                 yield _p(_in_file(src.position.path, bib_text, line, piece), message, rule)
 
 
+_CURATION = re.compile(r"(?i)\b(?:available|download\w*|free|seeds?|summar\w*|see|cited|described|listed|"
+                       r"copy|our|we)\b")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def rule_reference_complete(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
+    """What Cite Them Right asks of a reference that our data can get wrong: the date a URL
+    was accessed, and no curation prose in `howpublished`, which is printed in the reference."""
+    for key, src in base.sources.items():
+        urldate = src.get("urldate").strip()
+        if src.url and not src.doi and not urldate:
+            yield _p(src.position, f"source {key!r} gives a url but no urldate: add urldate = {{YYYY-MM-DD}}, the day "
+                     "the address was seen (printed as '(Accessed: ...)')", "url-accessed-date", "warning")
+        elif urldate and not _ISO_DATE.match(urldate):
+            yield _p(_field_pos(src, "urldate"), f"urldate {urldate!r} is not a date written YYYY-MM-DD", "url-accessed-date")
+        how = src.get("howpublished")
+        m = _CURATION.search(how)
+        if m:
+            yield _p(_field_pos(src, "howpublished"),
+                     f"howpublished of {key!r} reads like a curation note ({m.group()!r}): it is printed in the "
+                     "reference, so give only how the work was published (a site, series or medium); put the rest "
+                     "in note or provenance", "howpublished-prose")
+
+
+def _field_pos(src, name: str) -> Position:
+    return Position(src.position.path, src.field_lines.get(name, src.position.line), 1)
+
+
 def _in_file(path: str, text: str, line: int, piece: str) -> Position:
     """The position of `piece` at or after the start of `line` (white space matching any run of it)."""
     start = 0
@@ -210,4 +238,4 @@ def _in_file(path: str, text: str, line: int, piece: str) -> Position:
     return Position(path, text.count("\n", 0, m.start()) + 1, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1)
 
 
-RULES = (rule_via, rule_cited_keys, rule_free_text_citation, rule_source_text)
+RULES = (rule_via, rule_cited_keys, rule_free_text_citation, rule_source_text, rule_reference_complete)

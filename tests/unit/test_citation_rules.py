@@ -153,3 +153,18 @@ def test_source_incomplete_note_is_shown_with_labels(project):
                             "  design = {ethnography},"))
     data = derive(Project(project.root), check_project(Project(project.root)).base)
     assert data.base.sources["lee2019book"].incomplete == "Cited in (Smith and Jones, 2020)."
+
+
+@pytest.mark.parametrize("fields, rule", [
+    ("url = {https://example.org/a},", "url-accessed-date"),  # a warning
+    ("url = {https://example.org/a}, urldate = {1 Dec 2026},", "url-accessed-date"),
+    ("howpublished = {Workbook, available to download free from ResearchGate},", "howpublished-prose"),
+    ("howpublished = {Summarised in seed 000},", "howpublished-prose"),
+    ("url = {https://example.org/a}, urldate = {2026-12-01}, howpublished = {Medium},", None),
+    ("doi = {10.1000/abc}, url = {https://example.org/a},", None),  # a DOI needs no accessed date
+])
+def test_reference_completeness(project, check, fields, rule):
+    bib = (project.root / "references.bib").read_text()
+    project.bib(bib.replace("  design = {ethnography},", f"  {fields}\n  design = {{ethnography}},"))
+    result, lines = check()
+    assert [p.rule for p in result.problems if p.rule != "uncited-source"] == ([rule] if rule else []), lines

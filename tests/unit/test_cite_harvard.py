@@ -94,21 +94,20 @@ def test_report_type_without_number_not_printed():
 
 
 def test_misc_web_page():
-    """Cite Them Right's web page: Author (Year) Title. Available at: URL (Accessed: date).
-    A `howpublished` description is curation prose, not part of the reference."""
+    """Cite Them Right's web page: Author (Year) Title. Site. Available at: URL (Accessed: date)."""
     ref = one("@misc{m, author={{Crossroads Trust}}, title={Mentoring: Peer Mentoring}, year={2014}, "
-              "howpublished={Practitioner web page}, url={https://example.org/m}, urldate={2026-12-01}}")
-    assert ref.text == ("Crossroads Trust (2014) Mentoring: Peer Mentoring. Available at: https://example.org/m "
+              "howpublished={Medium}, url={https://example.org/m}, urldate={2026-12-01}}")
+    assert ref.text == ("Crossroads Trust (2014) Mentoring: Peer Mentoring. Medium. Available at: https://example.org/m "
                         "(Accessed: 1 December 2026).")
 
 
-def test_howpublished_prose_and_notes_are_never_printed():
+def test_curation_notes_are_never_printed():
     ref = one("@misc{w, author={Buck, Gillian}, title={Peer mentoring workbook}, year={2020}, "
-              "howpublished={Workbook, available to download free from ResearchGate}, note={Seed 002 lists it.}, "
-              "organization={Keele University}, url={https://example.org/w}, urldate={2026-12-01}}")
+              "note={Seed 002 lists it.}, provenance={URL seen 2026-12-01}, organization={Keele University}, "
+              "url={https://example.org/w}, urldate={2026-12-01}}")
     assert ref.text == ("Buck, G. (2020) Peer mentoring workbook. Keele University. "
                         "Available at: https://example.org/w (Accessed: 1 December 2026).")
-    assert "download" not in ref.html and "Seed" not in ref.html
+    assert "Seed" not in ref.html and "seen" not in ref.html
 
 
 def test_every_url_reference_gives_its_accessed_date():
@@ -134,9 +133,9 @@ def test_thesis():
 
 
 def test_no_author_title_takes_author_place():
-    ref = one("@misc{m, title={Mentoring and peer mentoring}, year={2021}, organization={A blog}, url={https://blog.example/x}}")
-    assert ref.text == "Mentoring and peer mentoring (2021) A blog. Available at: https://blog.example/x"
-    assert ref.html.startswith("<i>Mentoring and peer mentoring</i> (2021) A blog.")
+    ref = one("@misc{m, title={Mentoring and peer mentoring}, year={2021}, howpublished={Blog post}, url={https://blog.example/x}}")
+    assert ref.text == "Mentoring and peer mentoring (2021) Blog post. Available at: https://blog.example/x"
+    assert ref.html.startswith("<i>Mentoring and peer mentoring</i> (2021) Blog post.")
     assert ref.label == "Mentoring and peer mentoring (2021)"
     assert ref.parenthetical == "(Mentoring and peer mentoring, 2021)"
     # Only a web address after the year: no full stop between them.

@@ -538,11 +538,8 @@ _TEMPLATES = {
         clause[place_publisher("institution", "publisher", "organization")],
     ),
     "thesis": (head, clause[own_title], clause[degree], clause[place_publisher("school", "institution")]),
-    # No `howpublished`: in practice it holds a description ("Practitioner web page", "available
-    # to download free from ...") that Cite Them Right never prints; the publishing body is
-    # `organization` or `publisher`.
     "misc": (
-        head, clause[own_title],
+        head, clause[own_title], clause[optional[field("howpublished", raw=True)]],
         clause[place_publisher("publisher", "organization", "institution")],
     ),
 }
@@ -604,7 +601,7 @@ class _Name(PybtexPerson):
 # The fields the templates read; the rest (notes, coding fields) would only be copied.
 STYLE_FIELDS = ("title", "year", "date", "journal", "volume", "number", "issue", "pages", "booktitle", "edition",
                 "type", "publisher", "organization", "institution", "school", "address", "location",
-                "doi", "url", "urldate")
+                "howpublished", "doi", "url", "urldate")
 
 
 def to_entry(key: str, source: Source) -> Entry:
