@@ -18,17 +18,21 @@ from .model import EvidenceBase, Position, Problem
 from .parsers.claim_yaml import ClaimDocument
 
 # Name words: a capital then letters, apostrophes, hyphens ("O'Brien", "Buck's", "HMIP").
-_NAME = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
-_NAMES = rf"{_NAME}(?:\s+(?:{_NAME}|and|&|of|for|the|de|van|von|der|du|la))*?(?:\s+et\s+al\.?)?"
+_CAP = r"[A-ZÀ-ÖØ-Þ]"
+_NAME = rf"{_CAP}[\w'’\-]*"
+# The first name word starts a name: no letter, digit or '@' just before it (checked after its
+# capital, so the regex engine can skip from capital to capital).
+_NAMES = rf"{_CAP}(?<![\w@].)[\w'’\-]*(?:\s+(?:{_NAME}|and|&|of|for|the|de|van|von|der|du|la))*?(?:\s+et\s+al\.?)?"
 _YEAR = r"(?:c\.\s*)?(?:1[6-9]|20)\d\d[a-z]?(?![\w-])"
 # "Buck (2021)", "Buck et al. (2015)", "Crossroads Trust (2014, note 4)", "Buck's (2021: 45)"
-_NARRATIVE = rf"(?<![\w@])(?P<n>{_NAMES})\s*\(\s*{_YEAR}[^()]*\)"
+_NARRATIVE = rf"(?P<n>{_NAMES})\s*\(\s*{_YEAR}[^()]*\)"
 # "(Buck, 2021)", "(see Buck et al., 2015; ...)", "HMIP, 2016: 45"
-_PAREN = rf"(?<![\w@])(?P<p>{_NAMES}),\s*{_YEAR}"
+_PAREN = rf"(?P<p>{_NAMES}),\s*{_YEAR}"
 FREE_TEXT = re.compile(f"{_NARRATIVE}|{_PAREN}")
 _MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December", "Spring", "Summer", "Autumn", "Winter"}
-_HAS_YEAR = re.compile(r"\d{4}")
+# A cheap test first: every hand-typed reference has "(" or "," before its year.
+_HAS_YEAR = re.compile(r"[(,]\s*(?:c\.\s*)?(?:1[6-9]|20)\d\d")
 # Quoted words are the source's own: "…", “…”, ‘…’ and '…' (not an apostrophe: no letter outside).
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|‘[^’]*’|(?<![\w])\'[^\']*\'(?![\w])')
 
@@ -74,12 +78,18 @@ class _Locator:
     quoted string), the value's own position is given."""
 
     def __init__(self, root, doc: ClaimDocument):
-        self.doc = doc
-        try:
-            self.text = (root / doc.path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            self.text = None
+        self.doc, self.root = doc, root
+        self._text: str | None | bool = False  # read when first asked
         self._starts = None
+
+    @property
+    def text(self) -> str | None:
+        if self._text is False:
+            try:
+                self._text = (self.root / self.doc.path).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                self._text = None
+        return self._text
 
     def _offset(self, line: int, col: int) -> int:
         if self._starts is None:
@@ -117,13 +127,6 @@ def free_text_citations(text: str) -> Iterator[re.Match]:
         yield m
 
 
-def _docs(base: EvidenceBase, by_path) -> Iterator[ClaimDocument]:
-    for claim in base.claims:
-        doc = by_path.get(claim.path)
-        if doc is not None:
-            yield doc
-
-
 def rule_via(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
     """`via` names a known source, not the link's own; `source_locator` only with `via`."""
     for claim in base.claims:
@@ -144,32 +147,40 @@ def rule_via(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
                          "(the work you read it in), or put the place in `locator`", "source-locator-without-via")
 
 
-def rule_cited_keys(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
-    """Every `[@key]` / `@key` in claim text names a source in references.bib."""
-    for doc in _docs(base, by_path):
-        locate = None
-        for path, text in _texts(doc):
-            for key, at in cited_keys(text):
-                if key in base.sources:
-                    continue
-                locate = locate or _Locator(project.root, doc)
-                yield _p(locate.at(path, text[at:at + len(key) + 1]),
-                         f"unknown source {key!r} cited in {'.'.join(map(str, path))}: no entry with that key in "
-                         f"references.bib{_suggest(key, base.sources)}", "unknown-cited-source")
+def _blob(claim) -> str:
+    """All of a claim's prose in one string, for one cheap test before looking field by field."""
+    conf, rv = claim.confidence, claim.reviewed
+    parts = [claim.statement, claim.summary or "", conf.rationale, conf.caveat or ""]
+    if rv:
+        parts += [rv.against, rv.note or ""]
+    for link in claim.evidence:
+        parts += [link.locator, link.note or "", link.source_locator or ""]
+    parts += [rel.note or "" for rel in claim.related]
+    return "\n".join(parts)
 
 
-def rule_free_text_citation(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
-    """No "Buck (2021)" or "(Buck, 2021)" typed by hand outside quotes."""
-    for doc in _docs(base, by_path):
-        locate = None
+def rule_claim_text(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
+    """In claim prose: every `[@key]` / `@key` names a source in references.bib, and no
+    "Buck (2021)" or "(Buck, 2021)" is typed by hand outside quotes."""
+    for claim in base.claims:
+        blob = _blob(claim)
+        keys, typed = "@" in blob, _HAS_YEAR.search(blob) is not None
+        if not (keys or typed):
+            continue  # the common case, at the cost of one search per claim
+        doc = by_path[claim.path]
+        locate = _Locator(project.root, doc)
         for path, text in _texts(doc):
-            for m in free_text_citations(text):
+            where = ".".join(map(str, path))
+            for key, at in cited_keys(text) if keys and "@" in text else ():
+                if key not in base.sources:
+                    yield _p(locate.at(path, text[at:at + len(key) + 1]),
+                             f"unknown source {key!r} cited in {where}: no entry with that key in "
+                             f"references.bib{_suggest(key, base.sources)}", "unknown-cited-source")
+            for m in free_text_citations(text) if typed else ():
                 piece = m.group().strip()
-                locate = locate or _Locator(project.root, doc)
                 how = ("`via: <key>` on the link (the work you read it in), with the place in it as the locator"
                        if path[-1] == "locator" else HOW_TO_CITE)
-                yield _p(locate.at(path, piece),
-                         f"author-year reference typed by hand in {'.'.join(map(str, path))}: {piece!r}; "
+                yield _p(locate.at(path, piece), f"author-year reference typed by hand in {where}: {piece!r}; "
                          f"write {how}, so the label comes from references.bib", "free-text-citation")
 
 
@@ -238,4 +249,4 @@ def _in_file(path: str, text: str, line: int, piece: str) -> Position:
     return Position(path, text.count("\n", 0, m.start()) + 1, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1)
 
 
-RULES = (rule_via, rule_cited_keys, rule_free_text_citation, rule_source_text, rule_reference_complete)
+RULES = (rule_via, rule_claim_text, rule_source_text, rule_reference_complete)

@@ -29,7 +29,8 @@ _KEY = r"[A-Za-z0-9](?:[A-Za-z0-9_]|[:.+-](?=[A-Za-z0-9_]))*"
 _ITEM = rf"@{_KEY}(?:\s*,[^;\]\[]*)?"
 CITATION = re.compile(
     rf"\[\s*(?P<group>{_ITEM}(?:\s*;\s*{_ITEM})*)\s*\]"  # [@a; @b, p. 4]
-    rf"|(?<![\w@\[])@(?P<key>{_KEY})(?:\s*\[(?P<suffix>[^\[\]@]+)\])?"  # @a or @a [p. 4]
+    # @a or @a [p. 4]; the look-behind comes after the '@' so the regex engine can skip to each '@'
+    rf"|@(?<![\w@\[]@)(?P<key>{_KEY})(?:\s*\[(?P<suffix>[^\[\]@]+)\])?"
 )
 _GROUP_ITEM = re.compile(rf"@(?P<key>{_KEY})(?:\s*,(?P<suffix>[^;]*))?")
 
@@ -55,7 +56,9 @@ class Found:
 
 def find(text: str) -> Iterator[Found]:
     """Every `[@key...]` and `@key` citation in the text, in order."""
-    for m in CITATION.finditer(text or ""):
+    if not text or "@" not in text:
+        return
+    for m in CITATION.finditer(text):
         if m.group("group") is not None:
             cites = tuple(Cite(g.group("key"), suffix=(g.group("suffix") or "").strip())
                           for g in _GROUP_ITEM.finditer(m.group("group")))
