@@ -83,7 +83,6 @@ def load(project: Project, *, check_result=None) -> SiteData:
 def derive(project: Project, base: EvidenceBase, warnings=()) -> SiteData:
     from ..analysis import analyse
     from ..cite.harvard import format_bibliography
-
     from ..cite.intext import render_base
 
     references = format_bibliography(base.sources)
