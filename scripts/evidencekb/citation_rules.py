@@ -22,15 +22,33 @@ _CAP = r"[A-ZÀ-ÖØ-Þ]"
 _NAME = rf"{_CAP}[\w'’\-]*"
 # The first name word starts a name: no letter, digit or '@' just before it (checked after its
 # capital, so the regex engine can skip from capital to capital).
-_NAMES = rf"{_CAP}(?<![\w@].)[\w'’\-]*(?:\s+(?:{_NAME}|and|&|of|for|the|de|van|von|der|du|la))*?(?:\s+et\s+al\.?)?"
+_NAMES = (
+    rf"{_CAP}(?<![\w@].)[\w'’\-]*(?:\s+(?:{_NAME}|and|&|of|for|the|de|van|von|der|du|la))*?(?:\s+et\s+al\.?)?"
+)
 _YEAR = r"(?:c\.\s*)?(?:1[6-9]|20)\d\d[a-z]?(?![\w-])"
 # "Buck (2021)", "Buck et al. (2015)", "Crossroads Trust (2014, note 4)", "Buck's (2021: 45)"
 _NARRATIVE = rf"(?P<n>{_NAMES})\s*\(\s*{_YEAR}[^()]*\)"
 # "(Buck, 2021)", "(see Buck et al., 2015; ...)", "HMIP, 2016: 45"
 _PAREN = rf"(?P<p>{_NAMES}),\s*{_YEAR}"
 FREE_TEXT = re.compile(f"{_NARRATIVE}|{_PAREN}")
-_MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December", "Spring", "Summer", "Autumn", "Winter"}
+_MONTHS = {
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Spring",
+    "Summer",
+    "Autumn",
+    "Winter",
+}
 # A cheap test first: every hand-typed reference has "(" or "," before its year.
 _HAS_YEAR = re.compile(r"[(,]\s*(?:c\.\s*)?(?:1[6-9]|20)\d\d")
 # Quoted words are the source's own: "…", “…”, ‘…’ and '…' (not an apostrophe: no letter outside).
@@ -39,8 +57,14 @@ _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|‘[^’]*’|(?<![\w])\'[^\']*\'(?
 HOW_TO_CITE = '`[@key]` for "(Author, year)" or `@key` for "Author (year)"'
 
 #: The prose fields of a claim, as paths into its document.
-TEXT_PATHS = (("statement",), ("summary",), ("confidence", "rationale"), ("confidence", "caveat"),
-              ("reviewed", "against"), ("reviewed", "note"))
+TEXT_PATHS = (
+    ("statement",),
+    ("summary",),
+    ("confidence", "rationale"),
+    ("confidence", "caveat"),
+    ("reviewed", "against"),
+    ("reviewed", "note"),
+)
 LINK_TEXT = ("locator", "source_locator", "note")
 
 
@@ -79,33 +103,33 @@ class _Locator:
 
     def __init__(self, root, doc: ClaimDocument):
         self.doc, self.root = doc, root
-        self._text: str | None | bool = False  # read when first asked
-        self._starts = None
+        self._read = False
+        self._text: str | None = None  # the file, read when first asked
+        self._starts: list[int] = []
 
-    @property
-    def text(self) -> str | None:
-        if self._text is False:
+    def _file(self) -> str | None:
+        if not self._read:
+            self._read = True
             try:
                 self._text = (self.root / self.doc.path).read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 self._text = None
+            if self._text is not None:
+                self._starts = [0] + [m.end() for m in re.finditer("\n", self._text)]
         return self._text
-
-    def _offset(self, line: int, col: int) -> int:
-        if self._starts is None:
-            self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
-        return self._starts[line - 1] + col - 1 if line - 1 < len(self._starts) else len(self.text)
 
     def at(self, path: tuple, piece: str) -> Position:
         start = self.doc.where(path)
-        if self.text is None or not piece.strip():
+        text = self._file()
+        if text is None or not piece.strip():
             return start
-        pattern = r"\s+".join(re.escape(w) for w in piece.split())
-        m = re.compile(pattern).search(self.text, self._offset(start.line, start.col))
+        lines = self._starts
+        offset = lines[start.line - 1] + start.col - 1 if start.line <= len(lines) else len(text)
+        m = re.compile(r"\s+".join(re.escape(w) for w in piece.split())).search(text, offset)
         if not m:
             return start
-        line = self.text.count("\n", 0, m.start()) + 1
-        col = m.start() - (self.text.rfind("\n", 0, m.start()) + 1) + 1
+        line = text.count("\n", 0, m.start()) + 1
+        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
         return Position(start.path, line, col)
 
 
@@ -134,17 +158,26 @@ def rule_via(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
         for i, link in enumerate(claim.evidence):
             if link.via is not None:
                 if link.via not in base.sources:
-                    yield _p(doc.where(("evidence", i, "via")),
-                             f"unknown source {link.via!r} in via: no entry with that key in references.bib"
-                             f"{_suggest(link.via, base.sources)}", "unknown-source")
+                    yield _p(
+                        doc.where(("evidence", i, "via")),
+                        f"unknown source {link.via!r} in via: no entry with that key in references.bib"
+                        f"{_suggest(link.via, base.sources)}",
+                        "unknown-source",
+                    )
                 elif link.via == link.source:
-                    yield _p(doc.where(("evidence", i, "via")),
-                             f"via {link.via!r} is the link's own source: drop `via` when you read the source itself",
-                             "via-self")
+                    yield _p(
+                        doc.where(("evidence", i, "via")),
+                        f"via {link.via!r} is the link's own source: drop `via` when you read the source "
+                        "itself",
+                        "via-self",
+                    )
             elif link.source_locator is not None:
-                yield _p(doc.where(("evidence", i, "source_locator")),
-                         "source_locator is the place in the primary work for a secondary citation: add `via` "
-                         "(the work you read it in), or put the place in `locator`", "source-locator-without-via")
+                yield _p(
+                    doc.where(("evidence", i, "source_locator")),
+                    "source_locator is the place in the primary work for a secondary citation: add `via` "
+                    "(the work you read it in), or put the place in `locator`",
+                    "source-locator-without-via",
+                )
 
 
 def _blob(claim) -> str:
@@ -173,15 +206,25 @@ def rule_claim_text(base: EvidenceBase, docs, by_path, project) -> Iterator[Prob
             where = ".".join(map(str, path))
             for key, at in cited_keys(text) if keys and "@" in text else ():
                 if key not in base.sources:
-                    yield _p(locate.at(path, text[at:at + len(key) + 1]),
-                             f"unknown source {key!r} cited in {where}: no entry with that key in "
-                             f"references.bib{_suggest(key, base.sources)}", "unknown-cited-source")
+                    yield _p(
+                        locate.at(path, text[at : at + len(key) + 1]),
+                        f"unknown source {key!r} cited in {where}: no entry with that key in "
+                        f"references.bib{_suggest(key, base.sources)}",
+                        "unknown-cited-source",
+                    )
             for m in free_text_citations(text) if typed else ():
                 piece = m.group().strip()
-                how = ("`via: <key>` on the link (the work you read it in), with the place in it as the locator"
-                       if path[-1] == "locator" else HOW_TO_CITE)
-                yield _p(locate.at(path, piece), f"author-year reference typed by hand in {where}: {piece!r}; "
-                         f"write {how}, so the label comes from references.bib", "free-text-citation")
+                how = (
+                    "`via: <key>` on the link (the work you read it in), with the place in it as the locator"
+                    if path[-1] == "locator"
+                    else HOW_TO_CITE
+                )
+                yield _p(
+                    locate.at(path, piece),
+                    f"author-year reference typed by hand in {where}: {piece!r}; "
+                    f"write {how}, so the label comes from references.bib",
+                    "free-text-citation",
+                )
 
 
 def rule_source_text(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
@@ -190,12 +233,25 @@ def rule_source_text(base: EvidenceBase, docs, by_path, project) -> Iterator[Pro
     for key, src in base.sources.items():
         for name in SOURCE_TEXT_FIELDS:
             text = src.get(name)
-            pieces = [(f"@{k}", f"unknown source {k!r} cited in {name} of "
-                       f"{key!r}: no entry with that key in references.bib{_suggest(k, base.sources)}",
-                       "unknown-cited-source") for k, at in cited_keys(text) if k not in base.sources]
-            pieces += [(m.group().strip(), f"author-year reference typed by hand in {name} of {key!r}: "
-                        f"{m.group().strip()!r}; write {HOW_TO_CITE}, so the label comes from references.bib",
-                        "free-text-citation") for m in free_text_citations(text)]
+            pieces = [
+                (
+                    f"@{k}",
+                    f"unknown source {k!r} cited in {name} of "
+                    f"{key!r}: no entry with that key in references.bib{_suggest(k, base.sources)}",
+                    "unknown-cited-source",
+                )
+                for k, at in cited_keys(text)
+                if k not in base.sources
+            ]
+            pieces += [
+                (
+                    m.group().strip(),
+                    f"author-year reference typed by hand in {name} of {key!r}: "
+                    f"{m.group().strip()!r}; write {HOW_TO_CITE}, so the label comes from references.bib",
+                    "free-text-citation",
+                )
+                for m in free_text_citations(text)
+            ]
             if not pieces:
                 continue
             if bib_text is None:
@@ -208,8 +264,10 @@ def rule_source_text(base: EvidenceBase, docs, by_path, project) -> Iterator[Pro
                 yield _p(_in_file(src.position.path, bib_text, line, piece), message, rule)
 
 
-_CURATION = re.compile(r"(?i)\b(?:available|download\w*|free|seeds?|summar\w*|see|cited|described|listed|"
-                       r"copy|our|we)\b")
+_CURATION = re.compile(
+    r"(?i)\b(?:available|download\w*|free|seeds?|summar\w*|see|cited|described|listed|"
+    r"copy|our|we)\b"
+)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -219,17 +277,29 @@ def rule_reference_complete(base: EvidenceBase, docs, by_path, project) -> Itera
     for key, src in base.sources.items():
         urldate = src.get("urldate").strip()
         if src.url and not src.doi and not urldate:
-            yield _p(src.position, f"source {key!r} gives a url but no urldate: add urldate = {{YYYY-MM-DD}}, the day "
-                     "the address was seen (printed as '(Accessed: ...)')", "url-accessed-date", "warning")
+            yield _p(
+                src.position,
+                f"source {key!r} gives a url but no urldate: add urldate = {{YYYY-MM-DD}}, the day "
+                "the address was seen (printed as '(Accessed: ...)')",
+                "url-accessed-date",
+                "warning",
+            )
         elif urldate and not _ISO_DATE.match(urldate):
-            yield _p(_field_pos(src, "urldate"), f"urldate {urldate!r} is not a date written YYYY-MM-DD", "url-accessed-date")
+            yield _p(
+                _field_pos(src, "urldate"),
+                f"urldate {urldate!r} is not a date written YYYY-MM-DD",
+                "url-accessed-date",
+            )
         how = src.get("howpublished")
         m = _CURATION.search(how)
         if m:
-            yield _p(_field_pos(src, "howpublished"),
-                     f"howpublished of {key!r} reads like a curation note ({m.group()!r}): it is printed in the "
-                     "reference, so give only how the work was published (a site, series or medium); put the rest "
-                     "in note or provenance", "howpublished-prose")
+            yield _p(
+                _field_pos(src, "howpublished"),
+                f"howpublished of {key!r} reads like a curation note ({m.group()!r}): it is printed in the "
+                "reference, so give only how the work was published (a site, series or medium); put the rest "
+                "in note or provenance",
+                "howpublished-prose",
+            )
 
 
 def _field_pos(src, name: str) -> Position:
@@ -246,7 +316,9 @@ def _in_file(path: str, text: str, line: int, piece: str) -> Position:
     m = re.compile(r"\s+".join(re.escape(w) for w in piece.split())).search(text, start)
     if not m:
         return Position(path, line, 1)
-    return Position(path, text.count("\n", 0, m.start()) + 1, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1)
+    return Position(
+        path, text.count("\n", 0, m.start()) + 1, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    )
 
 
 RULES = (rule_via, rule_claim_text, rule_source_text, rule_reference_complete)

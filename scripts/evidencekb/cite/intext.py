@@ -60,11 +60,15 @@ def find(text: str) -> Iterator[Found]:
         return
     for m in CITATION.finditer(text):
         if m.group("group") is not None:
-            cites = tuple(Cite(g.group("key"), suffix=(g.group("suffix") or "").strip())
-                          for g in _GROUP_ITEM.finditer(m.group("group")))
+            cites = tuple(
+                Cite(g.group("key"), suffix=(g.group("suffix") or "").strip())
+                for g in _GROUP_ITEM.finditer(m.group("group"))
+            )
             yield Found(m.start(), m.end(), cites, False)
         else:
-            yield Found(m.start(), m.end(), (Cite(m.group("key"), suffix=(m.group("suffix") or "").strip()),), True)
+            yield Found(
+                m.start(), m.end(), (Cite(m.group("key"), suffix=(m.group("suffix") or "").strip()),), True
+            )
 
 
 def cited_keys(text: str) -> Iterator[tuple[str, int]]:
@@ -105,14 +109,14 @@ def known(cite: Cite, names_year: Labels) -> bool:
 
 
 def narrative(cite: Cite, names_year: Labels) -> str:
-    """"Buck (2021b)", "Buck (2020, cited in Buck, 2021b)"; the key itself if unknown."""
+    """ "Buck (2021b)", "Buck (2020, cited in Buck, 2021b)"; the key itself if unknown."""
     if cite.key not in names_year:
         return cite.key
     return f"{names_year[cite.key][0]} ({_year_part(cite, names_year)})"
 
 
 def parenthetical(cites: Iterable[Cite], names_year: Labels) -> str:
-    """"(Buck, 2021a, 2021b; Lenkens et al., 2019)": in the order given, except that one
+    """ "(Buck, 2021a, 2021b; Lenkens et al., 2019)": in the order given, except that one
     author's works cited directly share the name, in year order, as Cite Them Right writes
     them. '' if none is known."""
     groups: list[tuple[str, list[str]]] = []
@@ -144,14 +148,19 @@ def render(text: str | None, names_year: Labels) -> str | None:
     for found in find(text):
         if not all(known(c, names_year) for c in found.cites):
             continue
-        out.append(text[last:found.start])
-        out.append(narrative(found.cites[0], names_year) if found.narrative else parenthetical(found.cites, names_year))
+        out.append(text[last : found.start])
+        out.append(
+            narrative(found.cites[0], names_year)
+            if found.narrative
+            else parenthetical(found.cites, names_year)
+        )
         last = found.end
     out.append(text[last:])
     return "".join(out)
 
 
 # --- claims --------------------------------------------------------------------------------
+
 
 def link_cite(link) -> Cite:
     return Cite(link.source, link.via)
@@ -165,18 +174,30 @@ def read_keys(claim: Claim) -> list[str]:
 
 def render_claim(claim: Claim, names_year: Labels) -> Claim:
     """The claim with its prose fields (not quotes, which are verbatim) cited by label."""
+
     def r(text):
         return render(text, names_year)
 
     conf = claim.confidence
-    evidence = tuple(dataclasses.replace(link, locator=r(link.locator), note=r(link.note),
-                                         source_locator=r(link.source_locator)) for link in claim.evidence)
+    evidence = tuple(
+        dataclasses.replace(
+            link, locator=r(link.locator), note=r(link.note), source_locator=r(link.source_locator)
+        )
+        for link in claim.evidence
+    )
     related = tuple(dataclasses.replace(rel, note=r(rel.note)) for rel in claim.related)
-    reviewed = claim.reviewed and dataclasses.replace(claim.reviewed, against=r(claim.reviewed.against),
-                                                      note=r(claim.reviewed.note))
+    reviewed = claim.reviewed and dataclasses.replace(
+        claim.reviewed, against=r(claim.reviewed.against), note=r(claim.reviewed.note)
+    )
     return dataclasses.replace(
-        claim, statement=r(claim.statement), summary=r(claim.summary), evidence=evidence, related=related,
-        reviewed=reviewed, confidence=dataclasses.replace(conf, rationale=r(conf.rationale), caveat=r(conf.caveat)))
+        claim,
+        statement=r(claim.statement),
+        summary=r(claim.summary),
+        evidence=evidence,
+        related=related,
+        reviewed=reviewed,
+        confidence=dataclasses.replace(conf, rationale=r(conf.rationale), caveat=r(conf.caveat)),
+    )
 
 
 def render_base(base: EvidenceBase, refs: Mapping) -> EvidenceBase:
@@ -184,7 +205,9 @@ def render_base(base: EvidenceBase, refs: Mapping) -> EvidenceBase:
     and the exports read this; the checker reads the text as written."""
     names_year = labels(refs)
     sources = {key: _render_source(src, names_year) for key, src in base.sources.items()}
-    return dataclasses.replace(base, claims=tuple(render_claim(c, names_year) for c in base.claims), sources=sources)
+    return dataclasses.replace(
+        base, claims=tuple(render_claim(c, names_year) for c in base.claims), sources=sources
+    )
 
 
 #: Source fields whose prose the site shows (an incomplete reference says why).
@@ -192,7 +215,9 @@ SOURCE_TEXT_FIELDS = ("incomplete",)
 
 
 def _render_source(src, names_year: Labels):
-    changed = {name: render(src.fields[name], names_year) for name in SOURCE_TEXT_FIELDS if name in src.fields}
+    changed = {
+        name: render(src.fields[name], names_year) for name in SOURCE_TEXT_FIELDS if name in src.fields
+    }
     if all(changed[name] == src.fields[name] for name in changed):
         return src
     return dataclasses.replace(src, fields={**src.fields, **changed})

@@ -316,8 +316,8 @@ def claims_records(base: EvidenceBase, settings: Settings) -> list[dict]:
 
 def claims_csv(records: list[dict]) -> str:
     cols = ["id", "summary", "statement", "claim_type", "themes", "settings", "populations", "outcomes", "schemes",
-            "level", "method", "rationale", "caveat", "sources", "supports", "qualifies", "disputes", "read_via",
-            "related", "added", "updated", "reviewed", "reviewed_by", "reviewed_against", "url"]
+            "level", "method", "rationale", "caveat", "sources", "supports", "qualifies", "disputes",
+            "read_via", "related", "added", "updated", "reviewed", "reviewed_by", "reviewed_against", "url"]
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
     w.writeheader()

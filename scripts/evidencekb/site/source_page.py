@@ -51,7 +51,8 @@ def _reported_here(base: EvidenceBase, key: str, refs, root: str) -> str:
     if not items:
         return ""
     return (f'<h3 id="read-here">Findings of other works read here ({len(items)})</h3>'
-            f'<p class="ev-muted">Secondary citations: the claim cites another work as reported in this one.</p>'
+            '<p class="ev-muted">Secondary citations: the claim cites another work as reported in '
+            'this one.</p>'
             f'<ul>{"".join(items)}</ul>')
 
 
