@@ -13,7 +13,7 @@ import difflib
 import re
 from typing import Iterator
 
-from .cite.intext import SOURCE_TEXT_FIELDS, cited_keys
+from .citekeys import SOURCE_TEXT_FIELDS, cited_keys
 from .model import EvidenceBase, Position, Problem
 from .parsers.claim_yaml import ClaimDocument
 

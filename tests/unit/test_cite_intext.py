@@ -182,8 +182,10 @@ def test_profile_counts_first_and_second_hand_links(site):
 
 
 def test_profile_of_claim_with_no_via_is_all_first_hand(project):
+    from evidencekb.confidence import of as meaning_of
+
     base = check_project(Project(project.root)).base
-    p = claim_profile(base.claim("alpha"), base.sources)
+    p = claim_profile(base.claim("alpha"), base.sources, meaning_of(base))
     assert (p.n_first_hand, p.n_second_hand) == (2, 0)
 
 
@@ -212,7 +214,8 @@ def test_claims_downloads_carry_via_source_locator_and_review(site):
     assert alpha["reviewed"]["by"] == "second review (evidence team)"
     assert alpha["confidence"]["rationale"].endswith("(Buck, 2021a, 2021b).")
     json.dumps(records)
-    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(claims_csv(records)))}
+    text = claims_csv(records, data.base.vocabularies["relation"].ids())
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(text))}
     assert rows["alpha"]["read_via"] == "buck2021review"
     assert rows["alpha"]["reviewed"] == "2026-12-01"
     assert rows["alpha"]["reviewed_against"] == "seed 001, section 'Overcoming problems'"

@@ -10,7 +10,8 @@ from __future__ import annotations
 from ..cite import intext
 from ..model import Claim, EvidenceBase
 from ..graph import short_label
-from ..rules import ceiling
+from ..confidence import ceiling
+from ..confidence import of as meaning_of
 from ..vocabulary import method_components
 from .citation import claim_citation, copy_block, long_date
 from .common import (stance_counts, GeneratedPage, raw, Settings, badge, claim_heading, claim_url, description, level_rank,
@@ -45,18 +46,23 @@ def _profile(base: EvidenceBase, claim: Claim, profile, root: str) -> str:
     items = [
         ("Sources", f"{plural(p.n_sources, 'source')} ({', '.join(rel_parts)})"),
         ("Read at first hand", _first_hand(p)),
-        ("Independent author groups", str(p.author_groups) + (" (all its supporting sources share an author)" if p.single_group and p.n_supports > 1 else "")),
+        ("Independent author groups", str(p.author_groups) + (" (all its supporting sources share an author)"
+                                                               if p.single_group and p.n_supporting > 1 else "")),
         ("Study designs", designs),
         ("Countries", countries),
-        ("UK evidence", "Yes" if p.uk else "No"),
-        ("Contested", f"Yes: {plural(p.n_disputes, 'source')} dispute{'s' if p.n_disputes == 1 else ''} it" if p.contested else "No"),
+    ]
+    if p.home is not None:
+        items.append((f"{meaning_of(base).home_label} evidence", "Yes" if p.home else "No"))
+    items += [
+        ("Contested", f"Yes: {plural(p.n_disputing, 'source')} dispute{'s' if p.n_disputing == 1 else ''} it"
+         if p.contested else "No"),
         ("Comparison-group study", "Yes" if p.comparison else "No"),
     ]
     dl = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in items)
     out = [f'<dl class="ev-profile">{dl}</dl>']
     if p.flags:
         out.append('<p class="ev-flags"><strong>Watch out:</strong> ' + "; ".join(e(f) for f in p.flags) + ".</p>")
-    if level_rank(claim.confidence.level) > level_rank(p.supported_level):
+    if level_rank(base, claim.confidence.level) > level_rank(base, p.supported_level):
         out.append(f'<p class="ev-flags">Its evidence profile on its own supports at most '
                    f'<strong>{e(title(base, "level", p.supported_level).lower())}</strong> confidence; see the '
                    f'{a(root + "gaps/#rating-unsupported", "gap register")}.</p>')
@@ -182,7 +188,7 @@ def render_claim(base: EvidenceBase, claim: Claim, profile, refs, settings: Sett
     conf = claim.confidence
     added, changed = dates
     heading = claim_heading(claim)
-    allowed, why = ceiling(claim, base.sources)
+    allowed, why = ceiling(claim, base.sources, meaning_of(base))
 
     lead = f'<p class="ev-statement">{e(claim.statement)}</p>' if claim.summary else ""
     level_desc = description(base, "level", conf.level)

@@ -100,7 +100,7 @@ def render_source(base: EvidenceBase, key: str, analysis, refs, settings: Settin
 
     groups = []
     if prof:
-        for rel, ids in (("supports", prof.supports), ("qualifies", prof.qualifies), ("disputes", prof.disputes)):
+        for rel, ids in prof.by_relation:
             if not ids:
                 continue
             items = []
