@@ -208,6 +208,27 @@ def run_bench(args: argparse.Namespace, project: Project) -> int:
                  skip_browser=args.skip_browser, report=Path(args.report) if args.report else None)
 
 
+def _release_args(p):
+    p.add_argument("version", help="the release's version, e.g. 1.2.0")
+    p.add_argument("--out", default="releases", help="folder for the archive (default: releases)")
+    p.add_argument("--date", help="the release date, YYYY-MM-DD (default: today)")
+
+
+def run_release(args: argparse.Namespace, project: Project) -> int:
+    from .checker import checked_base
+    from .release import ReleaseRefused, make_release, site_url
+
+    base = checked_base(project).base
+    try:
+        path = make_release(project, base, args.version, Path(args.out), site_url(project.root),
+                            date=args.date)
+    except ReleaseRefused as exc:
+        print(f"evidence release: {exc.message}", file=sys.stderr)
+        return exc.code
+    print(f"released {args.version}: {path} (CITATION.cff and .zenodo.json now say {args.version})")
+    return 0
+
+
 # name: (help, arguments, runner)
 SUBCOMMANDS: dict[str, tuple[str, Callable, Runner]] = {
     "graph": ("build the claim–evidence graph, its analyses and exports", _graph_args, run_graph),
@@ -218,6 +239,8 @@ SUBCOMMANDS: dict[str, tuple[str, Callable, Runner]] = {
     "add-source": ("add a BibTeX entry (e.g. from Zotero) to references.bib", _add_source_args,
                    run_add_source),
     "bench": ("measure check, graph, site and browser speed on synthetic bases", _bench_args, run_bench),
+    "release": ("write a versioned, citable archive of the base and stamp its version", _release_args,
+                run_release),
 }
 
 
