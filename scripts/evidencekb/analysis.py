@@ -28,6 +28,8 @@ class ClaimProfile:
     relations: tuple[tuple[str, int], ...]  # links per relation, in the vocabulary's order
     n_supporting: int  # links whose relation counts as support
     n_disputing: int  # links whose relation argues against the claim
+    n_first_hand: int  # links to a source read itself
+    n_second_hand: int  # links read in another work (`via`): a review's report of the finding
     author_groups: int
     designs: tuple[tuple[str, int], ...]
     countries: tuple[str, ...]
@@ -164,6 +166,7 @@ def claim_profile(claim: Claim, sources: Mapping[str, Source], m: Meaning) -> Cl
         claim_id=claim.id, n_sources=len(keys),
         relations=tuple((r, rel[r]) for r in m.vocab["relation"].ids()),
         n_supporting=sum(n for r, n in rel.items() if m.supports(r)), n_disputing=n_disputing,
+        n_first_hand=sum(not e.via for e in linked), n_second_hand=sum(bool(e.via) for e in linked),
         author_groups=groups,
         designs=tuple(sorted(designs.items(), key=lambda kv: (-kv[1], kv[0]))),
         countries=tuple(countries), home=home, contested=contested,

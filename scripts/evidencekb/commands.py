@@ -132,12 +132,15 @@ def add_source_options(args: argparse.Namespace):
 def run_graph(args: argparse.Namespace, project: Project) -> int:
     from .analysis import analyse
     from .checker import checked_base
+    from .cite.harvard import format_bibliography
+    from .cite.intext import render_base
     from .export import check_out_dir, summary, write_exports
     from .graph import build_graph
     from .safe_output import display
 
     out = check_out_dir(Path(args.out), project.root)  # refused (OutputRefused) before anything is done
     base = checked_base(project).base
+    base = render_base(base, format_bibliography(base.sources))  # [@key] as "(Buck, 2021b)"
     analysis = analyse(base)
     written = write_exports(base, analysis, out, project.root)
     if not args.quiet:

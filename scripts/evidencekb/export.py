@@ -215,7 +215,7 @@ def render_exports(base: EvidenceBase, analysis: Analysis | None = None) -> dict
     node_cols = ["id", "kind", "label", "x", "y", "claim_type", "level", "method", "themes", "settings",
                  "outcomes",
                  "populations", "year", "design", "country", "entry_type", "incomplete", "title", "statement"]
-    edge_cols = ["source", "target", "key", "kind", "relation", "locator"]
+    edge_cols = ["source", "target", "key", "kind", "relation", "locator", "via", "source_locator"]
     profiles = {
         "claims": {k: asdict(v) for k, v in analysis.claims.items()},
         "sources": {k: asdict(v) for k, v in analysis.sources.items()},

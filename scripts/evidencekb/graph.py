@@ -99,8 +99,10 @@ def build_graph(base: EvidenceBase) -> nx.MultiDiGraph:
         cnode = claim_id(claim.id)
         for i, link in enumerate(claim.evidence):
             if link.source in base.sources:
+                # A secondary citation says which work it was read in (the locator is in that work).
+                read_in = {"via": link.via, "source_locator": link.source_locator or ""} if link.via else {}
                 g.add_edge(cnode, source_id(link.source), key=f"evidence:{i}", kind="evidence",
-                           relation=link.relation, locator=link.locator)
+                           relation=link.relation, locator=link.locator, **read_in)
         for i, rel in enumerate(claim.related):
             if rel.claim in base.claim_index:
                 g.add_edge(cnode, claim_id(rel.claim), key=f"related:{i}", kind="related",

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from . import confidence
+from . import citation_rules, confidence
 from .model import EvidenceBase, Position, Problem, Source, split_list
 from .parsers.claim_yaml import ClaimDocument
 from .project import Project
@@ -203,7 +203,7 @@ def rule_sources(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem
 
 
 def rule_uncited(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
-    cited = {e.source for c in base.claims for e in c.evidence}
+    cited = {k for c in base.claims for e in c.evidence for k in (e.source, e.via) if k}
     for key, src in base.sources.items():
         if key not in cited:
             yield _p(src.position, f"source {key!r} is not cited by any claim", "uncited-source", "warning")
@@ -211,7 +211,8 @@ def rule_uncited(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem
 
 
 
-RULES = (rule_ids, rule_references, rule_text, rule_dates, rule_confidence, rule_sources, rule_uncited)
+RULES = (rule_ids, rule_references, rule_text, rule_dates, rule_confidence, rule_sources, rule_uncited,
+         *citation_rules.RULES)
 
 
 def check_rules(base: EvidenceBase, docs: list[ClaimDocument], by_path: dict[str, ClaimDocument],

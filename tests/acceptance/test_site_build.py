@@ -239,6 +239,91 @@ def test_search_terms_never_run_across_table_cells(real_site, real_base):
         assert re.search(r"(?<!\w)" + re.escape(quote.strip()) + r"(?!\w)", blob), quote
 
 
+class _Text(HTMLParser):
+    """A page's text as a reader sees or copies it (the plain-text copy in <template> too),
+    without verbatim quotes (<q>, <blockquote>: the source's own words) and scripts."""
+
+    SKIP = {"q", "blockquote", "script", "style"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in self.SKIP
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in self.SKIP and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def ambiguous_label_patterns(base) -> list[re.Pattern]:
+    """For each author and year the bibliography tells apart with letters (Buck 2021a, 2021b):
+    the label without its letter, narrative "Buck (2021" or parenthetical "Buck, 2021" or
+    grouped "Buck, 2020, 2021" / "Buck, 2021a, 2021"."""
+    from evidencekb.cite.harvard import format_bibliography
+    from evidencekb.cite.intext import labels
+
+    lettered = {(names, year[:-1]) for names, year in labels(format_bibliography(base.sources)).values()
+                if re.fullmatch(r"\d{4}[a-z]", year)}
+    earlier_years = r"(?:(?:\d{4}[a-z]?|n\.d\.), )*"
+    start = r"(?<!\w)(?<!and )(?<!& )"  # not the last of several names ("Atherton and Buck (2021)")
+    return [re.compile(rf"{start}{re.escape(names)}(?: \(|, {earlier_years}){year}(?![a-z0-9])")
+            for names, year in sorted(lettered)]
+
+
+def ambiguous_labels(site: Path, base) -> list[str]:
+    """'page: text' for every author-year label on the built site that lacks the letter the
+    bibliography gives it."""
+    patterns = ambiguous_label_patterns(base)
+    found = []
+    files = sorted(site.rglob("*.html")) + [site / "data/claims.csv", site / "data/claims.json"]
+    for path in files:
+        raw = path.read_text(encoding="utf-8")
+        if path.name == "claims.json":  # every field but the verbatim quotes
+            raw = json.dumps([{**c, "evidence": [{k: v for k, v in link.items() if k != "quote"}
+                                                 for link in c["evidence"]]} for c in json.loads(raw)],
+                             ensure_ascii=False)
+        elif path.suffix == ".html":
+            parser = _Text()
+            parser.feed(raw)
+            raw = " ".join(parser.parts)
+        text = re.sub(r"\s+", " ", raw)
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                found.append(f"{path.relative_to(site)}: ...{text[max(0, m.start() - 40):m.end() + 20]}...")
+    return found
+
+
+def test_ambiguous_label_scan_finds_a_label_without_its_letter(tmp_path, project):
+    project.bib(open(project.root / "references.bib").read() + (
+        "@book{buck2021a, author={Buck, Gillian}, title={A}, year={2021}, publisher={P}}\n"
+        "@book{buck2021b, author={Buck, Gillian}, title={B}, year={2021}, publisher={P}}\n"))
+    base = check_project(Project(project.root)).base
+    site = tmp_path / "site"
+    (site / "data").mkdir(parents=True)
+    (site / "data/claims.csv").write_text("id,note\nx,fine (Buck, 2021a)\n", encoding="utf-8")
+    (site / "data/claims.json").write_text('[{"note": "Buck (2021b) and (Buck, 2021a, 2021b)", "evidence": '
+                                           '[{"quote": "as Buck (2021) says"}]}]', encoding="utf-8")
+    (site / "ok.html").write_text("<p>Buck (2021a); (Lee, 2019)</p><q>as Buck (2021) says</q>",
+                                  encoding="utf-8")
+    (site / "bad.html").write_text("<td>as reported in Buck\n(2021), section X</td>"
+                                   "<template>(Buck, 2020, cited in Buck, 2021)</template>"
+                                   "<p>(Buck, 2021a, 2021)</p>", encoding="utf-8")
+    found = ambiguous_labels(site, base)
+    assert [f.split(":")[0] for f in found] == ["bad.html"] * 3, found
+
+
+def test_no_page_prints_an_author_year_label_without_its_letter(real_site, real_base):
+    """Issue 13: "Buck (2021)" is ambiguous where the bibliography has Buck 2021a and 2021b."""
+    found = ambiguous_labels(real_site, real_base)
+    assert not found, f"{len(found)} ambiguous labels, e.g.\n" + "\n".join(found[:20])
+
+
 def test_the_build_is_deterministic(real_site, tmp_path):
     again = tmp_path / "again"
     proc = evidence("build", "--site-dir", str(again))

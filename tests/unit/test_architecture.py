@@ -21,10 +21,11 @@ SCHEMA = REPO / "claims" / "claim.schema.json"
 
 # Layers, lowest first: a module may import its own layer and those below, never above.
 LAYERS = (
-    ("evidencekb.model", "evidencekb.project", "evidencekb.site_paths", "evidencekb.safe_output"),
+    ("evidencekb.model", "evidencekb.project", "evidencekb.site_paths",
+     "evidencekb.citekeys", "evidencekb.safe_output"),
     ("evidencekb.parsers", "evidencekb.vocabulary"),
     ("evidencekb.confidence",),
-    ("evidencekb.rules",),
+    ("evidencekb.rules", "evidencekb.citation_rules"),
     ("evidencekb.checker", "evidencekb.reporter"),
     ("evidencekb.graph", "evidencekb.analysis", "evidencekb.cite", "evidencekb.history"),
     ("evidencekb.export", "evidencekb.linked_data", "evidencekb.api", "evidencekb.feed", "evidencekb.contribute"),
@@ -33,7 +34,8 @@ LAYERS = (
      "evidencekb.__main__",
      "evidencekb"),
 )
-LOWER = ("evidencekb.parsers", "evidencekb.checker", "evidencekb.rules", "evidencekb.confidence",
+LOWER = ("evidencekb.parsers", "evidencekb.checker", "evidencekb.rules", "evidencekb.citation_rules",
+         "evidencekb.citekeys", "evidencekb.confidence",
          "evidencekb.vocabulary", "evidencekb.model")
 LATER = ("evidencekb.site", "evidencekb.cite", "evidencekb.export", "evidencekb.graph",
          "evidencekb.contribute")

@@ -103,10 +103,40 @@ def test_report_type_without_number_not_printed():
 
 
 def test_misc_web_page():
+    """Cite Them Right's web page: Author (Year) Title. Site. Available at: URL (Accessed: date)."""
     ref = one("@misc{m, author={{Crossroads Trust}}, title={Mentoring: Peer Mentoring}, year={2014}, "
-              "howpublished={Practitioner web page}, url={https://example.org/m}}")
-    assert ref.text == ("Crossroads Trust (2014) Mentoring: Peer Mentoring. Practitioner web page. "
-                        "Available at: https://example.org/m")
+              "howpublished={Medium}, url={https://example.org/m}, urldate={2026-12-01}}")
+    assert ref.text == ("Crossroads Trust (2014) Mentoring: Peer Mentoring. Medium. "
+                        "Available at: https://example.org/m (Accessed: 1 December 2026).")
+
+
+def test_curation_notes_are_never_printed():
+    ref = one("@misc{w, author={Buck, Gillian}, title={Peer mentoring workbook}, year={2020}, "
+              "note={Seed 002 lists it.}, provenance={URL seen 2026-12-01}, organization={Keele University}, "
+              "url={https://example.org/w}, urldate={2026-12-01}}")
+    assert ref.text == ("Buck, G. (2020) Peer mentoring workbook. Keele University. "
+                        "Available at: https://example.org/w (Accessed: 1 December 2026).")
+    assert "Seed" not in ref.html and "seen" not in ref.html
+
+
+def test_every_url_reference_gives_its_accessed_date():
+    for entry in ("@techreport{r, author={{Clinks}}, title={T}, year={2012}, institution={Clinks}, ",
+                  "@book{b, author={Lee, Chris}, title={T}, year={2019}, publisher={P}, ",
+                  "@article{a, author={Lee, Chris}, title={T}, journal={J}, year={2019}, "):
+        ref = one(entry + "url={https://example.org/x}, urldate={2026-12-01}}")
+        assert ref.text.endswith("Available at: https://example.org/x (Accessed: 1 December 2026).")
+        assert ref.html.endswith('<a href="https://example.org/x">https://example.org/x</a> '
+                                 '(Accessed: 1 December 2026).')
+
+
+def test_journal_article_gives_journal_volume_issue_and_pages():
+    ref = one("@article{a, author={Buck, Gillian}, title={The core conditions of peer mentoring}, "
+              "journal={Criminology and Criminal Justice}, volume={18}, number={2}, pages={190--206}, "
+              "year={2018}}")
+    assert ref.text == ("Buck, G. (2018) 'The core conditions of peer mentoring', "
+                        "Criminology and Criminal Justice, "
+                        "18(2), pp. 190–206.")
+    assert "<i>Criminology and Criminal Justice</i>" in ref.html
 
 
 def test_thesis():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..cite import intext
 from ..model import Claim, EvidenceBase
 from ..vocabulary import meaning
 from .common import Settings, claim_heading, claim_url, source_url, title
@@ -23,10 +24,9 @@ def _year(date: str) -> str:
     return date[:4] if date[:4].isdigit() else "n.d."
 
 
-def _cite_list(refs, keys) -> str:
-    """'(Buck, 2018; Lenkens et al., 2019)' from each reference's parenthetical form."""
-    inner = "; ".join(refs[k].parenthetical.strip("()") for k in keys if k in refs)
-    return f"({inner})" if inner else ""
+def _cite_list(refs, cites) -> str:
+    """'(Buck, 2018, 2021a; Buck, 2020, cited in Buck, 2021b; Lenkens et al., 2019)'."""
+    return intext.parenthetical(cites, intext.labels(refs))
 
 
 def _with_citation(statement: str, cite: str) -> str:
@@ -48,6 +48,20 @@ def ordered_keys(claim: Claim, refs, *relations: str) -> list[str]:
     return sorted(keys, key=lambda k: refs[k].sort_key)
 
 
+def ordered_cites(claim: Claim, refs, *relations: str) -> list[intext.Cite]:
+    """The works a claim's links of these relations cite, each once, in reference-list order
+    (a secondary citation as its primary work, read in its `via` work)."""
+    cites = dict.fromkeys(intext.link_cite(link) for link in claim.evidence
+                          if link.relation in relations and link.source in refs)
+    return sorted(cites, key=lambda c: (refs[c.key].sort_key, refs[c.via].sort_key if c.via in refs else ()))
+
+
+def works_read(claim: Claim, refs) -> list[str]:
+    """The works read for the claim, for its reference list: Cite Them Right lists only the
+    works you read, so a secondary citation lists its `via` work, not the primary."""
+    return sorted((k for k in intext.read_keys(claim) if k in refs), key=lambda k: refs[k].sort_key)
+
+
 def long_date(iso: str) -> str:
     try:
         d = dt.date.fromisoformat(iso)
@@ -61,11 +75,11 @@ def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, c
     level = title(base, "level", claim.confidence.level)
     method = title(base, "method", claim.confidence.method)
     m = meaning(base.vocabularies, base.schema)
-    supports = ordered_keys(claim, refs, *m.relations("for"))
+    supports = ordered_cites(claim, refs, *m.relations("for"))
     # Other relations are listed after the finding, each introduced as its term's x-cited-as says.
-    cited_as = [(t.meta["x-cited-as"], ordered_keys(claim, refs, t.id)) for t in base.vocabularies["relation"].terms
+    cited_as = [(t.meta["x-cited-as"], ordered_cites(claim, refs, t.id)) for t in base.vocabularies["relation"].terms
                 if t.meta.get("x-cited-as") and not m.supports(t.id)]
-    everything = ordered_keys(claim, refs)
+    everything = works_read(claim, refs)
     permalink = settings.permalink(claim_url(claim.id))
     heading = claim_heading(claim)
     finding = _with_citation(claim.statement, _cite_list(refs, supports))

@@ -79,13 +79,16 @@ def load(project: Project, *, checked: CheckedBase | None = None) -> SiteData:
 def derive(project: Project, base: EvidenceBase, warnings=()) -> SiteData:
     from ..analysis import analyse
     from ..cite.harvard import format_bibliography
+    from ..cite.intext import render_base
 
+    references = format_bibliography(base.sources)
+    base = render_base(base, references)  # readers see "(Buck, 2021b)" where the data says [@buck2021peer]
     analysis = analyse(base)
     return SiteData(
         project=project,
         base=base,
         analysis=analysis,
-        references=format_bibliography(base.sources),
+        references=references,
         dates=claim_dates(project, base),
         warnings=tuple(warnings),
     )

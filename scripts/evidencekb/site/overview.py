@@ -298,12 +298,17 @@ def claims_records(base: EvidenceBase, settings: Settings) -> list[dict]:
             "id": c.id, "statement": c.statement, "summary": c.summary, "claim_type": c.claim_type,
             "themes": list(c.themes), "settings": list(c.settings), "populations": list(c.populations),
             "outcomes": list(c.outcomes), "schemes": list(c.schemes),
-            "evidence": [{k: v for k, v in (("source", l.source), ("relation", l.relation), ("locator", l.locator),
+            "evidence": [{k: v for k, v in (("source", l.source), ("via", l.via), ("relation", l.relation),
+                                            ("locator", l.locator), ("source_locator", l.source_locator),
                                             ("quote", l.quote), ("note", l.note)) if v} for l in c.evidence],
+            "evidence_basis": c.evidence_basis,  # null: the schema's default (studies)
             "confidence": {"level": conf.level, "method": conf.method, "components": dict(conf.components),
                            "rationale": conf.rationale, "caveat": conf.caveat},
             "related": [{k: v for k, v in (("claim", r.claim), ("relation", r.relation), ("note", r.note)) if v} for r in c.related],
             "added": c.added, "updated": c.updated, "contributors": list(c.contributors),
+            "reviewed": ({k: v for k, v in (("date", c.reviewed.date), ("by", c.reviewed.by),
+                                            ("against", c.reviewed.against), ("note", c.reviewed.note)) if v}
+                         if c.reviewed else None),
             "url": settings.permalink(claim_url(c.id)),
         })
     return out
@@ -312,7 +317,8 @@ def claims_records(base: EvidenceBase, settings: Settings) -> list[dict]:
 def claims_csv(records: list[dict], relations: Sequence[str]) -> str:
     """One row per claim; a column per evidence relation (the vocabulary's ids, in its order)."""
     cols = ["id", "summary", "statement", "claim_type", "themes", "settings", "populations", "outcomes", "schemes",
-            "level", "method", "rationale", "caveat", "sources", *relations, "related", "added", "updated", "url"]
+            "level", "method", "rationale", "caveat", "sources", *relations, "read_via", "related", "added",
+            "updated", "reviewed", "reviewed_by", "reviewed_against", "url"]
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
     w.writeheader()
@@ -327,6 +333,10 @@ def claims_csv(records: list[dict], relations: Sequence[str]) -> str:
             **{rel: "; ".join(dict.fromkeys(l["source"] for l in ev if l["relation"] == rel))
                for rel in relations},
             "related": "; ".join(f"{x['relation']}:{x['claim']}" for x in r["related"]),
+            # the works the secondary citations were read in (their primaries are in `sources`)
+            "read_via": "; ".join(dict.fromkeys(l["via"] for l in ev if l.get("via"))),
+            **({"reviewed": rv["date"], "reviewed_by": rv["by"], "reviewed_against": rv["against"]}
+               if (rv := r.get("reviewed")) else {}),
         })
     return buf.getvalue()
 
