@@ -109,6 +109,14 @@ def on_config(config, **kwargs):
     root = Path(config["config_file_path"]).resolve().parent
     if _mode["command"] == "build":
         _stage_site(config, root)
+    elif _mode["command"] == "gh-deploy":  # deployed from site_dir itself: refused if a source, not staged
+        from ..safe_output import OutputRefused
+        from .build import check_site_dir
+
+        try:
+            check_site_dir(Path(config["site_dir"]), root, Path(config["docs_dir"]))
+        except OutputRefused as exc:
+            raise PluginError(str(exc)) from None
     _state.clear()
     _state["project"] = Project(root)
     theme_dir = str(THEME_DIR)
