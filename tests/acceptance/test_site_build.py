@@ -106,7 +106,7 @@ def parse(path: Path) -> Links:
 def test_every_page_and_data_file_exists(real_site, real_base):
     for rel in ("index.html", "method/index.html", "themes/index.html", "browse/claims/index.html",
                 "browse/sources/index.html", "browse/authors/index.html", "map/index.html", "gaps/index.html",
-                "graph/index.html", "downloads/index.html", "contributing/index.html", "search/search_index.json"):
+                "graph/index.html", "downloads/index.html", "contributing/index.html", "pagefind/pagefind-entry.json"):
         assert (real_site / rel).is_file(), rel
     for claim in real_base.claims:
         assert (real_site / "claims" / claim.id / "index.html").is_file(), claim.id
@@ -203,7 +203,7 @@ def test_source_page_has_highwire_tags_in_its_head(real_site):
 
 
 def test_search_index_holds_statements_rationales_quotes_and_source_titles(real_site, real_base):
-    index = json.loads((real_site / "search/search_index.json").read_text(encoding="utf-8"))
+    index = json.loads((real_site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
     text = " ".join(d["title"] + " " + d["text"] for d in index["docs"])
     claim = real_base.claim("core-conditions-of-peer-mentoring")
     assert claim.statement.split(":")[0] in text
@@ -219,7 +219,7 @@ def test_search_terms_never_run_across_table_cells(real_site, real_base):
     # before or after it ("stepsEthnographic" would be one unsearchable term).
     from html import unescape
 
-    index = json.loads((real_site / "search/search_index.json").read_text(encoding="utf-8"))
+    index = json.loads((real_site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
     texts = [unescape(re.sub(r"<[^>]+>", " ", d["text"])) for d in index["docs"] if d["location"].startswith("claims/")]
     blob = "\n".join(texts)
     quotes = [link.quote for c in real_base.claims for link in c.evidence if link.quote]
