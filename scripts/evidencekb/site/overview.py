@@ -4,8 +4,6 @@ register, the method's generated reference, the downloads page and its data file
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 
@@ -310,15 +308,17 @@ def claims_records(base: EvidenceBase, settings: Settings) -> list[dict]:
 
 
 def claims_csv(records: list[dict]) -> str:
+    """One row per claim, for spreadsheets: written by the shared CSV writer (UTF-8 BOM for
+    Excel, formula-leading cells neutralised; evidencekb.writers.tables)."""
+    from ..writers.tables import csv_text
+
     cols = ["id", "summary", "statement", "claim_type", "themes", "settings", "populations", "outcomes", "schemes",
             "level", "method", "rationale", "caveat", "sources", "supports", "qualifies", "disputes", "related",
             "added", "updated", "url"]
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
-    w.writeheader()
+    rows = []
     for r in records:
         ev = r["evidence"]
-        w.writerow({
+        rows.append({
             **{k: r.get(k) or "" for k in ("id", "summary", "statement", "claim_type", "added", "updated", "url")},
             **{k: "; ".join(r[k]) for k in ("themes", "settings", "populations", "outcomes", "schemes")},
             "level": r["confidence"]["level"], "method": r["confidence"]["method"],
@@ -328,7 +328,7 @@ def claims_csv(records: list[dict]) -> str:
                for rel in ("supports", "qualifies", "disputes")},
             "related": "; ".join(f"{x['relation']}:{x['claim']}" for x in r["related"]),
         })
-    return buf.getvalue()
+    return csv_text(cols, rows)
 
 
 #: file -> (group, format, what it holds)
