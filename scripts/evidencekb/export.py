@@ -13,13 +13,13 @@ import os
 import sys
 import tempfile
 from collections import Counter
-from dataclasses import asdict
 from functools import cached_property
 from pathlib import Path
 
 from .analysis import GAP_KINDS, Analysis, analyse
 from .graph import build_graph
 from .model import EvidenceBase
+from .site_paths import source_slug
 
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 SITE_URLS = {"claim": "claims/{}/", "source": "sources/{}/", "theme": "themes/{}/", "author": "browse/authors/#{}",
@@ -71,8 +71,6 @@ def layout(g) -> dict[str, tuple[float, float]]:
 
 
 def _url(kind: str, node_id: str) -> str:
-    from .site_paths import source_slug
-
     raw = node_id.split(":", 1)[1]
     if kind == "source":
         raw = source_slug(raw)
@@ -175,14 +173,18 @@ class ExportData:
 
     @cached_property
     def profiles(self) -> dict:
+        # orjson writes dataclasses itself (sorted, 5x faster than dataclasses.asdict's deep copy)
+        from .writers.jsons import dataclass_dict
+
         a = self.analysis
-        return {"claims": {k: asdict(v) for k, v in a.claims.items()},
-                "sources": {k: asdict(v) for k, v in a.sources.items()},
-                "authors": {k: asdict(v) for k, v in a.authors.items()}}
+        return {"claims": dataclass_dict(a.claims), "sources": dataclass_dict(a.sources),
+                "authors": dataclass_dict(a.authors)}
 
     @cached_property
     def gaps(self) -> dict:
-        return {"kinds": GAP_KINDS, "gaps": [asdict(x) for x in self.analysis.gaps]}
+        from .writers.jsons import dataclass_list
+
+        return {"kinds": GAP_KINDS, "gaps": dataclass_list(self.analysis.gaps)}
 
     @cached_property
     def maps(self) -> dict:

@@ -11,26 +11,38 @@ character references so a parser gives them back instead of normalising them awa
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import Writer, register
 from .tables import flat
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SPECIAL = re.compile("[&<>\"\r\n\t\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;", '"': "&quot;", "\n": "&#10;",
                        "\t": "&#9;"})
 
 
+@lru_cache(maxsize=1 << 16)  # ids, kinds and levels repeat thousands of times
 def xml_text(value) -> str:
-    return _NOT_XML.sub("\ufffd", str(value)).translate(_TEXT)
+    value = str(value)
+    if not _SPECIAL.search(value):  # most values: nothing to escape
+        return value
+    return _NOT_XML.sub("\ufffd", value).translate(_TEXT)
 
 
+@lru_cache(maxsize=1 << 16)
 def xml_attr(value) -> str:
-    return _NOT_XML.sub("\ufffd", str(value)).translate(_ATTR)
+    value = str(value)
+    if not _SPECIAL.search(value):
+        return value
+    return _NOT_XML.sub("\ufffd", value).translate(_ATTR)
 
 
 def _typed(value) -> tuple[str, str]:
     """(GraphML/GEXF type, text) of one attribute value."""
+    if type(value) is str:
+        return "string", value
     value = flat(value)
     if isinstance(value, bool):
         return "boolean", "true" if value else "false"
@@ -39,6 +51,14 @@ def _typed(value) -> tuple[str, str]:
     if isinstance(value, float):
         return "double", repr(value)
     return "string", str(value)
+
+
+def _text(value) -> str:
+    return xml_text(value) if type(value) is str else xml_text(_typed(value)[1])
+
+
+def _attr(value) -> str:
+    return xml_attr(value) if type(value) is str else xml_attr(_typed(value)[1])
 
 
 def _declare(items, skip=()) -> dict[str, tuple[str, str]]:
@@ -70,16 +90,16 @@ class GraphML(Writer):
                 kid = ids[(domain, attr)] = f"d{len(ids)}"
                 out.write(f'  <key id="{kid}" for="{domain}" attr.name="{xml_attr(attr)}" attr.type="{kind}" />\n')
         out.write('  <graph edgedefault="directed">\n')
+        nkey = {a: ids[("node", a)] for a in node_keys}
+        ekey = {a: ids[("edge", a)] for a in edge_keys}
         for n, d in data.nodes:
-            out.write(f'    <node id="{xml_attr(n)}">\n')
-            for attr, value in d.items():
-                out.write(f'      <data key="{ids[("node", attr)]}">{xml_text(_typed(value)[1])}</data>\n')
-            out.write("    </node>\n")
+            out.write(f'    <node id="{xml_attr(n)}">\n'
+                      + "".join(f'      <data key="{nkey[a]}">{_text(v)}</data>\n' for a, v in d.items())
+                      + "    </node>\n")
         for u, v, k, d in data.edges:
-            out.write(f'    <edge source="{xml_attr(u)}" target="{xml_attr(v)}" id="{xml_attr(k)}">\n')
-            for attr, value in d.items():
-                out.write(f'      <data key="{ids[("edge", attr)]}">{xml_text(_typed(value)[1])}</data>\n')
-            out.write("    </edge>\n")
+            out.write(f'    <edge source="{xml_attr(u)}" target="{xml_attr(v)}" id="{xml_attr(k)}">\n'
+                      + "".join(f'      <data key="{ekey[a]}">{_text(x)}</data>\n' for a, x in d.items())
+                      + "    </edge>\n")
         out.write("  </graph>\n</graphml>\n")
 
 
@@ -125,6 +145,6 @@ class GEXF(Writer):
 
     @staticmethod
     def _values(out, ids, domain, items):
-        rows = [f'          <attvalue for="{ids[(domain, a)]}" value="{xml_attr(_typed(v)[1])}" />\n' for a, v in items]
+        rows = [f'          <attvalue for="{ids[(domain, a)]}" value="{_attr(v)}" />\n' for a, v in items]
         if rows:
             out.write("        <attvalues>\n" + "".join(rows) + "        </attvalues>\n")

@@ -6,6 +6,7 @@ the data; the explorer's graph.json is compact, since a browser fetches it."""
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 from . import Writer, register
 
@@ -22,6 +23,15 @@ def dumps(obj, *, compact: bool = False) -> str:
     if compact:
         return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def dataclass_dict(items) -> dict:
+    """A mapping of dataclasses as JSON can take it: orjson serialises dataclasses itself."""
+    return dict(items) if orjson is not None else {k: asdict(v) for k, v in items.items()}
+
+
+def dataclass_list(items) -> list:
+    return list(items) if orjson is not None else [asdict(v) for v in items]
 
 
 class JsonWriter(Writer):

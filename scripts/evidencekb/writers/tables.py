@@ -28,6 +28,8 @@ def flat(value):
 
 
 def safe_cell(value):
+    if type(value) is str:  # the common case, first
+        return "'" + value if value.startswith(FORMULA_START) else value
     value = flat(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
