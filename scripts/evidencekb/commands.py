@@ -69,7 +69,10 @@ def _add_source(p):
 
 
 def _bench(p):
-    p.add_argument("--claims", type=int, action="append", help="claim counts to measure (repeatable; default 1000 and 10000)")
+    p.add_argument("--claims", type=int, action="append",
+                   help="claim counts to measure (repeatable; default 1000, 3000 and 10000)")
+    p.add_argument("--site-up-to", type=int, metavar="N", help="build sites only for counts up to N (check and graph for all)")
+    p.add_argument("--repeats", type=int, default=3, help="runs of each command; min and median are reported (default 3)")
     p.add_argument("--sources", type=int, default=5000)
     p.add_argument("--skip-site", action="store_true")
     p.add_argument("--skip-browser", action="store_true")

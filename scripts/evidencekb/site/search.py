@@ -109,14 +109,20 @@ def executable() -> Path | None:
         return None
 
 
+def pagefind_command(site_dir: Path, bundle: str = BUNDLE) -> list[str] | None:
+    exe = executable()
+    if exe is None:
+        return None
+    return [str(exe), "--site", str(site_dir), "--output-subdir", bundle, "--exclude-selectors", EXCLUDE,
+            "--force-language", "en", "--silent"]
+
+
 def index_site(site_dir: Path) -> str | None:
     """Index the built site into site_dir/pagefind/. Returns None when done, else one line
     saying why not (the search box then says search is unavailable)."""
-    exe = executable()
-    if exe is None:
+    cmd = pagefind_command(site_dir)
+    if cmd is None:
         return "the Pagefind binary is missing: pip install 'pagefind[bin]'"
-    cmd = [str(exe), "--site", str(site_dir), "--output-subdir", BUNDLE, "--exclude-selectors", EXCLUDE,
-           "--force-language", "en", "--silent"]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:

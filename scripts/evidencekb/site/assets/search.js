@@ -265,6 +265,6 @@
   var timer = 0;
   input.addEventListener("input", function () {
     window.clearTimeout(timer);
-    timer = window.setTimeout(run, 60);
+    timer = window.setTimeout(run, seq ? 40 : 0);  // the first keystroke searches at once
   });
 })();
