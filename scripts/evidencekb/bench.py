@@ -26,6 +26,7 @@ from pathlib import Path
 from .bench_report import report_markdown, targets, verdict_lines
 from .bench_tools import CHROMIUM_FLAGS, load, machine, serve, timed  # noqa: F401  (re-exported for tests)
 
+NOTES_MARK = "<!-- notes below are written by hand; evidence bench keeps them -->"
 REPO_FILES = ("mkdocs.yml", "docs", "scripts/mkdocs_hooks.py", "CONTRIBUTING.md")
 BARE_PARSE = ("import sys, glob, yaml\nfrom pybtex.database import parse_file\n"
               "L = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)\n"
@@ -181,6 +182,11 @@ def run(name: str, args, project) -> int:
     for line in verdict_lines(targets(results)):
         log(line)
     if args.report:
-        Path(args.report).write_text(report_markdown(results, started, marginal(results)), encoding="utf-8")
+        report = Path(args.report)
+        notes = ""  # the hand-written part of the page (profiles, what changed) is kept
+        if report.is_file() and NOTES_MARK in (old := report.read_text(encoding="utf-8")):
+            notes = old[old.index(NOTES_MARK):]
+        report.write_text(report_markdown(results, started, marginal(results)) + ("\n" + notes if notes else ""),
+                          encoding="utf-8")
         log(f"wrote {args.report}")
     return 0

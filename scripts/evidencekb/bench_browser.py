@@ -115,6 +115,8 @@ def explorer(browser, base: str, site: Path, node_counts) -> dict:
             page.wait_for_function("window.evidenceGraph && window.evidenceGraph.ready === true", timeout=120000)
             out[f"graph_interactive_s_{n}"] = time.perf_counter() - start
             out[f"graph_nodes_{n}"] = page.evaluate("window.evidenceGraph.graph.order")
+            out[f"graph_timings_{n}"] = page.evaluate("Object.assign({}, window.evidenceGraph.timings || {}, "
+                                                      "{readyAt: window.evidenceGraph.readyAt})")
             page.close()
     finally:
         graph_file.write_text(full_text, encoding="utf-8")

@@ -128,6 +128,11 @@ def report_markdown(results: list[dict], when: str, marginal_rows=()) -> str:
             lines.append(f"\nSearch for “{s['word']}” from a loaded home page, fresh page each time ({s['repeats']}×): "
                          f"first result drawn {s['median_s'] * 1000:.0f} ms after the keystroke (median; min "
                          f"{s['min_s'] * 1000:.0f} ms), {s['gzip_bytes'] / 1000:.0f} KB fetched.")
+    r = _largest(results, "graph_timings_5000")
+    if r:
+        t = r["graph_timings_5000"]
+        steps = ", ".join(f"{k} {t[k]}" for k in ("fetched", "parsed", "built", "drawn", "readyAt") if k in t)
+        lines += ["", f"Graph explorer at 5,000 nodes, milliseconds from navigation start: {steps}."]
     lines += ["", "## Targets (issue 14)", "", "| measure | target | measured | verdict | where |",
               "| --- | --- | --- | --- | --- |"]
     lines += [f"| {x['measure']} | {x['target']} | {x['value']} | **{x['verdict']}** | {x['where']} |"
