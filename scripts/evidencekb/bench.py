@@ -17,6 +17,7 @@ bounds. Nothing here asserts; docs/performance.md records what the bench reporte
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import tempfile
@@ -181,6 +182,7 @@ def run(name: str, args, project) -> int:
         log(f"marginal site build cost {a:,} -> {b:,} claims: {ms:.1f} ms a claim")
     for line in verdict_lines(targets(results)):
         log(line)
+    Path(tempfile.gettempdir(), "evidence-bench-results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     if args.report:
         report = Path(args.report)
         notes = ""  # the hand-written part of the page (profiles, what changed) is kept
