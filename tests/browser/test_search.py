@@ -155,3 +155,14 @@ def test_axe_finds_nothing_serious_in_the_search(browser, server, axe, serious, 
         assert not bad, describe(bad)
     finally:
         context.close()
+
+
+def test_without_javascript_no_dead_search_box(browser, server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(server)
+        assert not page.locator(".ev-search-open").is_visible()
+        assert not page.locator("#ev-search-input").is_visible()
+    finally:
+        context.close()
