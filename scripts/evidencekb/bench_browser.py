@@ -35,18 +35,24 @@ WATCH_SEARCH = """() => {
 
 
 class Fetches:
-    """Responses seen by a page: (url, resource type, raw bytes, gzipped bytes)."""
+    """Responses seen by a page: (url, resource type, raw bytes, gzipped bytes). Bodies are
+    read after the page settles (`rows`), not inside the event, where some were lost."""
 
     def __init__(self, page):
-        self.rows: list[tuple[str, str, int, int]] = []
-        page.on("response", self._add)
+        self.responses: list = []
+        self._rows: list[tuple[str, str, int, int]] = []
+        page.on("response", lambda response: self.responses.append(response))
 
-    def _add(self, response):
-        try:
-            body = response.body()
-        except Exception:  # redirects and aborted requests have no body
-            return
-        self.rows.append((response.url, response.request.resource_type, len(body), len(gzip.compress(body, 6))))
+    @property
+    def rows(self) -> list[tuple[str, str, int, int]]:
+        for response in self.responses[len(self._rows):]:
+            try:
+                body = response.body()
+            except Exception:  # redirects and aborted requests have no body
+                body = b""
+            self._rows.append((response.url, response.request.resource_type, len(body),
+                               len(gzip.compress(body, 6)) if body else 0))
+        return self._rows
 
     def totals(self, since: int = 0, types=None) -> tuple[int, int]:
         rows = [r for r in self.rows[since:] if types is None or r[1] in types]
@@ -63,7 +69,7 @@ def page_bytes(browser, base: str, claim: str) -> dict:
         raw, gz = seen.totals()
         code_raw, code_gz = seen.totals(types=SCRIPT_TYPES)
         out[kind] = {"raw": raw, "gzip": gz, "code_gzip": code_gz, "data_gzip": gz - code_gz,
-                     "requests": len(seen.rows)}
+                     "requests": len(seen.responses)}
         page.close()
     return out
 
@@ -76,7 +82,7 @@ def search_latency(browser, base: str, word: str, repeats: int) -> dict:
         page.goto(base)
         page.wait_for_load_state("networkidle")
         page.evaluate(WATCH_SEARCH)
-        before = len(seen.rows)
+        before = len(seen.responses)
         page.locator("#ev-search-input").click()
         page.keyboard.type(word, delay=0)
         page.wait_for_function("() => window.__ev.t1 !== null", timeout=60000)

@@ -32,6 +32,8 @@
   var pending = [];       // results not shown yet ("Show more")
   var selects = {};
   var returnFocus = null;
+  var filtersTimer = 0;
+  var filtersBuilt = false;
 
   dialog.hidden = false;
   if (opener) opener.hidden = false;
@@ -43,7 +45,11 @@
           return pf;
         });
       });
-      engine.then(buildFilters, function () {
+      // The filter lists load after the first answer (or a second after opening), so
+      // they never compete with it for the network.
+      engine.then(function (pf) {
+        filtersTimer = window.setTimeout(function () { buildFilters(pf); }, 1000);
+      }, function () {
         status.textContent = "Search is not available: this copy of the site has no search index. " +
           "Build the site with mkdocs build (the index is made as part of the build).";
       });
@@ -110,6 +116,9 @@
   /* ---- filters ------------------------------------------------------------------- */
 
   function buildFilters(pf) {
+    window.clearTimeout(filtersTimer);
+    if (filtersBuilt) return Promise.resolve();
+    filtersBuilt = true;
     return Promise.resolve(pf.filters()).then(function (all) {
       var any = false;
       FILTERS.forEach(function (f) {
@@ -253,6 +262,7 @@
       pending = found.results.slice();
       list.textContent = "";
       return showMore(mine).then(function () {
+        if (!filtersBuilt) engine.then(buildFilters);
         if (mine !== seq) return;
         var n = found.results.length;
         var what = q ? " for \u201c" + q + "\u201d" : "";
