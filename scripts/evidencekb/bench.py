@@ -23,17 +23,20 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Sequence
 
 from .bench_report import report_markdown, targets, verdict_lines
 from .bench_tools import CHROMIUM_FLAGS, load, machine, serve, timed  # noqa: F401  (re-exported for tests)
 
 NOTES_MARK = "<!-- notes below are written by hand; evidence bench keeps them -->"
 REPO_FILES = ("mkdocs.yml", "docs", "scripts/mkdocs_hooks.py", "CONTRIBUTING.md")
-BARE_PARSE = ("import sys, glob, yaml\nfrom pybtex.database import parse_file\n"
-              "L = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)\n"
-              "for f in sorted(glob.glob(sys.argv[1] + '/claims/*.yaml')):\n"
-              "    yaml.load(open(f, encoding='utf-8').read(), Loader=L)\n"
-              "parse_file(sys.argv[1] + '/references.bib')\n")
+BARE_PARSE = (
+    "import sys, glob, yaml\nfrom pybtex.database import parse_file\n"
+    "L = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)\n"
+    "for f in sorted(glob.glob(sys.argv[1] + '/claims/*.yaml')):\n"
+    "    yaml.load(open(f, encoding='utf-8').read(), Loader=L)\n"
+    "parse_file(sys.argv[1] + '/references.bib')\n"
+)
 
 
 def _copy_site_config(repo: Path, root: Path) -> None:
@@ -65,23 +68,34 @@ def plain_project(root: Path, n_pages: int, html_bytes: int) -> Path:
     as much article HTML as ours."""
     docs = root / "docs"
     (docs / "pages").mkdir(parents=True)
-    para = ("<p>Peer mentors offer time, encouragement and a lived example; the evidence for this is mixed "
-            "and mostly qualitative, so read the confidence rating before citing it.</p>\n")
+    para = (
+        "<p>Peer mentors offer time, encouragement and a lived example; the evidence for this is mixed "
+        "and mostly qualitative, so read the confidence rating before citing it.</p>\n"
+    )
     body = para * max(1, html_bytes // len(para))
     for i in range(n_pages):
-        (docs / "pages" / f"page-{i:05d}.md").write_text(f"# Page {i}\n\n<div>\n{body}</div>\n", encoding="utf-8")
+        (docs / "pages" / f"page-{i:05d}.md").write_text(
+            f"# Page {i}\n\n<div>\n{body}</div>\n", encoding="utf-8"
+        )
     (docs / "index.md").write_text("# Plain site\n", encoding="utf-8")
     (root / "mkdocs.yml").write_text(
         "site_name: Plain\ntheme:\n  name: material\n  font: false\nnav:\n  - index.md\n"
-        "not_in_nav: |\n  /pages/\nplugins:\n  - search\n", encoding="utf-8")
+        "not_in_nav: |\n  /pages/\nplugins:\n  - search\n",
+        encoding="utf-8",
+    )
     return root
 
 
 def _site_sizes(site: Path) -> dict:
     files = [p for p in site.rglob("*") if p.is_file()]
     bundle = site / "pagefind"
-    return {"site_bytes": sum(p.stat().st_size for p in files), "html_pages": sum(p.suffix == ".html" for p in files),
-            "search_bundle_bytes": sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()) if bundle.exists() else 0}
+    return {
+        "site_bytes": sum(p.stat().st_size for p in files),
+        "html_pages": sum(p.suffix == ".html" for p in files),
+        "search_bundle_bytes": sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
+        if bundle.exists()
+        else 0,
+    }
 
 
 def _rare_word(root: Path) -> str:
@@ -93,8 +107,17 @@ def _rare_word(root: Path) -> str:
     return min(sorted(set(names)), key=names.count) if names else "zzzz"
 
 
-def bench_one(repo: Path, n_claims: int, n_sources: int, work: Path, skip_site: bool, skip_browser: bool, log,
-              repeats: int = 3, browser: bool = True) -> dict:
+def bench_one(
+    repo: Path,
+    n_claims: int,
+    n_sources: int,
+    work: Path,
+    skip_site: bool,
+    skip_browser: bool,
+    log,
+    repeats: int = 3,
+    browser: bool = True,
+) -> dict:
     from .synthetic import generate
 
     py = sys.executable
@@ -106,10 +129,25 @@ def bench_one(repo: Path, n_claims: int, n_sources: int, work: Path, skip_site: 
     r["check"] = timed([py, "-m", "evidencekb", "check", "--root", str(root)], root, repeats)
     r["check_ratio"] = r["check"]["wall_median"] / r["bare"]["wall_median"]
     r["check_cpu_ratio"] = r["check"]["cpu_median"] / r["bare"]["cpu_median"]
-    log(f"[{n_claims}] check {_fig(r['check'])}; bare parse with imports {_fig(r['bare'])}; "
-        f"ratio {r['check_ratio']:.2f} wall, {r['check_cpu_ratio']:.2f} CPU")
-    r["graph"] = timed([py, "-m", "evidencekb", "graph", "--root", str(root), "--out", str(work / f"g-{n_claims}"),
-                        "--quiet"], root, repeats)
+    log(
+        f"[{n_claims}] check {_fig(r['check'])}; bare parse with imports {_fig(r['bare'])}; "
+        f"ratio {r['check_ratio']:.2f} wall, {r['check_cpu_ratio']:.2f} CPU"
+    )
+    r["graph"] = timed(
+        [
+            py,
+            "-m",
+            "evidencekb",
+            "graph",
+            "--root",
+            str(root),
+            "--out",
+            str(work / f"g-{n_claims}"),
+            "--quiet",
+        ],
+        root,
+        repeats,
+    )
     log(f"[{n_claims}] evidence graph with all exports {_fig(r['graph'])}")
     if skip_site:
         return r
@@ -126,13 +164,16 @@ def bench_one(repo: Path, n_claims: int, n_sources: int, work: Path, skip_site: 
         r["index_share"] = r["index"]["wall_median"] / r["site"]["wall_median"]
         shutil.rmtree(site / "pagefind-bench", ignore_errors=True)
     peer = plain_project(work / f"plain-{n_claims}", r["html_pages"], r["article_bytes"])
-    r["plain"] = timed([py, "-m", "mkdocs", "build", "-q", "--site-dir", str(work / f"plain-site-{n_claims}")], peer,
-                       repeats)
+    r["plain"] = timed(
+        [py, "-m", "mkdocs", "build", "-q", "--site-dir", str(work / f"plain-site-{n_claims}")], peer, repeats
+    )
     r["site_ratio"] = r["site"]["wall_median"] / r["plain"]["wall_median"]
     r["site_cpu_ratio"] = r["site"]["cpu_median"] / r["plain"]["cpu_median"]
-    log(f"[{n_claims}] site build {_fig(r['site'])}; plain Material build of {r['html_pages']:,} pages of "
+    log(
+        f"[{n_claims}] site build {_fig(r['site'])}; plain Material build of {r['html_pages']:,} pages of "
         f"{r['article_bytes']:,} article bytes {_fig(r['plain'])}; ratio {r['site_ratio']:.2f} wall, "
-        f"{r['site_cpu_ratio']:.2f} CPU; search index {r.get('index_share', 0) * 100:.0f}% of the build")
+        f"{r['site_cpu_ratio']:.2f} CPU; search index {r.get('index_share', 0) * 100:.0f}% of the build"
+    )
     if browser and not skip_browser:
         try:
             from .bench_browser import browser_figures
@@ -140,9 +181,15 @@ def bench_one(repo: Path, n_claims: int, n_sources: int, work: Path, skip_site: 
             r.update(browser_figures(site, "synthetic-claim-00000", _rare_word(root), "mentor", repeats))
         except Exception as exc:  # a missing browser is a finding to report, not a crash
             r["browser_error"] = f"{type(exc).__name__}: {exc}"
-        log(f"[{n_claims}] browser: " + (r.get("browser_error") or
-            f"search {r['search_rare']['median_s'] * 1000:.0f} ms rare, {r['search_common']['median_s'] * 1000:.0f} ms "
-            f"common; explorer at 5,000 nodes {r.get('graph_interactive_s_5000', 0):.2f} s"))
+        log(
+            f"[{n_claims}] browser: "
+            + (
+                r.get("browser_error")
+                or f"search {r['search_rare']['median_s'] * 1000:.0f} ms rare, "
+                f"{r['search_common']['median_s'] * 1000:.0f} ms "
+                f"common; explorer at 5,000 nodes {r.get('graph_interactive_s_5000', 0):.2f} s"
+            )
+        )
     shutil.rmtree(site, ignore_errors=True)
     shutil.rmtree(work / f"plain-site-{n_claims}", ignore_errors=True)
     r["load_end"] = load()
@@ -150,45 +197,75 @@ def bench_one(repo: Path, n_claims: int, n_sources: int, work: Path, skip_site: 
 
 
 def _fig(m: dict) -> str:
-    return (f"{m['wall_median']:.2f} s wall (min {m['wall_min']:.2f}), {m['cpu_median']:.2f} s CPU, "
-            f"{m['repeats']}×, load {m['load']:.1f}")
+    return (
+        f"{m['wall_median']:.2f} s wall (min {m['wall_min']:.2f}), {m['cpu_median']:.2f} s CPU, "
+        f"{m['repeats']}×, load {m['load']:.1f}"
+    )
 
 
 def marginal(results: list[dict], what: str = "site") -> list[tuple[int, int, float]]:
     """(from, to, ms a claim) between consecutive sizes: the cost of one more claim."""
     rows = [(r["claims"], r[what]["wall_median"]) for r in results if what in r]
-    return [(a, b, 1000 * (tb - ta) / (b - a)) for (a, ta), (b, tb) in zip(rows, rows[1:]) if b > a]
+    pairs = zip(rows, rows[1:], strict=False)
+    return [(a, b, 1000 * (tb - ta) / (b - a)) for (a, ta), (b, tb) in pairs if b > a]
 
 
-def run(name: str, args, project) -> int:
-    counts = sorted(args.claims or [1000, 3000, 10000])
-    repeats = getattr(args, "repeats", 3) or 3
-    if any(n < 10 for n in counts) or args.sources < 1 or repeats < 1:
-        print("evidence bench: --claims must be at least 10, --sources and --repeats at least 1", file=sys.stderr)
+def bench(
+    project,
+    counts: Sequence[int] = (1000, 3000, 10000),
+    max_sources: int = 5000,
+    skip_site: bool = False,
+    skip_browser: bool = False,
+    report: Path | None = None,
+    repeats: int = 3,
+    site_up_to: int | None = None,
+) -> int:
+    """`evidence bench`: check, graph, site and browser on synthetic bases of `counts` claims."""
+    counts = sorted(counts)
+    if any(n < 10 for n in counts) or max_sources < 1 or repeats < 1:
+        print(
+            "evidence bench: --claims must be at least 10, --sources and --repeats at least 1",
+            file=sys.stderr,
+        )
         return 2
     log = lambda msg: print(msg, flush=True)  # noqa: E731
     log(f"machine: {machine()}; load {load():.1f} (1-minute average)")
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     results = []
-    site_up_to = getattr(args, "site_up_to", None) or counts[-1]
+    site_up_to = site_up_to or counts[-1]
     with_site = [n for n in counts if n <= site_up_to]
     with tempfile.TemporaryDirectory(prefix="evidence-bench-") as tmp:
         for n in counts:
-            sources = min(args.sources, max(10, n // 2))
-            results.append(bench_one(project.root, n, sources, Path(tmp), args.skip_site or n > site_up_to,
-                                     args.skip_browser, log, repeats, browser=bool(with_site) and n == with_site[-1]))
+            sources = min(max_sources, max(10, n // 2))
+            results.append(
+                bench_one(
+                    project.root,
+                    n,
+                    sources,
+                    Path(tmp),
+                    skip_site or n > site_up_to,
+                    skip_browser,
+                    log,
+                    repeats,
+                    browser=bool(with_site) and n == with_site[-1],
+                )
+            )
             shutil.rmtree(Path(tmp) / f"base-{n}", ignore_errors=True)
     for a, b, ms in marginal(results):
         log(f"marginal site build cost {a:,} -> {b:,} claims: {ms:.1f} ms a claim")
     for line in verdict_lines(targets(results)):
         log(line)
-    Path(tempfile.gettempdir(), "evidence-bench-results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-    if args.report:
-        report = Path(args.report)
+    Path(tempfile.gettempdir(), "evidence-bench-results.json").write_text(
+        json.dumps(results, indent=1), encoding="utf-8"
+    )
+    if report:
+        report = Path(report)
         notes = ""  # the hand-written part of the page (profiles, what changed) is kept
         if report.is_file() and NOTES_MARK in (old := report.read_text(encoding="utf-8")):
-            notes = old[old.index(NOTES_MARK):]
-        report.write_text(report_markdown(results, started, marginal(results)) + ("\n" + notes if notes else ""),
-                          encoding="utf-8")
-        log(f"wrote {args.report}")
+            notes = old[old.index(NOTES_MARK) :]
+        report.write_text(
+            report_markdown(results, started, marginal(results)) + ("\n" + notes if notes else ""),
+            encoding="utf-8",
+        )
+        log(f"wrote {report}")
     return 0

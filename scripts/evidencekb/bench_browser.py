@@ -20,14 +20,21 @@ from pathlib import Path
 
 from .bench_tools import CHROMIUM_FLAGS, serve
 
-PAGE_KINDS = {"home": "", "claim page": "claims/{claim}/", "claims table": "browse/claims/", "graph page": "graph/"}
+PAGE_KINDS = {
+    "home": "",
+    "claim page": "claims/{claim}/",
+    "claims table": "browse/claims/",
+    "graph page": "graph/",
+}
 SCRIPT_TYPES = ("document", "stylesheet", "script")
 
 WATCH_SEARCH = """() => {
   const input = document.getElementById('ev-search-input');
   const list = document.querySelector('.ev-search__results');
   window.__ev = {t0: null, t1: null};
-  input.addEventListener('input', () => { if (window.__ev.t0 === null) window.__ev.t0 = performance.now(); }, true);
+  input.addEventListener('input', () => {
+    if (window.__ev.t0 === null) window.__ev.t0 = performance.now();
+  }, true);
   new MutationObserver(() => {
     if (window.__ev.t1 === null && list.querySelector('a')) window.__ev.t1 = performance.now();
   }).observe(list, {childList: true, subtree: true});
@@ -45,13 +52,19 @@ class Fetches:
 
     @property
     def rows(self) -> list[tuple[str, str, int, int]]:
-        for response in self.responses[len(self._rows):]:
+        for response in self.responses[len(self._rows) :]:
             try:
                 body = response.body()
             except Exception:  # redirects and aborted requests have no body
                 body = b""
-            self._rows.append((response.url, response.request.resource_type, len(body),
-                               len(gzip.compress(body, 6)) if body else 0))
+            self._rows.append(
+                (
+                    response.url,
+                    response.request.resource_type,
+                    len(body),
+                    len(gzip.compress(body, 6)) if body else 0,
+                )
+            )
         return self._rows
 
     def totals(self, since: int = 0, types=None) -> tuple[int, int]:
@@ -68,8 +81,13 @@ def page_bytes(browser, base: str, claim: str) -> dict:
         page.wait_for_load_state("networkidle")
         raw, gz = seen.totals()
         code_raw, code_gz = seen.totals(types=SCRIPT_TYPES)
-        out[kind] = {"raw": raw, "gzip": gz, "code_gzip": code_gz, "data_gzip": gz - code_gz,
-                     "requests": len(seen.responses)}
+        out[kind] = {
+            "raw": raw,
+            "gzip": gz,
+            "code_gzip": code_gz,
+            "data_gzip": gz - code_gz,
+            "requests": len(seen.responses),
+        }
         page.close()
     return out
 
@@ -91,12 +109,17 @@ def search_latency(browser, base: str, word: str, repeats: int) -> dict:
         times.append((t1 - t0) / 1000)
         fetched.append(seen.totals(since=before)[1])
         page.close()
-    return {"median_s": statistics.median(times), "min_s": min(times), "gzip_bytes": statistics.median(fetched),
-            "repeats": repeats}
+    return {
+        "median_s": statistics.median(times),
+        "min_s": min(times),
+        "gzip_bytes": statistics.median(fetched),
+        "repeats": repeats,
+    }
 
 
 def _trim_graph(graph: dict, n: int) -> dict:
-    """The first n nodes, themes and sources first (what the explorer shows first), and the edges among them."""
+    """The first n nodes, themes and sources first (what the explorer shows first), and the
+    edges among them."""
     order = {"theme": 0, "source": 1, "claim": 2, "scheme": 3, "author": 4}
     nodes = sorted(graph["nodes"], key=lambda x: (order.get(x["kind"], 9), x["id"]))[:n]
     keep = {x["id"] for x in nodes}
@@ -118,23 +141,31 @@ def explorer(browser, base: str, site: Path, node_counts) -> dict:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             start = time.perf_counter()
             page.goto(base + "graph/")
-            page.wait_for_function("window.evidenceGraph && window.evidenceGraph.ready === true", timeout=120000)
+            page.wait_for_function(
+                "window.evidenceGraph && window.evidenceGraph.ready === true", timeout=120000
+            )
             out[f"graph_interactive_s_{n}"] = time.perf_counter() - start
             out[f"graph_nodes_{n}"] = page.evaluate("window.evidenceGraph.graph.order")
-            out[f"graph_timings_{n}"] = page.evaluate("Object.assign({}, window.evidenceGraph.timings || {}, "
-                                                      "{readyAt: window.evidenceGraph.readyAt})")
+            out[f"graph_timings_{n}"] = page.evaluate(
+                "Object.assign({}, window.evidenceGraph.timings || {}, "
+                "{readyAt: window.evidenceGraph.readyAt})"
+            )
             page.close()
     finally:
         graph_file.write_text(full_text, encoding="utf-8")
     return out
 
 
-def browser_figures(site: Path, claim: str, rare: str, common: str, repeats: int = 3, node_counts=(5000,)) -> dict:
+def browser_figures(
+    site: Path, claim: str, rare: str, common: str, repeats: int = 3, node_counts=(5000,)
+) -> dict:
     from playwright.sync_api import sync_playwright
 
     out: dict = {}
     with serve(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_FLAGS)
+        browser = p.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_FLAGS
+        )
         try:
             out["page_bytes"] = page_bytes(browser, base, claim)
             out["search_rare"] = dict(search_latency(browser, base, rare, repeats), word=rare)

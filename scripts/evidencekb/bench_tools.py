@@ -14,8 +14,14 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def machine() -> str:
@@ -29,12 +35,18 @@ def machine() -> str:
         pass
     mem = ""
     try:
-        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        kb = int(
+            next(
+                l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")
+            ).split()[1]
+        )
         mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
     except (OSError, StopIteration, ValueError):
         pass
-    return (f"{cpu or platform.processor() or platform.machine()}, {os.cpu_count()} cores{mem}; "
-            f"{platform.system()} {platform.release()}; Python {platform.python_version()}")
+    return (
+        f"{cpu or platform.processor() or platform.machine()}, {os.cpu_count()} cores{mem}; "
+        f"{platform.system()} {platform.release()}; Python {platform.python_version()}"
+    )
 
 
 def load() -> float:
@@ -62,9 +74,17 @@ def timed(cmd: list[str], cwd: Path, repeats: int, env: dict | None = None) -> d
         walls.append(time.perf_counter() - t0)
         cpus.append(_children_cpu() - cpu0)
         if proc.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd[:4])} … failed in {cwd}:\n{proc.stdout[-2000:]}{proc.stderr[-3000:]}")
-    return {"wall_min": min(walls), "wall_median": statistics.median(walls), "cpu_min": min(cpus),
-            "cpu_median": statistics.median(cpus), "repeats": len(walls), "load": statistics.median(loads)}
+            raise RuntimeError(
+                f"{' '.join(cmd[:4])} … failed in {cwd}:\n{proc.stdout[-2000:]}{proc.stderr[-3000:]}"
+            )
+    return {
+        "wall_min": min(walls),
+        "wall_median": statistics.median(walls),
+        "cpu_min": min(cpus),
+        "cpu_median": statistics.median(cpus),
+        "repeats": len(walls),
+        "load": statistics.median(loads),
+    }
 
 
 @contextmanager

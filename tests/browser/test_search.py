@@ -41,19 +41,28 @@ def search(page, server, query: str, path: str = ""):
     else:
         page.locator("#ev-search-input").click()
     page.locator("#ev-search-input").fill(query)
-    page.wait_for_function("q => document.getElementById('ev-search-status').textContent.includes(q)", arg=query,
-                           timeout=15000)
+    page.wait_for_function(
+        "q => document.getElementById('ev-search-status').textContent.includes(q)", arg=query, timeout=15000
+    )
 
 
 def result_hrefs(page, until: str | None = None, pages: int = 5) -> list[str]:
     """The hrefs shown; with `until`, press "Show more" until one contains it."""
     for _ in range(pages):
         page.wait_for_timeout(50)
-        hrefs = page.eval_on_selector_all(".ev-search__results a", "els => els.map(a => a.getAttribute('href'))")
-        if until is None or any(until in h for h in hrefs) or not page.locator(".ev-search__more").is_visible():
+        hrefs = page.eval_on_selector_all(
+            ".ev-search__results a", "els => els.map(a => a.getAttribute('href'))"
+        )
+        if (
+            until is None
+            or any(until in h for h in hrefs)
+            or not page.locator(".ev-search__more").is_visible()
+        ):
             return hrefs
         page.locator(".ev-search__more").click()
-        page.wait_for_function("n => document.querySelectorAll('.ev-search__results a').length > n", arg=len(hrefs))
+        page.wait_for_function(
+            "n => document.querySelectorAll('.ev-search__results a').length > n", arg=len(hrefs)
+        )
     return hrefs
 
 
@@ -83,8 +92,12 @@ def test_finds_a_claim_by_its_quote(page, server, base):
 
 def test_finds_a_source_by_its_author(page, server, base):
     by_family = Counter(p.family for s in base.sources.values() for p in s.authors)
-    key, person = next((k, p) for k, s in sorted(base.sources.items()) for p in s.authors
-                       if by_family[p.family] == 1 and not p.corporate and len(p.family) > 3)
+    key, person = next(
+        (k, p)
+        for k, s in sorted(base.sources.items())
+        for p in s.authors
+        if by_family[p.family] == 1 and not p.corporate and len(p.family) > 3
+    )
     search(page, server, person.family)
     hrefs = result_hrefs(page, until=f"sources/{source_slug(key)}/")
     assert any(f"sources/{source_slug(key)}/" in h for h in hrefs), (person.family, hrefs)
@@ -107,7 +120,9 @@ def test_a_filter_narrows_the_results(page, server):
     option = select.locator("option").nth(1)
     level = option.get_attribute("value")
     select.select_option(level)
-    page.wait_for_function("() => document.getElementById('ev-search-status').textContent.includes('filtered')")
+    page.wait_for_function(
+        "() => document.getElementById('ev-search-status').textContent.includes('filtered')"
+    )
     narrowed = int(re.match(r"(\d+)", page.locator("#ev-search-status").inner_text()).group(1))
     assert 0 < narrowed < total
     badges = page.eval_on_selector_all(".ev-search__results .ev-level", "els => els.map(e => e.textContent)")

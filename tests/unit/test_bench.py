@@ -41,24 +41,86 @@ def test_the_peer_pages_carry_as_much_html_as_ours(tmp_path):
 
 
 def fig(wall, cpu=None):
-    return {"wall_median": wall, "wall_min": wall * 0.9, "cpu_median": cpu or wall, "cpu_min": cpu or wall,
-            "repeats": 3, "load": 1.0}
+    return {
+        "wall_median": wall,
+        "wall_min": wall * 0.9,
+        "cpu_median": cpu or wall,
+        "cpu_min": cpu or wall,
+        "repeats": 3,
+        "load": 1.0,
+    }
 
 
 RESULTS = [
-    {"claims": 1000, "sources": 500, "load_start": 1.0, "bare": fig(1.0), "check": fig(1.4), "check_ratio": 1.4,
-     "check_cpu_ratio": 1.3, "graph": fig(1.2), "site": fig(12.0), "plain": fig(10.0), "site_ratio": 1.2,
-     "site_cpu_ratio": 1.4, "html_pages": 1600, "article_bytes": 9000, "search_bundle_bytes": 2e6},
-    {"claims": 3000, "sources": 1500, "load_start": 2.0, "bare": fig(3.0), "check": fig(5.1), "check_ratio": 1.7,
-     "check_cpu_ratio": 1.6, "graph": fig(7.0, 5.0), "site": fig(30.0), "plain": fig(22.0), "site_ratio": 1.36,
-     "site_cpu_ratio": 1.5, "html_pages": 4600, "article_bytes": 9000, "search_bundle_bytes": 6e6,
-     "index": fig(3.0), "index_share": 0.1,
-     "page_bytes": {"home": {"requests": 9, "code_gzip": 120_000, "data_gzip": 0, "gzip": 120_000, "raw": 1},
-                    "graph page": {"requests": 12, "code_gzip": 180_000, "data_gzip": 2_500_000, "gzip": 2_680_000, "raw": 1},
-                    "claims table": {"requests": 10, "code_gzip": 100_000, "data_gzip": 10_000, "gzip": 110_000, "raw": 1}},
-     "search_rare": {"median_s": 0.12, "min_s": 0.1, "gzip_bytes": 90_000, "repeats": 3, "word": "Author0001"},
-     "search_common": {"median_s": 0.35, "min_s": 0.3, "gzip_bytes": 250_000, "repeats": 3, "word": "mentor"},
-     "graph_interactive_s_5000": 0.8, "graph_nodes_full": 7000},
+    {
+        "claims": 1000,
+        "sources": 500,
+        "load_start": 1.0,
+        "bare": fig(1.0),
+        "check": fig(1.4),
+        "check_ratio": 1.4,
+        "check_cpu_ratio": 1.3,
+        "graph": fig(1.2),
+        "site": fig(12.0),
+        "plain": fig(10.0),
+        "site_ratio": 1.2,
+        "site_cpu_ratio": 1.4,
+        "html_pages": 1600,
+        "article_bytes": 9000,
+        "search_bundle_bytes": 2e6,
+    },
+    {
+        "claims": 3000,
+        "sources": 1500,
+        "load_start": 2.0,
+        "bare": fig(3.0),
+        "check": fig(5.1),
+        "check_ratio": 1.7,
+        "check_cpu_ratio": 1.6,
+        "graph": fig(7.0, 5.0),
+        "site": fig(30.0),
+        "plain": fig(22.0),
+        "site_ratio": 1.36,
+        "site_cpu_ratio": 1.5,
+        "html_pages": 4600,
+        "article_bytes": 9000,
+        "search_bundle_bytes": 6e6,
+        "index": fig(3.0),
+        "index_share": 0.1,
+        "page_bytes": {
+            "home": {"requests": 9, "code_gzip": 120_000, "data_gzip": 0, "gzip": 120_000, "raw": 1},
+            "graph page": {
+                "requests": 12,
+                "code_gzip": 180_000,
+                "data_gzip": 2_500_000,
+                "gzip": 2_680_000,
+                "raw": 1,
+            },
+            "claims table": {
+                "requests": 10,
+                "code_gzip": 100_000,
+                "data_gzip": 10_000,
+                "gzip": 110_000,
+                "raw": 1,
+            },
+        },
+        "search_rare": {
+            "median_s": 0.12,
+            "min_s": 0.1,
+            "gzip_bytes": 90_000,
+            "repeats": 3,
+            "word": "Author0001",
+        },
+        "search_common": {
+            "median_s": 0.35,
+            "min_s": 0.3,
+            "gzip_bytes": 250_000,
+            "repeats": 3,
+            "word": "mentor",
+        },
+        "graph_interactive_s_5000": 0.8,
+        "graph_nodes_full": 7000,
+    },
 ]
 
 
@@ -70,8 +132,9 @@ def test_targets_say_met_or_missed_and_where():
     assert rows["`evidence graph` with all exports (median wall)"]["verdict"] == "missed"
     assert "10,000 not run" in rows["`evidence graph` with all exports (median wall)"]["where"]
     assert rows["check ÷ bare parse (both with imports)"]["verdict"] == "missed"  # 1.7 at 3,000
-    assert rows["site build ÷ plain Material build of as many pages"]["value"] == ("1.20× (1.40× CPU) at 1,000; "
-                                                                                  "1.36× (1.50× CPU) at 3,000")
+    assert rows["site build ÷ plain Material build of as many pages"]["value"] == (
+        "1.20× (1.40× CPU) at 1,000; 1.36× (1.50× CPU) at 3,000"
+    )
     assert rows["heaviest page, HTML+CSS+JS per page view (gzipped)"]["value"] == "180 KB (graph page)"
     assert rows["graph explorer interactive, 5,000 nodes"]["verdict"] == "met"
     assert len(rows) == 9
@@ -84,8 +147,19 @@ def test_marginal_cost_is_from_consecutive_sizes():
 
 def test_report_has_every_figure_the_machine_and_its_load():
     md = report_markdown(RESULTS, "2026-12-01 12:00 UTC", marginal(RESULTS))
-    for label in ("check ÷ bare parse", "`evidence graph`", "site ÷ plain", "Pagefind indexing alone", "Machine:",
-                  "Load (1-minute average)", "## What a page view fetches", "## Targets (issue 14)",
-                  "1,000 → 3,000: 9.0 ms a claim", "“mentor”", "**missed**", "**met**"):
+    for label in (
+        "check ÷ bare parse",
+        "`evidence graph`",
+        "site ÷ plain",
+        "Pagefind indexing alone",
+        "Machine:",
+        "Load (1-minute average)",
+        "## What a page view fetches",
+        "## Targets (issue 14)",
+        "1,000 → 3,000: 9.0 ms a claim",
+        "“mentor”",
+        "**missed**",
+        "**met**",
+    ):
         assert label in md, label
     assert "| 1,000 claims | 3,000 claims |" in md

@@ -37,8 +37,18 @@ def tricky_graph():
 
 
 def test_every_export_has_one_writer_found_by_name():
-    assert names() == ["cytoscape.json", "edges.csv", "evidence-map.json", "gaps.json", "graph.gexf", "graph.graphml",
-                       "graph.json", "graph.node-link.json", "nodes.csv", "profiles.json"]
+    assert names() == [
+        "cytoscape.json",
+        "edges.csv",
+        "evidence-map.json",
+        "gaps.json",
+        "graph.gexf",
+        "graph.graphml",
+        "graph.json",
+        "graph.node-link.json",
+        "nodes.csv",
+        "profiles.json",
+    ]
     assert all(isinstance(find_writer(n), Writer) and find_writer(n).name == n for n in names())
     with pytest.raises(KeyError, match="known: cytoscape.json"):
         find_writer("graph.dot")
@@ -54,7 +64,11 @@ def test_a_cell_that_would_run_as_a_formula_is_text(lead):
 
 def test_numbers_and_plain_text_are_left_alone():
     assert safe_cell(-1.5) == -1.5 and safe_cell(3) == 3
-    assert safe_cell("Buck (2018)") == "Buck (2018)" and safe_cell(["a", "b"]) == "a; b" and safe_cell(None) == ""
+    assert (
+        safe_cell("Buck (2018)") == "Buck (2018)"
+        and safe_cell(["a", "b"]) == "a; b"
+        and safe_cell(None) == ""
+    )
     assert safe_cell(True) == "True"
 
 
@@ -82,11 +96,17 @@ def test_graph_files_read_back_exactly(tmp_path, name, reader):
     assert set(h.nodes) == set(g.nodes)
     node = h.nodes["claim:a&b"]
     assert node["label"] == TRICKY.replace("\x01", "\ufffd")
-    assert node["themes"] == "x; y" and node["incomplete"] is False and h.nodes['source:"q"']["incomplete"] is True
+    assert (
+        node["themes"] == "x; y"
+        and node["incomplete"] is False
+        and h.nodes['source:"q"']["incomplete"] is True
+    )
     assert sorted(k for _, _, k in h.edges(keys=True)) == ["evidence:0", "evidence:1"]
     assert {d["locator"] for *_, d in h.edges(data=True)} == {"p. <3>", "-2+3"}
 
 
 def test_same_input_same_bytes():
     for name in ("graph.graphml", "graph.gexf", "nodes.csv", "edges.csv"):
-        assert find_writer(name).to_string(Data(tricky_graph())) == find_writer(name).to_string(Data(tricky_graph()))
+        assert find_writer(name).to_string(Data(tricky_graph())) == find_writer(name).to_string(
+            Data(tricky_graph())
+        )

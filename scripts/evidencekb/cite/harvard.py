@@ -187,9 +187,11 @@ def _nest_quotes(title: str) -> str:
             continue
         before = title[i - 1] if i else " "
         after = title[i + 1] if i + 1 < len(title) else " "
-        if opened is None and ch in "'‘" and (before.isspace() or before in _OPENS_AFTER) and not after.isspace():
+        opens = before.isspace() or before in _OPENS_AFTER
+        closes = after.isspace() or after in _CLOSES_BEFORE
+        if opened is None and ch in "'‘" and opens and not after.isspace():
             opened = i
-        elif opened is not None and ch in "'’" and not before.isspace() and (after.isspace() or after in _CLOSES_BEFORE):
+        elif opened is not None and ch in "'’" and not before.isspace() and closes:
             curly = title[opened] == "‘"
             out[opened], out[i] = ("“", "”") if curly else ('"', '"')
             opened = None
@@ -320,9 +322,9 @@ def _base_label(entry) -> HarvardLabel:
             names_key = (_fold(surnames[0]), "\U0010ffff")  # after every named co-author list
         else:
             names = _and_list(surnames)
-            names_key = tuple(_fold(s) for s in surnames)
+            names_key = tuple(_fold(s) for s in surnames)  # type: ignore[assignment]
     else:
-        names, names_key = title, (_title_key(title),)
+        names, names_key = title, (_title_key(title),)  # type: ignore[assignment]
     return HarvardLabel(names=names, year=_year(entry), by_title=not role, names_key=names_key,
                         title_key=_title_key(title), key=entry.key)
 
@@ -552,7 +554,8 @@ class HarvardStyle(BaseStyle):
 
     def format_entry(self, label, entry, bib_data=None):
         context = {"entry": entry, "style": self, "bib_data": bib_data, "label": label}
-        blocks = [block for block in (part.format_data(context) for part in _TEMPLATES[_kind(entry)]) if block]
+        blocks = [block for block in (part.format_data(context) for part in _TEMPLATES[_kind(entry)])
+                  if block]
         link = online.format_data(context)
         if link:
             blocks.append(link)  # no full stop before it, even after a bare "Title (2020)"
@@ -592,14 +595,15 @@ class _Name(PybtexPerson):
 
     def __init__(self, p: Person):  # noqa: D107 (pybtex's __init__ deliberately not called)
         self.first_names = p.given.split()
-        self.middle_names = []
+        self.middle_names: list[str] = []
         self.prelast_names = p.particle.split()
         self.last_names = [p.family] if p.family else []
         self.lineage_names = p.suffix.split()
 
 
 # The fields the templates read; the rest (notes, coding fields) would only be copied.
-STYLE_FIELDS = ("title", "year", "date", "journal", "volume", "number", "issue", "pages", "booktitle", "edition",
+STYLE_FIELDS = ("title", "year", "date", "journal", "volume", "number", "issue", "pages", "booktitle",
+                "edition",
                 "type", "publisher", "organization", "institution", "school", "address", "location",
                 "howpublished", "doi", "url", "urldate")
 
@@ -611,7 +615,8 @@ def to_entry(key: str, source: Source) -> Entry:
     if source.editors:
         persons["editor"] = [_Name(p) for p in source.editors]
     fields = source.fields
-    entry = Entry(source.entry_type, fields={f: fields[f] for f in STYLE_FIELDS if f in fields}, persons=persons)
+    entry = Entry(source.entry_type, fields={f: fields[f] for f in STYLE_FIELDS if f in fields},
+                  persons=persons)
     entry.key = key
     return entry
 

@@ -11,8 +11,7 @@ import unicodedata
 from collections import defaultdict
 
 from ..model import EvidenceBase
-from ..vocabulary import LEVEL_ORDER
-from .common import (GeneratedPage, raw, badge, sources_cell, stance_counts, claim_heading, claim_url, description, level_rank, root_of, source_url,
+from .common import (GeneratedPage, raw, badge, sources_cell, stance_counts, claim_heading, claim_url, description, level_rank, levels_descending, root_of, source_url,
                      theme_url, title, titles)
 from .markup import a, e, ids, plural
 
@@ -46,7 +45,7 @@ def level_counts(base: EvidenceBase, claims) -> str:
     from collections import Counter
 
     c = Counter(cl.confidence.level for cl in claims)
-    parts = [f"{c[lv]} {title(base, 'level', lv).lower()}" for lv in reversed(LEVEL_ORDER) if c.get(lv)]
+    parts = [f"{c[lv]} {title(base, 'level', lv).lower()}" for lv in levels_descending(base) if c.get(lv)]
     return ", ".join(parts)
 
 
@@ -90,10 +89,10 @@ def render_theme(base: EvidenceBase, theme_id: str, analysis) -> GeneratedPage:
     term = base.vocabularies["theme"].get(theme_id)
     claims = [c for c in base.claims if theme_id in c.themes]
     detail = len(claims) <= THEME_DETAIL_LIMIT
-    claims.sort(key=lambda c: (-level_rank(c.confidence.level), claim_heading(c).lower()))
+    claims.sort(key=lambda c: (-level_rank(base, c.confidence.level), claim_heading(c).lower()))
     sections = []
     room = THEME_LIST_LIMIT
-    for lv in reversed(LEVEL_ORDER):
+    for lv in levels_descending(base):
         group = [c for c in claims if c.confidence.level == lv]
         if not group:
             continue
@@ -279,7 +278,7 @@ def _filter_form(base: EvidenceBase, used: dict[str, set]) -> str:
 
 
 def render_claims_table(base: EvidenceBase, analysis) -> list[GeneratedPage]:
-    claims = sorted(base.claims, key=lambda c: (-level_rank(c.confidence.level), claim_heading(c).lower()))
+    claims = sorted(base.claims, key=lambda c: (-level_rank(base, c.confidence.level), claim_heading(c).lower()))
     pages = [claims[i:i + CLAIMS_PER_PAGE] for i in range(0, len(claims), CLAIMS_PER_PAGE)] or [[]]
     used: dict[str, set] = defaultdict(set)
     for c in claims:

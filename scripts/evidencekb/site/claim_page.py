@@ -7,9 +7,11 @@ evidence profile and the table of sources with locators and quotes.
 
 from __future__ import annotations
 
+from ..cite import intext
 from ..model import Claim, EvidenceBase
 from ..graph import short_label
-from ..rules import ceiling
+from ..confidence import ceiling
+from ..confidence import of as meaning_of
 from ..vocabulary import method_components
 from .citation import claim_citation, copy_block, long_date
 from .common import (stance_counts, GeneratedPage, raw, Settings, badge, claim_heading, claim_url, description, level_rank,
@@ -43,31 +45,84 @@ def _profile(base: EvidenceBase, claim: Claim, profile, root: str) -> str:
     countries = ", ".join(titles(base, "country", p.countries)) or "not recorded"
     items = [
         ("Sources", f"{plural(p.n_sources, 'source')} ({', '.join(rel_parts)})"),
-        ("Independent author groups", str(p.author_groups) + (" (all its supporting sources share an author)" if p.single_group and p.n_supports > 1 else "")),
+        ("Read at first hand", _first_hand(p)),
+        ("Independent author groups", str(p.author_groups) + (" (all its supporting sources share an author)"
+                                                               if p.single_group and p.n_supporting > 1 else "")),
         ("Study designs", designs),
         ("Countries", countries),
-        ("UK evidence", "Yes" if p.uk else "No"),
-        ("Contested", f"Yes: {plural(p.n_disputes, 'source')} dispute{'s' if p.n_disputes == 1 else ''} it" if p.contested else "No"),
+    ]
+    if p.home is not None:
+        items.append((f"{meaning_of(base).home_label} evidence", "Yes" if p.home else "No"))
+    items += [
+        ("Contested", f"Yes: {plural(p.n_disputing, 'source')} dispute{'s' if p.n_disputing == 1 else ''} it"
+         if p.contested else "No"),
         ("Comparison-group study", "Yes" if p.comparison else "No"),
     ]
     dl = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in items)
     out = [f'<dl class="ev-profile">{dl}</dl>']
     if p.flags:
         out.append('<p class="ev-flags"><strong>Watch out:</strong> ' + "; ".join(e(f) for f in p.flags) + ".</p>")
-    if level_rank(claim.confidence.level) > level_rank(p.supported_level):
+    if level_rank(base, claim.confidence.level) > level_rank(base, p.supported_level):
         out.append(f'<p class="ev-flags">Its evidence profile on its own supports at most '
                    f'<strong>{e(title(base, "level", p.supported_level).lower())}</strong> confidence; see the '
                    f'{a(root + "gaps/#rating-unsupported", "gap register")}.</p>')
     return "\n".join(out)
 
 
+def _source_cell(base: EvidenceBase, link, refs, root: str) -> str:
+    """'Buck (2021b)', or for a secondary citation 'Buck (2020, cited in Buck, 2021b)' with
+    both works linked."""
+    src = base.sources.get(link.source)
+    ref = refs.get(link.source)
+    label = ref.label if ref else (short_label(src) if src else link.source)
+    if not src:
+        return e(link.source)
+    if not (link.via and link.via in refs and ref):
+        return a(root + source_url(link.source), label)
+    named = intext.labels({k: refs[k] for k in (link.source, link.via)})
+    (names, year), (via_names, via_year) = named[link.source], named[link.via]
+    return (f'{a(root + source_url(link.source), names)} ({e(year)}, cited in '
+            f'{a(root + source_url(link.via), f"{via_names}, {via_year}")})')
+
+
+def _where(link, refs) -> str:
+    """The locator; for a secondary citation, which work it is in and the place in the original."""
+    if not link.via:
+        return e(link.locator)
+    via = refs[link.via].label if link.via in refs else link.via
+    primary = refs[link.source].label if link.source in refs else link.source
+    out = f"In {e(via)}: {e(link.locator)}"
+    if link.source_locator:
+        out += f'<br><span class="ev-muted">In {e(primary)}: {e(link.source_locator)}</span>'
+    return out
+
+
+def _first_hand(p) -> str:
+    """'3 of 5 links; 2 read in another work (secondary citations)'."""
+    links = p.n_first_hand + p.n_second_hand
+    text = f"{p.n_first_hand} of {plural(links, 'link')}"
+    if p.n_second_hand:
+        text += (f"; {p.n_second_hand} read only in another work "
+                 f"(secondary citation{'s' if p.n_second_hand > 1 else ''})")
+    return text
+
+
+def _review(claim: Claim) -> str:
+    """Who checked the claim against its source documents, when, and against what."""
+    rv = claim.reviewed
+    if rv is None:
+        return '<p class="ev-review ev-muted">Not yet checked by a second reviewer.</p>'
+    note = f" {e(rv.note)}" if rv.note else ""
+    return (f'<p class="ev-review"><strong>Second review:</strong> checked on '
+            f'<time datetime="{e(rv.date)}">{e(long_date(rv.date))}</time> by {e(rv.by)}, against '
+            f'{e(rv.against)}.{note}</p>')
+
+
 def _evidence_table(base: EvidenceBase, claim: Claim, refs, root: str) -> str:
     rows = []
     for link in claim.evidence:
         src = base.sources.get(link.source)
-        ref = refs.get(link.source)
-        label = ref.label if ref else (short_label(src) if src else link.source)
-        cell_source = a(root + source_url(link.source), label) if src else e(link.source)
+        cell_source = _source_cell(base, link, refs, root)
         detail = []
         if link.quote:
             detail.append(f'<q class="ev-quote">{e(link.quote)}</q>')
@@ -77,7 +132,7 @@ def _evidence_table(base: EvidenceBase, claim: Claim, refs, root: str) -> str:
         rows.append(
             f'<tr class="ev-rel--{e(rel)}"><td data-label="Source">{cell_source}</td>'
             f'<td data-label="Relation" data-search-exclude><span class="ev-relation ev-relation--{e(rel)}">{e(title(base, "relation", rel))}</span></td>'
-            f'<td data-label="Where" data-search-exclude>{e(link.locator)}</td><td data-label="Quote or note">{"<br>".join(detail)}</td>'
+            f'<td data-label="Where" data-search-exclude>{_where(link, refs)}</td><td data-label="Quote or note">{"<br>".join(detail)}</td>'
             f'<td data-label="Design" data-search-exclude>{e(title(base, "design", src.design)) if src else ""}</td></tr>'
         )
     return ('<div class="ev-scroll" tabindex="0" role="region" aria-label="Evidence table">'
@@ -133,7 +188,7 @@ def render_claim(base: EvidenceBase, claim: Claim, profile, refs, settings: Sett
     conf = claim.confidence
     added, changed = dates
     heading = claim_heading(claim)
-    allowed, why = ceiling(claim, base.sources)
+    allowed, why = ceiling(claim, base.sources, meaning_of(base))
 
     lead = f'<p class="ev-statement">{e(claim.statement)}</p>' if claim.summary else ""
     level_desc = description(base, "level", conf.level)
@@ -148,7 +203,7 @@ def render_claim(base: EvidenceBase, claim: Claim, profile, refs, settings: Sett
     why_block = (
         f'<div class="ev-why">\n<p>{e(conf.rationale)}</p>\n{_judgements(base, claim)}\n'
         f'<p class="ev-muted" data-search-exclude>The {e(title(base, "method", conf.method))} judgements allow at most '
-        f'{e(title(base, "level", allowed).lower())} confidence ({e(why)}).</p>\n</div>'
+        f'{e(title(base, "level", allowed).lower())} confidence ({e(why)}).</p>\n{_review(claim)}\n</div>'
     )
     plain, rich = claim_citation(base, claim, refs, settings, changed)
     edit = settings.repo_file(f"claims/{claim.id}.yaml", "edit")

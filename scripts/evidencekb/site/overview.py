@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Sequence
 
 from ..model import EvidenceBase
-from ..vocabulary import LEVEL_ORDER
 from ..vocabulary import method_components
 from .claim_page import component_name
-from .common import (GeneratedPage, raw, Settings, badge, claim_heading, claim_url, description, level_rank,
+from .common import (GeneratedPage, raw, Settings, badge, claim_heading, claim_url, description, level_rank, levels_descending,
                      root_of, theme_url, title)
 from .markup import a, e, plural
 
@@ -33,7 +33,7 @@ def block_stats(base: EvidenceBase, analysis, root: str) -> str:
 
 def block_levels(base: EvidenceBase, root: str) -> str:
     rows = []
-    for lv in reversed(LEVEL_ORDER):
+    for lv in levels_descending(base):
         rows.append(f"<tr><td>{badge(base, lv, suffix='')}</td><td>{e(description(base, 'level', lv))}</td></tr>")
     return ('<table class="ev-levels"><caption>What each confidence level means</caption>'
             '<thead><tr><th scope="col">Confidence</th><th scope="col">What it means</th></tr></thead>'
@@ -46,7 +46,7 @@ def headline_claims(base: EvidenceBase, analysis, n: int | None = None) -> list:
     even when the answer is 'we do not know yet'."""
     def key(c):
         p = analysis.claims.get(c.id)
-        return (-level_rank(c.confidence.level), -(p.author_groups if p else 0), -(p.n_sources if p else 0), c.id)
+        return (-level_rank(base, c.confidence.level), -(p.author_groups if p else 0), -(p.n_sources if p else 0), c.id)
 
     chosen: list = []
     themes: list = []
@@ -296,25 +296,31 @@ def claims_records(base: EvidenceBase, settings: Settings) -> list[dict]:
             "id": c.id, "statement": c.statement, "summary": c.summary, "claim_type": c.claim_type,
             "themes": list(c.themes), "settings": list(c.settings), "populations": list(c.populations),
             "outcomes": list(c.outcomes), "schemes": list(c.schemes),
-            "evidence": [{k: v for k, v in (("source", l.source), ("relation", l.relation), ("locator", l.locator),
+            "evidence": [{k: v for k, v in (("source", l.source), ("via", l.via), ("relation", l.relation),
+                                            ("locator", l.locator), ("source_locator", l.source_locator),
                                             ("quote", l.quote), ("note", l.note)) if v} for l in c.evidence],
+            "evidence_basis": c.evidence_basis,  # null: the schema's default (studies)
             "confidence": {"level": conf.level, "method": conf.method, "components": dict(conf.components),
                            "rationale": conf.rationale, "caveat": conf.caveat},
             "related": [{k: v for k, v in (("claim", r.claim), ("relation", r.relation), ("note", r.note)) if v} for r in c.related],
             "added": c.added, "updated": c.updated, "contributors": list(c.contributors),
+            "reviewed": ({k: v for k, v in (("date", c.reviewed.date), ("by", c.reviewed.by),
+                                            ("against", c.reviewed.against), ("note", c.reviewed.note)) if v}
+                         if c.reviewed else None),
             "url": settings.permalink(claim_url(c.id)),
         })
     return out
 
 
-def claims_csv(records: list[dict]) -> str:
-    """One row per claim, for spreadsheets: written by the shared CSV writer (UTF-8 BOM for
-    Excel, formula-leading cells neutralised; evidencekb.writers.tables)."""
+def claims_csv(records: list[dict], relations: Sequence[str]) -> str:
+    """One row per claim; a column per evidence relation (the vocabulary's ids, in its order).
+    Written by the shared CSV writer: a UTF-8 BOM for Excel, formula-leading cells neutralised
+    (evidencekb.writers.tables)."""
     from ..writers.tables import csv_text
 
     cols = ["id", "summary", "statement", "claim_type", "themes", "settings", "populations", "outcomes", "schemes",
-            "level", "method", "rationale", "caveat", "sources", "supports", "qualifies", "disputes", "related",
-            "added", "updated", "url"]
+            "level", "method", "rationale", "caveat", "sources", *relations, "read_via", "related", "added",
+            "updated", "reviewed", "reviewed_by", "reviewed_against", "url"]
     rows = []
     for r in records:
         ev = r["evidence"]
@@ -325,8 +331,12 @@ def claims_csv(records: list[dict]) -> str:
             "rationale": r["confidence"]["rationale"], "caveat": r["confidence"]["caveat"] or "",
             "sources": "; ".join(dict.fromkeys(l["source"] for l in ev)),
             **{rel: "; ".join(dict.fromkeys(l["source"] for l in ev if l["relation"] == rel))
-               for rel in ("supports", "qualifies", "disputes")},
+               for rel in relations},
             "related": "; ".join(f"{x['relation']}:{x['claim']}" for x in r["related"]),
+            # the works the secondary citations were read in (their primaries are in `sources`)
+            "read_via": "; ".join(dict.fromkeys(l["via"] for l in ev if l.get("via"))),
+            **({"reviewed": rv["date"], "reviewed_by": rv["by"], "reviewed_against": rv["against"]}
+               if (rv := r.get("reviewed")) else {}),
         })
     return csv_text(cols, rows)
 
@@ -361,7 +371,7 @@ def data_files(base: EvidenceBase, analysis, exports, settings: Settings) -> dic
         "references.ris": to_ris(base.sources),
         "references.json": csl_json_text(base.sources),
         "claims.json": json.dumps(records, ensure_ascii=False, separators=(",", ":")) + "\n",
-        "claims.csv": claims_csv(records),
+        "claims.csv": claims_csv(records, base.vocabularies["relation"].ids()),
     }
     files.update(exports)
     return dict(sorted(files.items()))

@@ -34,8 +34,10 @@ REGIONS = {  # page kind -> class names of the elements that are indexed
     "source": ("ev-source-head",),
     "theme": ("ev-theme-head",),
 }
-_REGION = {kind: re.compile(r'(<(?:div|table) class="(?:%s)(?: [^"]*)?")' % "|".join(map(re.escape, names)))
-           for kind, names in REGIONS.items()}
+_REGION = {
+    kind: re.compile(r'(<(?:div|table) class="(?:%s)(?: [^"]*)?")' % "|".join(map(re.escape, names)))
+    for kind, names in REGIONS.items()
+}
 GENERATED_UNSEARCHED = ("table", "map", "gaps", "downloads", "graph")
 
 
@@ -65,11 +67,17 @@ def page_fields(data, src_uri: str, kind: str, meta: dict) -> dict:
         level = claim.confidence.level
         confidence = title(base, "level", level)
         kind_title = title(base, "claim_type", claim.claim_type)
-        out["filters"] = ([("kind", "Claim"), ("type", kind_title), ("confidence", confidence)]
-                          + [("theme", t) for t in titles(base, "theme", claim.themes)]
-                          + [("setting", s) for s in titles(base, "setting", claim.settings)])
-        out["meta"] = [("level", level), ("confidence", confidence + " confidence"), ("type", kind_title),
-                       ("title", claim_heading(claim))]
+        out["filters"] = (
+            [("kind", "Claim"), ("type", kind_title), ("confidence", confidence)]
+            + [("theme", t) for t in titles(base, "theme", claim.themes)]
+            + [("setting", s) for s in titles(base, "setting", claim.settings)]
+        )
+        out["meta"] = [
+            ("level", level),
+            ("confidence", confidence + " confidence"),
+            ("type", kind_title),
+            ("title", claim_heading(claim)),
+        ]
     elif kind == "source" and len(parts) == 3:
         source = _source_by_slug(data).get(parts[1])
         if source is None:
@@ -113,8 +121,18 @@ def pagefind_command(site_dir: Path, bundle: str = BUNDLE) -> list[str] | None:
     exe = executable()
     if exe is None:
         return None
-    return [str(exe), "--site", str(site_dir), "--output-subdir", bundle, "--exclude-selectors", EXCLUDE,
-            "--force-language", "en", "--silent"]
+    return [
+        str(exe),
+        "--site",
+        str(site_dir),
+        "--output-subdir",
+        bundle,
+        "--exclude-selectors",
+        EXCLUDE,
+        "--force-language",
+        "en",
+        "--silent",
+    ]
 
 
 def index_site(site_dir: Path) -> str | None:

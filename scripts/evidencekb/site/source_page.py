@@ -36,6 +36,26 @@ def download_files(key: str, source: Source) -> dict[str, str]:
     }
 
 
+def _reported_here(base: EvidenceBase, key: str, refs, root: str) -> str:
+    """Claims whose evidence from another work was read in this one (secondary citations
+    with `via` this source): listed here too, so a review's page shows what it was used for."""
+    items = []
+    for claim in base.claims:
+        for link in claim.evidence:
+            if link.via == key:
+                primary = refs[link.source].label if link.source in refs else link.source
+                items.append(f'<li>{a(root + claim_url(claim.id), claim_heading(claim))} '
+                             f'{badge(base, claim.confidence.level, small=True)} <span class="ev-muted">'
+                             f'({e(title(base, "relation", link.relation).lower())}: {e(primary)}, '
+                             f'read here at {e(link.locator)})</span></li>')
+    if not items:
+        return ""
+    return (f'<h3 id="read-here">Findings of other works read here ({len(items)})</h3>'
+            '<p class="ev-muted">Secondary citations: the claim cites another work as reported in '
+            'this one.</p>'
+            f'<ul>{"".join(items)}</ul>')
+
+
 def render_source(base: EvidenceBase, key: str, analysis, refs, settings: Settings,
                   cites: tuple[str, ...] = (), author_slugs: tuple[tuple[str, str], ...] = ()) -> GeneratedPage:
     """cites: keys of sources whose `citedin` names this one (works this source cites).
@@ -80,7 +100,7 @@ def render_source(base: EvidenceBase, key: str, analysis, refs, settings: Settin
 
     groups = []
     if prof:
-        for rel, ids in (("supports", prof.supports), ("qualifies", prof.qualifies), ("disputes", prof.disputes)):
+        for rel, ids in prof.by_relation:
             if not ids:
                 continue
             items = []
@@ -91,6 +111,9 @@ def render_source(base: EvidenceBase, key: str, analysis, refs, settings: Settin
                              f'{badge(base, claim.confidence.level, small=True)} <span class="ev-muted">({e(locs)})</span></li>')
             groups.append(f'<h3 id="{e(rel)}">{e(title(base, "relation", rel))} ({len(ids)})</h3>'
                           f'<p class="ev-muted">{e(description(base, "relation", rel))}</p><ul>{"".join(items)}</ul>')
+    reported = _reported_here(base, key, refs, root)
+    if reported:
+        groups.append(reported)
     claims_html = "\n".join(groups) or "<p>No claim cites this source yet.</p>"
 
     related = []

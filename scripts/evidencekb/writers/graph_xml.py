@@ -19,8 +19,9 @@ from .tables import flat
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPECIAL = re.compile("[&<>\"\r\n\t\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;", '"': "&quot;", "\n": "&#10;",
-                       "\t": "&#9;"})
+_ATTR = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;", '"': "&quot;", "\n": "&#10;", "\t": "&#9;"}
+)
 
 
 @lru_cache(maxsize=1 << 16)  # ids, kinds and levels repeat thousands of times
@@ -61,7 +62,7 @@ def _attr(value) -> str:
     return xml_attr(value) if type(value) is str else xml_attr(_typed(value)[1])
 
 
-def _declare(items, skip=()) -> dict[str, tuple[str, str]]:
+def _declare(items, skip=()) -> dict[str, str]:
     """attribute name -> (id suffix order, type), in first-seen order over all items."""
     keys: dict[str, str] = {}
     for attrs in items:
@@ -80,26 +81,34 @@ class GraphML(Writer):
         node_keys = _declare(d for _, d in data.nodes)
         edge_keys = _declare(d for *_, d in data.edges)
         ids = {}
-        out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-                  '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-                  'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-                  'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-                  'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+        out.write(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+            'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+        )
         for domain, keys in (("node", node_keys), ("edge", edge_keys)):
             for attr, kind in keys.items():
                 kid = ids[(domain, attr)] = f"d{len(ids)}"
-                out.write(f'  <key id="{kid}" for="{domain}" attr.name="{xml_attr(attr)}" attr.type="{kind}" />\n')
+                out.write(
+                    f'  <key id="{kid}" for="{domain}" attr.name="{xml_attr(attr)}" attr.type="{kind}" />\n'
+                )
         out.write('  <graph edgedefault="directed">\n')
         nkey = {a: ids[("node", a)] for a in node_keys}
         ekey = {a: ids[("edge", a)] for a in edge_keys}
         for n, d in data.nodes:
-            out.write(f'    <node id="{xml_attr(n)}">\n'
-                      + "".join(f'      <data key="{nkey[a]}">{_text(v)}</data>\n' for a, v in d.items())
-                      + "    </node>\n")
+            out.write(
+                f'    <node id="{xml_attr(n)}">\n'
+                + "".join(f'      <data key="{nkey[a]}">{_text(v)}</data>\n' for a, v in d.items())
+                + "    </node>\n"
+            )
         for u, v, k, d in data.edges:
-            out.write(f'    <edge source="{xml_attr(u)}" target="{xml_attr(v)}" id="{xml_attr(k)}">\n'
-                      + "".join(f'      <data key="{ekey[a]}">{_text(x)}</data>\n' for a, x in d.items())
-                      + "    </edge>\n")
+            out.write(
+                f'    <edge source="{xml_attr(u)}" target="{xml_attr(v)}" id="{xml_attr(k)}">\n'
+                + "".join(f'      <data key="{ekey[a]}">{_text(x)}</data>\n' for a, x in d.items())
+                + "    </edge>\n"
+            )
         out.write("  </graph>\n</graphml>\n")
 
 
@@ -114,13 +123,15 @@ class GEXF(Writer):
     def write_stream(self, data, out):
         node_keys = _declare((d for _, d in data.nodes), skip=("label",))
         edge_keys = _declare(({**d, "networkx_key": k} for *_, k, d in data.edges))
-        out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-                  '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:viz="http://www.gexf.net/1.2draft/viz" '
-                  'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-                  'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" '
-                  'version="1.2">\n'
-                  f'  <meta lastmodifieddate="{xml_attr(data.stamp)}">\n    <creator>evidencekb</creator>\n  </meta>\n'
-                  '  <graph defaultedgetype="directed" mode="static">\n')
+        out.write(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:viz="http://www.gexf.net/1.2draft/viz" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" '
+            'version="1.2">\n'
+            f'  <meta lastmodifieddate="{xml_attr(data.stamp)}">\n    <creator>evidencekb</creator>\n  </meta>\n'  # noqa: E501
+            '  <graph defaultedgetype="directed" mode="static">\n'
+        )
         ids = {}
         for domain, keys in (("node", node_keys), ("edge", edge_keys)):
             out.write(f'    <attributes class="{domain}" mode="static">\n')
@@ -134,8 +145,10 @@ class GEXF(Writer):
             x, y = pos[n]
             out.write(f'      <node id="{xml_attr(n)}" label="{xml_attr(d.get("label", n))}">\n')
             self._values(out, ids, "node", ((a, v) for a, v in d.items() if a != "label"))
-            out.write(f'        <viz:position x="{round(x * 100, 2)!r}" y="{round(y * 100, 2)!r}" z="0.0" />\n'
-                      "      </node>\n")
+            out.write(
+                f'        <viz:position x="{round(x * 100, 2)!r}" y="{round(y * 100, 2)!r}" z="0.0" />\n'
+                "      </node>\n"
+            )
         out.write("    </nodes>\n    <edges>\n")
         for i, (u, v, k, d) in enumerate(data.edges):
             out.write(f'      <edge source="{xml_attr(u)}" target="{xml_attr(v)}" id="{i}">\n')

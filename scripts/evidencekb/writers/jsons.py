@@ -13,7 +13,7 @@ from . import Writer, register
 try:
     import orjson
 except ImportError:  # a venv made before orjson became a dependency: same text, slower
-    orjson = None
+    orjson = None  # type: ignore[assignment]
 
 
 def dumps(obj, *, compact: bool = False) -> str:

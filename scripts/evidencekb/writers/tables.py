@@ -54,9 +54,28 @@ def csv_text(columns: Sequence[str], rows: Iterable[dict], bom: bool = True) -> 
     return buf.getvalue()
 
 
-NODE_COLUMNS = ["id", "kind", "label", "x", "y", "claim_type", "level", "method", "themes", "settings", "outcomes",
-                "populations", "year", "design", "country", "entry_type", "incomplete", "title", "statement"]
-EDGE_COLUMNS = ["source", "target", "key", "kind", "relation", "locator"]
+NODE_COLUMNS = [
+    "id",
+    "kind",
+    "label",
+    "x",
+    "y",
+    "claim_type",
+    "level",
+    "method",
+    "themes",
+    "settings",
+    "outcomes",
+    "populations",
+    "year",
+    "design",
+    "country",
+    "entry_type",
+    "incomplete",
+    "title",
+    "statement",
+]
+EDGE_COLUMNS = ["source", "target", "key", "kind", "relation", "locator", "via", "source_locator"]
 
 
 @register
@@ -66,7 +85,9 @@ class NodesCsv(Writer):
 
     def write_stream(self, data, stream):
         pos = data.pos
-        write_csv(stream, NODE_COLUMNS, ({"id": n, **d, "x": pos[n][0], "y": pos[n][1]} for n, d in data.nodes))
+        write_csv(
+            stream, NODE_COLUMNS, ({"id": n, **d, "x": pos[n][0], "y": pos[n][1]} for n, d in data.nodes)
+        )
 
 
 @register
@@ -75,4 +96,6 @@ class EdgesCsv(Writer):
     media_type = "text/csv"
 
     def write_stream(self, data, stream):
-        write_csv(stream, EDGE_COLUMNS, ({"source": u, "target": v, "key": k, **d} for u, v, k, d in data.edges))
+        write_csv(
+            stream, EDGE_COLUMNS, ({"source": u, "target": v, "key": k, **d} for u, v, k, d in data.edges)
+        )
