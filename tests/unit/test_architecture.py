@@ -28,6 +28,7 @@ LAYERS = (
     ("evidencekb.rules", "evidencekb.citation_rules"),
     ("evidencekb.checker", "evidencekb.reporter"),
     ("evidencekb.graph", "evidencekb.analysis", "evidencekb.cite", "evidencekb.history"),
+    ("evidencekb.writers",),
     ("evidencekb.export", "evidencekb.linked_data", "evidencekb.api", "evidencekb.feed", "evidencekb.contribute"),
     ("evidencekb.site",),
     ("evidencekb.synthetic", "evidencekb.bench", "evidencekb.commands", "evidencekb.cli",

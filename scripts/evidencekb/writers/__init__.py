@@ -13,38 +13,7 @@ The data a writer reads is built once for all of them (evidencekb.export.ExportD
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-from typing import ClassVar, TextIO
-
-
-class Writer:
-    """One export format. Subclasses set `name` (the file name) and implement write_stream."""
-
-    name: ClassVar[str] = ""
-    media_type: ClassVar[str] = "text/plain"
-
-    def write_stream(self, data, stream: TextIO) -> None:
-        raise NotImplementedError
-
-    def to_string(self, data) -> str:
-        buf = io.StringIO()
-        self.write_stream(data, buf)
-        return buf.getvalue()
-
-    def write_file(self, data, path: Path) -> None:
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            self.write_stream(data, fh)
-
-
-REGISTRY: dict[str, type[Writer]] = {}
-
-
-def register(cls: type[Writer]) -> type[Writer]:
-    if not cls.name or cls.name in REGISTRY:
-        raise ValueError(f"writer name {cls.name!r} is empty or taken")
-    REGISTRY[cls.name] = cls
-    return cls
+from .base import REGISTRY, Writer, register
 
 
 def find_writer(name: str) -> Writer:
@@ -63,3 +32,6 @@ def names() -> list[str]:
 
 def _load() -> None:
     from . import graph_xml, jsons, tables  # noqa: F401  (each module registers its writers)
+
+
+__all__ = ["REGISTRY", "Writer", "find_writer", "names", "register"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from . import Writer, register
+from .base import Writer, register
 
 try:
     import orjson

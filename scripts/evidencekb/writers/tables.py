@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 from typing import Iterable, Sequence, TextIO
 
-from . import Writer, register
+from .base import Writer, register
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
