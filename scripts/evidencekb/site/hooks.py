@@ -13,6 +13,11 @@
                rest into the finished page), so Markdown never parses generated HTML.
 - on_page_context: the head tags a page asks for (Highwire citation_* on source pages).
 - on_serve:    rebuild when claims/ or references.bib change.
+- on_startup / on_config / on_shutdown: for `mkdocs build` and `evidence build` alike, the
+               site folder is checked (safe_output: never a project source, never a folder
+               we did not make), the build goes to a temporary sibling, and on_shutdown
+               swaps it in only if the whole build succeeded (strict warnings included).
+- on_post_build: the second process's files, download sizes, then the Pagefind index.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ THEME_DIR = PACKAGE / "theme"
 ASSETS_DIR = PACKAGE / "assets"
 ASSET_URL = "assets/evidencekb/"
 CSS = ("site.css",)
-JS = ("site.js",)
+JS = ("site.js", "search.js")
 MARKER = re.compile(r"<!--\s*evidence:([a-z-]+)\s*-->")
 
 _state: dict = {}
@@ -45,8 +50,74 @@ def on_startup(command, dirty, **kwargs):
     _mode["command"] = command
 
 
+def on_shutdown(**kwargs):
+    """Publish the staged site if the build got through (strict mode's warning count is
+    checked after on_post_build, so success is known only now), else delete it. Signals
+    wait until this is done: the swap and the cleanup are never cut in half."""
+    from ..safe_output import held_signals, os_error_text
+
+    with held_signals():
+        stage = _mode.pop("stage", None)
+        stack = _mode.pop("signals", None)
+        ok = _mode.pop("built", False) and not _mode.pop("failed", False)
+        _mode.pop("failed", None)
+        _mode["command"] = None
+        job = _state.pop("worker", None)
+        try:
+            if job is not None:  # an interrupt skips on_build_error: stop the child here
+                job.abandon()
+            if stage is not None and ok:
+                try:
+                    stage.commit()
+                except OSError as exc:
+                    raise PluginError(f"could not put the new site in place: {os_error_text(exc)}; "
+                                      "the previous site is untouched") from None
+        finally:
+            if stage is not None:
+                stage.discard()
+            if stack is not None:
+                stack.close()
+
+
+def _stage_site(config, root: Path) -> None:
+    """`mkdocs build` and `evidence build` alike: refuse a site folder that is a project
+    source or not ours, then build into a temporary sibling (swapped in by on_shutdown)."""
+    import contextlib
+
+    from ..safe_output import SITE_MARKER, OutputRefused, Staging, interrupts_as_keyboard
+    from .build import check_site_dir
+
+    if "stage" in _mode:
+        return
+    try:
+        target = check_site_dir(Path(config["site_dir"]), root, Path(config["docs_dir"]))
+    except OutputRefused as exc:
+        raise PluginError(str(exc)) from None
+    stage = Staging(target, SITE_MARKER, "A site built by `evidence build` / `mkdocs build`.")
+    signals = contextlib.ExitStack()  # SIGTERM/SIGHUP reach on_shutdown's cleanup as an interrupt
+    signals.enter_context(interrupts_as_keyboard())
+    _mode["stage"], _mode["signals"] = stage, signals  # known to on_shutdown before the folder exists
+    try:
+        stage.__enter__()
+    except OSError as exc:
+        from ..safe_output import os_error_text
+
+        raise PluginError(f"cannot write beside {target}: {os_error_text(exc)}") from None
+    config["site_dir"] = str(stage.path)
+
+
 def on_config(config, **kwargs):
     root = Path(config["config_file_path"]).resolve().parent
+    if _mode["command"] == "build":
+        _stage_site(config, root)
+    elif _mode["command"] == "gh-deploy":  # deployed from site_dir itself: refused if a source, not staged
+        from ..safe_output import OutputRefused
+        from .build import check_site_dir
+
+        try:
+            check_site_dir(Path(config["site_dir"]), root, Path(config["docs_dir"]))
+        except OutputRefused as exc:
+            raise PluginError(str(exc)) from None
     _state.clear()
     _state["project"] = Project(root)
     theme_dir = str(THEME_DIR)
@@ -188,13 +259,16 @@ def on_page_content(html, page, config, files, **kwargs):
 
 
 def on_post_page(output, page, config, **kwargs):
-    """The rest go into the finished HTML: neither Markdown nor the indexer parses them."""
-    chunks = _state.get("chunks", {}).get(page.file.src_uri)
-    if not chunks:
-        return output
-    from .common import fill
+    """The rest go into the finished HTML: neither Markdown nor the indexer parses them;
+    then the regions Pagefind indexes are marked (site/search.py)."""
+    from .search import mark
 
-    return fill(output, chunks, search=False)
+    chunks = _state.get("chunks", {}).get(page.file.src_uri)
+    if chunks:
+        from .common import fill
+
+        output = fill(output, chunks, search=False)
+    return mark(output, (page.meta or {}).get("ev_kind", ""))
 
 
 def on_page_context(context, page, config, nav, **kwargs):
@@ -206,6 +280,10 @@ def on_page_context(context, page, config, nav, **kwargs):
             head.append(f'<meta name="{e(pair[0])}" content="{e(pair[1])}">')
     context["ev_head"] = "\n".join(head)
     context["ev_kind"] = meta.get("ev_kind", "")
+    if "data" in _state:
+        from .search import page_fields
+
+        context["ev_search"] = page_fields(_state["data"], page.file.src_uri, context["ev_kind"], meta)
     return context
 
 
@@ -228,6 +306,18 @@ def on_post_build(config, **kwargs):
         except RuntimeError as exc:
             raise PluginError(str(exc)) from None
     _fill_sizes(site_dir)
+    _index_for_search(site_dir)
+    _mode["built"] = True
+
+
+def _index_for_search(site_dir: Path) -> None:
+    """Pagefind indexes the finished pages (also under `mkdocs serve`, so search works there
+    too). Without the binary the site still builds; its search box says search is unavailable."""
+    from .search import index_site
+
+    problem = index_site(site_dir)
+    if problem:
+        log.warning("search index not built: %s", problem)
 
 
 def _fill_sizes(site_dir: Path) -> None:
@@ -246,6 +336,7 @@ def _fill_sizes(site_dir: Path) -> None:
 
 
 def on_build_error(error, **kwargs):
+    _mode["failed"] = True
     job = _state.pop("worker", None)
     if job is not None:
         job.abandon()
