@@ -163,7 +163,7 @@ def render_sources_az(base: EvidenceBase, analysis, refs) -> list[GeneratedPage]
     pages = []
     if split:
         links = []
-        for x, folder, label, part in _letter_pages(by_letter, letters):
+        for _x, folder, label, part in _letter_pages(by_letter, letters):
             uri = f"browse/sources/{folder}/index.md"
             body = (f'<div>\n<p>{e(plural(len(part), "source"))}. {a("../", "All letters")}</p>\n'
                     f'{items(part, root_of(uri))}\n</div>')
@@ -183,8 +183,8 @@ def render_sources_az(base: EvidenceBase, analysis, refs) -> list[GeneratedPage]
     for sid in (vocab.ids() if vocab else sorted(schemes)):
         if sid not in schemes:
             continue
-        links = ", ".join(a(root + source_url(k), refs[k].label if k in refs else k) for k in schemes[sid])
-        scheme_blocks.append(f'<li id="scheme-{e(sid)}"><strong>{e(title(base, "scheme", sid))}</strong>: {links}</li>')
+        works = ", ".join(a(root + source_url(k), refs[k].label if k in refs else k) for k in schemes[sid])
+        scheme_blocks.append(f'<li id="scheme-{e(sid)}"><strong>{e(title(base, "scheme", sid))}</strong>: {works}</li>')
     n_incomplete = sum(1 for s in base.sources.values() if s.incomplete)
     body = (
         "<div>\n"
@@ -225,7 +225,7 @@ def render_authors(base: EvidenceBase, analysis, refs) -> list[GeneratedPage]:
     pages = []
     if split:
         links = []
-        for x, d, label, part in _letter_pages(by_letter, letters):
+        for _x, d, label, part in _letter_pages(by_letter, letters):
             uri = f"browse/authors/{d}/index.md"
             body = f'<div>\n<p>{a("../", "All authors")}</p>\n{works(part, root_of(uri))}\n</div>'
             pages.append(GeneratedPage(uri, f"Authors: {label}", [f"# Authors: {label}", raw(body, search=False)],

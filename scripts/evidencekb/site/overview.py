@@ -58,7 +58,7 @@ def headline_claims(base: EvidenceBase, analysis, n: int | None = None) -> list:
             themes.append(term)
         if len(chosen) == n:
             break
-    return list(zip(themes, chosen))
+    return list(zip(themes, chosen, strict=True))
 
 
 def block_headlines(base: EvidenceBase, analysis, root: str) -> str:
@@ -224,7 +224,7 @@ def render_map(base: EvidenceBase, analysis) -> GeneratedPage:
             f'<table class="ev-map"><caption>{e(m.title)}: number of claims in each cell; a cell of 0 is a gap</caption>'
             f'<thead><tr><td></td>{head}<th scope="col">All</th></tr></thead><tbody>{"".join(body)}</tbody></table></div>\n{note}'
         )
-    body = (
+    page = (
         "<div>\n"
         "<p>Where the evidence is, and where it is not. Each number counts the claims that fall in that row and "
         "column; a claim appears in every cell that fits it (a claim with two themes and three study designs "
@@ -233,7 +233,7 @@ def render_map(base: EvidenceBase, analysis) -> GeneratedPage:
         f'The {a(root + "gaps/", "gap register")} lists the gaps one by one.</p>\n'
         f'<ul>{"".join(toc)}</ul>\n' + "\n".join(blocks) + "\n</div>"
     )
-    return GeneratedPage(src_uri, "Evidence map", ["# Evidence map", raw(body, search=False)], {"ev_kind": "map", "search": {"exclude": True}, "hide": ["toc", "navigation"]})
+    return GeneratedPage(src_uri, "Evidence map", ["# Evidence map", raw(page, search=False)], {"ev_kind": "map", "search": {"exclude": True}, "hide": ["toc", "navigation"]})
 
 
 # --- gap register -------------------------------------------------------------------------

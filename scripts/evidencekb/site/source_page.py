@@ -80,7 +80,7 @@ def render_source(base: EvidenceBase, key: str, analysis, refs, settings: Settin
     elif source.url:
         links.append(f'<li>Web address (not linked: only http and https addresses are): {e(source.url)}</li>')
 
-    facts = [("Kind of document", ENTRY_TYPES.get(source.entry_type, source.entry_type))]
+    facts: list[tuple] = [("Kind of document", ENTRY_TYPES.get(source.entry_type, source.entry_type))]
     if author_slugs:
         facts.append(("Authors", None, ", ".join(a(root + author_url(s), n) for s, n in author_slugs)))
     design_desc = description(base, "design", source.design)
@@ -105,7 +105,7 @@ def render_source(base: EvidenceBase, key: str, analysis, refs, settings: Settin
                 continue
             items = []
             for cid in ids:
-                claim = base.claim(cid)
+                claim = base.claim_index[cid]
                 locs = "; ".join(dict.fromkeys(l.locator for l in claim.evidence if l.source == key and l.relation == rel))
                 items.append(f'<li>{a(root + claim_url(cid), claim_heading(claim))} '
                              f'{badge(base, claim.confidence.level, small=True)} <span class="ev-muted">({e(locs)})</span></li>')
