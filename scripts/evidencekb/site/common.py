@@ -183,6 +183,11 @@ def badge(base: EvidenceBase, level: str, *, suffix: str = " confidence", small:
     return f'<span class="{cls}">{e(title(base, "level", level))}{e(suffix)}</span>'
 
 
+def level_badge(base: EvidenceBase, level: str) -> dict:
+    """The record templates/macros.html `badge` draws."""
+    return {"level": level, "text": title(base, "level", level) + " confidence"}
+
+
 def stance_counts(profile) -> list[str]:
     """How the evidence bears on a claim, as scite counts citations: '3 support', '1 qualifies',
     '1 disputes' (links, not sources; zero counts left out, except support)."""
