@@ -31,8 +31,12 @@ def _finalize(value: object) -> object:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, finalize=_finalize,
-                       undefined=StrictUndefined, keep_trailing_newline=False, auto_reload=False)
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, finalize=_finalize,
+                      undefined=StrictUndefined, keep_trailing_newline=False, auto_reload=False)
+    # `tojson` for JSON inside <script>: Jinja escapes <, >, & and ' there; compact and sorted
+    # so the page is byte-identical for the same data.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
+    return env
 
 
 def render(name: str, **record: object) -> str:
