@@ -8,7 +8,6 @@ evidence profile and the table of sources with locators and quotes.
 from __future__ import annotations
 
 from ..model import Claim, EvidenceBase
-from ..graph import short_label
 from ..rules import ceiling
 from ..vocabulary import method_components
 from .citation import claim_citation_block, long_date
@@ -58,7 +57,7 @@ def _evidence_table(base: EvidenceBase, claim: Claim, refs, root: str) -> str:
         src = base.sources.get(link.source)
         ref = refs.get(link.source)
         rows.append({
-            "label": ref.label if ref else (short_label(src) if src else link.source),
+            "label": ref.label if ref else link.source,
             "url": root + source_url(link.source) if src else "",
             "relation": link.relation, "relation_title": title(base, "relation", link.relation),
             "locator": link.locator, "quote": link.quote, "note": link.note,

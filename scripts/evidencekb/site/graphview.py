@@ -114,6 +114,7 @@ def render_graph_page(
     *,
     site_root: str = "../",
     asset_url: str = ASSET_URL,
+    labels: Mapping[str, str] | None = None,
 ) -> GraphPage:
     """Build the graph explorer page body and list the assets it needs.
 
@@ -122,6 +123,7 @@ def render_graph_page(
                 in the text alternative. The page itself fetches data/graph.json at run time.
     site_root:  the page's relative path back to the site root ("../" for graph/).
     asset_url:  where the assets live, relative to the site root.
+    labels:     key -> Harvard label of each source, if at hand (made here otherwise).
     """
     themes = _themes(base)
     relations = _relations(base)
@@ -147,7 +149,7 @@ def render_graph_page(
         scripts=[assets + js for js in SCRIPTS], themes=themes, relations=relations, kinds=kinds,
         structure=STRUCTURE_STYLE, config=config, counts_but_last=", ".join(counts[:-1]), counts_last=counts[-1],
         theme_counts=_theme_counts(base, themes, site_root), relation_counts=_relation_counts(base, relations),
-        top_sources=_top_sources(base, site_root),
+        top_sources=_top_sources(base, site_root, labels),
     )
     files = tuple((ASSETS / rel, asset_url + rel) for rel in (*SCRIPTS, *STYLESHEETS, *NOTICES))
     return GraphPage(
@@ -175,11 +177,14 @@ def _relation_counts(base: EvidenceBase, relations: list[dict]) -> list[dict]:
     return [{"title": rel_titles.get(rid, rid), "links": plural(n, "link")} for rid, n in ordered]
 
 
-def _top_sources(base: EvidenceBase, root: str) -> list[dict]:
-    """The ten most-cited sources (a text alternative summarises; it never lists everything)."""
-    from ..graph import short_label
-
+def _top_sources(base: EvidenceBase, root: str, labels: Mapping[str, str] | None) -> list[dict]:
+    """The ten most-cited sources (a text alternative summarises; it never lists everything),
+    by their Harvard labels."""
     cited = Counter(link.source for c in base.claims for link in c.evidence if link.source in base.sources)
     top = sorted(cited.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
-    return [{"url": root + source_url(key), "label": short_label(base.sources[key]), "claims": plural(n, "claim")}
+    if top and labels is None:
+        from ..cite.harvard import harvard_labels
+
+        labels = harvard_labels(base.sources)
+    return [{"url": root + source_url(key), "label": labels.get(key, key), "claims": plural(n, "claim")}
             for key, n in top]

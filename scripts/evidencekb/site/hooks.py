@@ -153,7 +153,8 @@ def _graph_page(config):
             # graphview counts author nodes for its text alternative; the analysis knows them
             # already, so the explorer's JSON need not be made (or parsed) for this page.
             authors = {"nodes": [{"kind": "author"}] * len(data.analysis.authors)}
-            page = render_graph_page(data.base, authors)
+            labels = {k: ref.label for k, ref in data.references.items()}
+            page = render_graph_page(data.base, authors, labels=labels)
             data.memo[key] = GeneratedPage("graph/index.md", "Graph explorer", page.markdown, {"ev_kind": "graph"})
     page = data.memo[key]
     return File.generated(config, page.src_uri, content=page.markdown()) if page else None
