@@ -240,7 +240,7 @@ def _claim_row(base: EvidenceBase, analysis, c, root: str) -> dict:
     return {"facets": [(k, " ".join(v)) for k, v in claim_facets(base, c).items()],
             "url": root + claim_url(c.id), "heading": claim_heading(c),
             "kind": title(base, "claim_type", c.claim_type), "themes": "; ".join(titles(base, "theme", c.themes)),
-            "badge": {"level": c.confidence.level, "text": title(base, "level", c.confidence.level)},
+            "badge": level_badge(base, c.confidence.level, suffix=""),
             "sources": sources_cell(analysis.claims.get(c.id))}
 
 

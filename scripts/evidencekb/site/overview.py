@@ -26,16 +26,21 @@ FILTER_PARAM = {"theme": "theme", "design": "design", "outcome": "outcome", "cla
 
 # --- home-page blocks ---------------------------------------------------------------------
 
+def _block(name: str, **record) -> str:
+    """templates/blocks/NAME.html inside the block's own <div class="ev-block ev-block--NAME">."""
+    return render("blocks/wrap.html", block=name, template=f"blocks/{name}.html", **record)
+
+
 def block_stats(base: EvidenceBase, analysis, root: str) -> str:
     contested = sum(1 for p in analysis.claims.values() if p.contested)
-    return render("blocks/stats.html", claims=len(base.claims), sources=len(base.sources), root=root,
+    return _block("stats", claims=len(base.claims), sources=len(base.sources), root=root,
                   links=sum(len(c.evidence) for c in base.claims), contested=plural(contested, "finding"))
 
 
 def block_levels(base: EvidenceBase, root: str) -> str:
-    levels = [{"badge": {"level": lv, "text": title(base, "level", lv)}, "description": description(base, "level", lv)}
+    levels = [{"badge": level_badge(base, lv, suffix=""), "description": description(base, "level", lv)}
               for lv in reversed(LEVEL_ORDER)]
-    return render("blocks/levels.html", levels=levels)
+    return _block("levels", levels=levels)
 
 
 def headline_claims(base: EvidenceBase, analysis, n: int | None = None) -> list:
@@ -66,14 +71,14 @@ def block_headlines(base: EvidenceBase, analysis, root: str) -> str:
         cards.append({"theme": term.title, "url": root + claim_url(c.id), "heading": claim_heading(c),
                       "statement": c.statement, "badge": level_badge(base, c.confidence.level),
                       "sources": plural(p.n_sources if p else 0, "source")})
-    return render("blocks/headlines.html", cards=cards)
+    return _block("headlines", cards=cards)
 
 
 def block_themes(base: EvidenceBase, root: str) -> str:
     counts = Counter(t for c in base.claims for t in c.themes)
     themes = [{"url": root + theme_url(t.id), "title": t.title, "count": counts.get(t.id, 0)}
               for t in base.vocabularies["theme"].terms]
-    return render("blocks/themes.html", themes=themes)
+    return _block("themes", themes=themes)
 
 
 # --- method-page blocks: generated from the schema -----------------------------------------
@@ -89,7 +94,7 @@ def block_methods(base: EvidenceBase, root: str) -> str:
                                "terms": [{"title": t.title, "description": t.description} for t in (v.terms if v else ())]})
         methods.append({"anchor": term.id.lower(), "title": term.title, "description": term.description,
                         "components": components})
-    return render("blocks/methods.html", methods=methods)
+    return _block("methods", methods=methods)
 
 
 def _resolve(schema, node: dict) -> dict:
@@ -137,18 +142,18 @@ def block_fields(base: EvidenceBase, root: str) -> str:
                       "comma": f in ("setting", "schemes")}
                      for f, v in (("design", "design"), ("country", "country"), ("setting", "setting"), ("schemes", "scheme"))
                      if v in base.vocabularies]
-    return render("blocks/fields.html", fields=fields, source_fields=source_fields)
+    return _block("fields", fields=fields, source_fields=source_fields)
 
 
 def block_vocabularies(base: EvidenceBase, root: str) -> str:
     vocabularies = [{"id": name, "name": name.replace("_", " "), "description": vocab.description,
                      "terms": [{"id": t.id, "title": t.title, "description": t.description} for t in vocab.terms]}
                     for name, vocab in base.vocabularies.items()]
-    return render("blocks/vocabularies.html", vocabularies=vocabularies)
+    return _block("vocabularies", vocabularies=vocabularies)
 
 
 def block_challenge(settings: Settings, root: str) -> str:
-    return render("blocks/challenge.html", issue_url=settings.new_issue("challenge-rating.yml"), root=root)
+    return _block("challenge", issue_url=settings.new_issue("challenge-rating.yml"), root=root)
 
 
 # --- evidence map -------------------------------------------------------------------------
