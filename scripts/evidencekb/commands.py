@@ -59,6 +59,11 @@ def _new(p):
 
 def _add_source(p):
     p.add_argument("file", nargs="?", default="-", help="a .bib file with one or more entries, or - for standard input")
+    p.add_argument("--doi", metavar="DOI", help="fetch the work's details by its DOI (CSL-JSON from the DOI resolver) "
+                   "instead of reading a file")
+    p.add_argument("--resolver", metavar="URL", help="DOI resolver address (default https://doi.org/, or "
+                   "EVIDENCE_DOI_RESOLVER)")
+    p.add_argument("--timeout", metavar="SECONDS", type=float, default=15.0, help="how long to wait for the resolver")
     p.add_argument("--key", help="use this key instead of the one given (single entry only)")
     p.add_argument("--design", metavar="ID", help="study design, e.g. ethnography, rct (see the method page)")
     p.add_argument("--country", metavar="ID", help="country code of the study, e.g. uk, usa")

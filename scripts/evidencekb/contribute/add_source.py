@@ -32,7 +32,7 @@ from .common import (
 # month, issn, annotation...) is dropped: abstracts are the publisher's text, not ours to copy.
 KEEP_FIELDS = ("title", "booktitle", "journal", "year", "volume", "number", "pages", "edition", "chapter", "series",
                "type", "institution", "organization", "school", "publisher", "address", "howpublished",
-               "onlinedate", "urldate", "doi", "url", "isbn", "note", "incomplete",
+               "onlinedate", "urldate", "doi", "url", "isbn", "note", "incomplete", "provenance", "nodoi",
                "design", "country", "setting", "schemes", "citedin")
 VERBATIM_FIELDS = frozenset({"url", "doi"})
 # Other names for the same thing (biblatex, as Zotero's Better BibTeX writes it).
@@ -387,9 +387,19 @@ def cmd_add_source(args, project: Project, prompter: Prompter | None = None, out
                    err: TextIO | None = None, stdin: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     info = load_schema_info(project)
-    text, label = read_input(args.file, stdin)
+    if getattr(args, "doi", None):
+        from .doi import bibtex_from_csl, fetch_csl, normalise_doi
+
+        if args.file not in (None, "-"):
+            raise ContributeError("give either a file or --doi, not both", 2)
+        doi = normalise_doi(args.doi)
+        text, label = bibtex_from_csl(fetch_csl(doi, getattr(args, "resolver", None),
+                                                getattr(args, "timeout", 15.0)), doi), f"DOI {doi}"
+    else:
+        text, label = read_input(args.file, stdin)
     existing = load_bibliography(project)
-    if prompter is None and args.file != "-" and not args.dry_run and is_interactive(args):
+    if prompter is None and (args.file != "-" or getattr(args, "doi", None)) and not args.dry_run \
+            and is_interactive(args):
         prompter = Prompter(out=err)
     coding = {name: ", ".join(values) if isinstance(values, list) else values
               for name in ("design", "country", "setting", "schemes")
