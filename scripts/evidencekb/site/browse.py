@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from ..model import EvidenceBase
 from ..vocabulary import LEVEL_ORDER
-from .common import (GeneratedPage, raw, level_badge, sources_cell, stance_counts, claim_heading, claim_url, description,
+from .common import (heading, GeneratedPage, raw, level_badge, sources_cell, stance_counts, claim_heading, claim_url, description,
                      level_rank, root_of, source_url, theme_url, title, titles)
 from .markup import plural
 from .templating import render
@@ -63,7 +63,7 @@ def render_themes_index(base: EvidenceBase) -> GeneratedPage:
                        "description": term.description, "claims": plural(len(claims), "claim"),
                        "levels": level_counts(base, claims) if claims else ""})
     body = render("browse/themes.html", root=root, themes=themes)
-    return GeneratedPage(src_uri, "Themes", ["# Themes", raw(body)])
+    return GeneratedPage(src_uri, "Themes", [heading(1, "Themes"), raw(body)])
 
 
 def _claim_item(base, claim, root, profile) -> dict:
@@ -161,17 +161,17 @@ def render_sources_az(base: EvidenceBase, analysis, refs) -> list[GeneratedPage]
             uri = f"browse/sources/{folder}/index.md"
             body = render("browse/sources_letter.html", count=plural(len(part), "source"),
                           sources=[_source_item(base, analysis, refs, k, root_of(uri)) for k in part])
-            pages.append(GeneratedPage(uri, f"Sources: {label}", [f"# Sources: {label}", raw(body, search=False)],
+            pages.append(GeneratedPage(uri, f"Sources: {label}", [heading(1, f"Sources: {label}"), raw(body, search=False)],
                                        {"search": {"exclude": True}}))
             parts.append({"folder": folder, "label": label, "count": len(part)})
     sections = [] if parts else _letter_sections(
         letters, lambda x: [_source_item(base, analysis, refs, k, root) for k in by_letter[x]])
     body = render("browse/sources.html", root=root, count=plural(len(keys), "source"), parts=parts, letters=sections,
                   n_incomplete=sum(1 for s in base.sources.values() if s.incomplete))
-    out = ["# Sources A to Z", raw(body, search=False)]
+    out = [heading(1, "Sources A to Z"), raw(body, search=False)]
     schemes = _scheme_lists(base, refs, keys, root)
     if schemes:
-        out += ["## By scheme {#schemes}", raw(render("browse/schemes.html", schemes=schemes), search=False)]
+        out += [heading(2, "By scheme", "schemes"), raw(render("browse/schemes.html", schemes=schemes), search=False)]
     return [GeneratedPage(src_uri, "Sources A to Z", out, {"search": {"exclude": True}}), *pages]
 
 
@@ -198,13 +198,13 @@ def render_authors(base: EvidenceBase, analysis, refs) -> list[GeneratedPage]:
         for x, d, label, part in _letter_pages(by_letter, letters):
             uri = f"browse/authors/{d}/index.md"
             body = render("browse/authors_letter.html", authors=works(part, root_of(uri)))
-            pages.append(GeneratedPage(uri, f"Authors: {label}", [f"# Authors: {label}", raw(body, search=False)],
+            pages.append(GeneratedPage(uri, f"Authors: {label}", [heading(1, f"Authors: {label}"), raw(body, search=False)],
                                        {"search": {"exclude": True}}))
             parts.append({"folder": d, "label": label, "count": len(part)})
     sections = [] if parts else _letter_sections(letters, lambda x: works(by_letter[x], root))
     body = render("browse/authors.html", root=root, count=plural(len(analysis.authors), "author"), parts=parts,
                   letters=sections)
-    return [GeneratedPage(src_uri, "Authors", ["# Authors", raw(body, search=False)], {"search": {"exclude": True}}), *pages]
+    return [GeneratedPage(src_uri, "Authors", [heading(1, "Authors"), raw(body, search=False)], {"search": {"exclude": True}}), *pages]
 
 
 # --- the claims table ---------------------------------------------------------------------
@@ -264,7 +264,7 @@ def render_claims_table(base: EvidenceBase, analysis) -> list[GeneratedPage]:
         body = render("browse/claims.html", root=root, filters=filters, count=plural(len(claims), "claim"),
                       pages=pager, total=len(claims), caption=caption,
                       rows=[_claim_row(base, analysis, c, root) for c in chunk])
-        out.append(GeneratedPage(src_uri, "All claims" if n == 1 else f"All claims, page {n}", ["# All claims", raw(body, search=False)], {"ev_kind": "table", "search": {"exclude": True}, "hide": ["toc"]}))
+        out.append(GeneratedPage(src_uri, "All claims" if n == 1 else f"All claims, page {n}", [heading(1, "All claims"), raw(body, search=False)], {"ev_kind": "table", "search": {"exclude": True}, "hide": ["toc"]}))
     return out
 
 

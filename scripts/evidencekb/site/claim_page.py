@@ -11,7 +11,7 @@ from ..model import Claim, EvidenceBase
 from ..rules import ceiling
 from ..vocabulary import method_components
 from .citation import claim_citation_block, long_date
-from .common import (level_badge, stance_counts, GeneratedPage, raw, Settings, claim_heading, claim_url, description, level_rank,
+from .common import (heading, level_badge, stance_counts, GeneratedPage, raw, Settings, claim_heading, claim_url, description, level_rank,
                      root_of, source_url, theme_url, title, titles)
 from .markup import e, plural
 from .templating import render
@@ -131,18 +131,18 @@ def render_claim(base: EvidenceBase, claim: Claim, profile, refs, settings: Sett
     related = _related(base, claim, root, backlinks)
     parts = [
         raw(_head(base, claim, root)),
-        "## Why this rating {#why}", raw(_why(base, claim)),
-        "## Evidence profile {#profile data-search-exclude}",
+        heading(2, "Why this rating", "why"), raw(_why(base, claim)),
+        heading(2, "Evidence profile", "profile", search=False),
         raw(_profile(base, claim, profile, root), search=False),
-        "## Evidence {#evidence}", raw(_evidence_table(base, claim, refs, root)),
+        heading(2, "Evidence", "evidence"), raw(_evidence_table(base, claim, refs, root)),
     ]
     if related:
-        parts += ["## Related claims {#related data-search-exclude}", raw(related, search=False)]
+        parts += [heading(2, "Related claims", "related", search=False), raw(related, search=False)]
     parts += [
-        "## Themes and scope {#themes data-search-exclude}", raw(_applies(base, claim, root), search=False),
-        "## Cite this finding {#cite data-search-exclude}",
+        heading(2, "Themes and scope", "themes", search=False), raw(_applies(base, claim, root), search=False),
+        heading(2, "Cite this finding", "cite", search=False),
         raw(claim_citation_block(base, claim, refs, settings, dates[1]), search=False),
-        "## Improve this claim {#improve data-search-exclude}",
+        heading(2, "Improve this claim", "improve", search=False),
         raw(_improve(claim, settings, root, dates), search=False),
     ]
     meta = {"description": e(claim.statement), "ev_kind": "claim"}

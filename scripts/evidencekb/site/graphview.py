@@ -69,7 +69,7 @@ STRUCTURE_STYLE = {"color": "#bdbdbd", "shape": "line", "size": 0.5}
 class GraphPage:
     """What the site needs to publish the explorer.
 
-    markdown:    the page body for graph/index.md (a Markdown H1 then raw HTML). It already
+    html:        the page body under its H1 (`markdown` adds the H1 in Markdown). It already
                  contains the <link> and <script> tags, relative to the page, so nothing has
                  to be added to mkdocs.yml `extra_javascript`.
     scripts, stylesheets: those same assets as site-root-relative paths, in load order.
@@ -80,11 +80,15 @@ class GraphPage:
                  which must hold export.site_graph(base, analysis).
     """
 
-    markdown: str
+    html: str
     scripts: tuple[str, ...]
     stylesheets: tuple[str, ...]
     files: tuple[tuple[Path, str], ...]
     data_url: str = "data/graph.json"
+
+    @property
+    def markdown(self) -> str:
+        return "# Graph explorer\n\n" + self.html
 
 
 def _relations(base: EvidenceBase) -> list[dict]:
@@ -144,7 +148,7 @@ def render_graph_page(
     if n_authors is not None:
         counts.append(f"{n_authors} authors")
     counts.append(f"{len(themes)} themes")
-    markdown = render(
+    html = render(
         "graph.html", root=site_root, stylesheets=[assets + css for css in STYLESHEETS],
         scripts=[assets + js for js in SCRIPTS], themes=themes, relations=relations, kinds=kinds,
         structure=STRUCTURE_STYLE, config=config, counts_but_last=", ".join(counts[:-1]), counts_last=counts[-1],
@@ -153,7 +157,7 @@ def render_graph_page(
     )
     files = tuple((ASSETS / rel, asset_url + rel) for rel in (*SCRIPTS, *STYLESHEETS, *NOTICES))
     return GraphPage(
-        markdown=markdown,
+        html=html,
         scripts=tuple(asset_url + s for s in SCRIPTS),
         stylesheets=tuple(asset_url + s for s in STYLESHEETS),
         files=files,

@@ -8,9 +8,10 @@
 - on_files:    add every generated page and data file as a MkDocs File; the many claim
                and source pages are `not_in_nav` (mkdocs.yml), so the build stays linear.
 - on_page_markdown: fill <!-- evidence:NAME --> markers in hand-written pages.
-- on_page_content / on_post_page: put each generated page's HTML blocks in place of their
-               placeholders (searchable ones before the search plugin reads the page, the
-               rest into the finished page), so Markdown never parses generated HTML.
+- on_page_content / on_post_page: a generated page's HTML and table of contents are made
+               here, not by Python-Markdown (its File holds only front matter); its blocks go
+               in place of their placeholders (searchable ones before the search plugin reads
+               the page, the rest into the finished page).
 - on_page_context: the head tags a page asks for (Highwire citation_* on source pages).
 - on_serve:    rebuild when claims/ or references.bib change.
 """
@@ -107,15 +108,13 @@ def _rendered(config):
 def on_files(files, config, **kwargs):
     pages = _rendered(config)
     added: list[File] = []
-    chunks = _state["chunks"] = {}
+    generated = _state["pages"] = {}
     from .contributing import render_contributing
 
-    for page in [*pages, render_contributing(_state["project"].root, _settings(config))]:
-        added.append(File.generated(config, page.src_uri, content=page.markdown()))
-        chunks[page.src_uri] = page.chunks()
     graph = _graph_page(config)
-    if graph is not None:
-        added.append(graph)
+    for page in [*pages, render_contributing(_state["project"].root, _settings(config)), *([graph] if graph else [])]:
+        added.append(File.generated(config, page.src_uri, content=page.markdown()))
+        generated[page.src_uri] = page
     if "worker" not in _state:  # no second process: make the data files here (cached under `serve`)
         for path, text in _files(config).items():
             added.append(File.generated(config, path, content=text.encode("utf-8")))
@@ -139,7 +138,7 @@ def on_files(files, config, **kwargs):
 
 
 def _graph_page(config):
-    from .common import GeneratedPage
+    from .common import GeneratedPage, heading, raw
 
     data = _state["data"]
     key = ("graph", _settings(config))
@@ -154,9 +153,9 @@ def _graph_page(config):
             authors = {"nodes": [{"kind": "author"}] * len(data.analysis.authors)}
             labels = {k: ref.label for k, ref in data.references.items()}
             page = render_graph_page(data.base, authors, labels=labels)
-            data.memo[key] = GeneratedPage("graph/index.md", "Graph explorer", page.markdown, {"ev_kind": "graph"})
-    page = data.memo[key]
-    return File.generated(config, page.src_uri, content=page.markdown()) if page else None
+            data.memo[key] = GeneratedPage("graph/index.md", "Graph explorer",
+                                           [heading(1, "Graph explorer"), raw(page.html)], {"ev_kind": "graph"})
+    return data.memo[key]
 
 
 def on_page_markdown(markdown, page, config, files, **kwargs):
@@ -180,21 +179,29 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 
 
 def on_page_content(html, page, config, files, **kwargs):
-    """Searchable blocks go in before Material's search plugin reads the page."""
+    """A generated page's own HTML and table of contents replace what Markdown made of its
+    (empty) body; searchable blocks go in before Material's search plugin reads the page."""
     from .common import fill, separate_cells
 
-    chunks = _state.get("chunks", {}).get(page.file.src_uri)
-    return separate_cells(fill(html, chunks, search=True) if chunks else html)
+    generated = _state.get("pages", {}).get(page.file.src_uri)
+    if generated is None:
+        return separate_cells(html)
+    if generated.is_html:
+        from mkdocs.structure.toc import get_toc
+
+        html = generated.html()
+        page.toc = get_toc(generated.toc())
+    return separate_cells(fill(html, generated.chunks(), search=True))
 
 
 def on_post_page(output, page, config, **kwargs):
     """The rest go into the finished HTML: neither Markdown nor the indexer parses them."""
-    chunks = _state.get("chunks", {}).get(page.file.src_uri)
-    if not chunks:
+    generated = _state.get("pages", {}).get(page.file.src_uri)
+    if generated is None or not generated.chunks():
         return output
     from .common import fill
 
-    return fill(output, chunks, search=False)
+    return fill(output, generated.chunks(), search=False)
 
 
 def on_page_context(context, page, config, nav, **kwargs):

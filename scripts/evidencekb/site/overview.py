@@ -13,7 +13,7 @@ from ..model import EvidenceBase
 from ..vocabulary import LEVEL_ORDER
 from ..vocabulary import method_components
 from .claim_page import component_name
-from .common import (GeneratedPage, raw, Settings, claim_heading, claim_url, description, level_badge, level_rank,
+from .common import (heading, GeneratedPage, raw, Settings, claim_heading, claim_url, description, level_badge, level_rank,
                      root_of, theme_url, title)
 from .markup import plural
 from .templating import render
@@ -188,7 +188,7 @@ def render_map(base: EvidenceBase, analysis) -> GeneratedPage:
     order = ["theme-by-design", "theme-by-outcome", "claim_type-by-design"]
     names = [n for n in order if n in analysis.maps] + [n for n in analysis.maps if n not in order]
     body = render("pages/map.html", root=root, maps=[_map_record(n, analysis.maps[n], root) for n in names])
-    return GeneratedPage(src_uri, "Evidence map", ["# Evidence map", raw(body, search=False)], {"ev_kind": "map", "search": {"exclude": True}, "hide": ["toc", "navigation"]})
+    return GeneratedPage(src_uri, "Evidence map", [heading(1, "Evidence map"), raw(body, search=False)], {"ev_kind": "map", "search": {"exclude": True}, "hide": ["toc", "navigation"]})
 
 
 # --- gap register -------------------------------------------------------------------------
@@ -216,7 +216,7 @@ def render_gaps(base: EvidenceBase, analysis) -> GeneratedPage:
               "more": len(gaps) > GAPS_PER_KIND, "rows": [_gap_row(base, g, root) for g in gaps[:GAPS_PER_KIND]]}
              for kind, gaps in by_kind.items()]
     body = render("pages/gaps.html", root=root, kinds=kinds)
-    return GeneratedPage(src_uri, "Gap register", ["# Gap register", raw(body, search=False)], {"ev_kind": "gaps", "search": {"exclude": True}, "hide": ["toc"]})
+    return GeneratedPage(src_uri, "Gap register", [heading(1, "Gap register"), raw(body, search=False)], {"ev_kind": "gaps", "search": {"exclude": True}, "hide": ["toc"]})
 
 
 # --- downloads ----------------------------------------------------------------------------
@@ -311,4 +311,4 @@ def render_downloads(names) -> GeneratedPage:
         groups.setdefault(group, []).append({"name": name, "format": fmt, "what": what})
     body = render("pages/downloads.html", root=root,
                   groups=[{"id": g.lower(), "title": g, "files": files} for g, files in groups.items()])
-    return GeneratedPage(src_uri, "Downloads", ["# Downloads", raw(body, search=False)], {"ev_kind": "downloads", "search": {"exclude": True}})
+    return GeneratedPage(src_uri, "Downloads", [heading(1, "Downloads"), raw(body, search=False)], {"ev_kind": "downloads", "search": {"exclude": True}})

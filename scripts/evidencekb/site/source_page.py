@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..model import EvidenceBase, Source
 from .citation import long_date, source_citation_block
-from .common import level_badge, GeneratedPage, raw, Settings, author_url, claim_heading, claim_url, description, root_of, source_url, title, titles
+from .common import heading, level_badge, GeneratedPage, raw, Settings, author_url, claim_heading, claim_url, description, root_of, source_url, title, titles
 from .markup import doi_href, e, external, plural
 from .templating import render
 from ..site_paths import source_slug
@@ -114,21 +114,21 @@ def render_source(base: EvidenceBase, key: str, analysis, refs, settings: Settin
 
     parts = [
         raw(render("source/head.html", label=label, title=source.title or key)),
-        "## Reference {#reference}",
+        heading(2, "Reference", "reference"),
         raw(source_citation_block(refs, key), search=False),
     ]
     links = _links(source)
     if links:
         parts.append(raw(links, search=False))
     parts += [
-        "## Study facts {#facts data-search-exclude}", raw(_facts(base, key, source, root, author_slugs), search=False),
-        "## Claims citing it {#claims data-search-exclude}", raw(_claims(base, key, prof, root), search=False),
+        heading(2, "Study facts", "facts", search=False), raw(_facts(base, key, source, root, author_slugs), search=False),
+        heading(2, "Claims citing it", "claims", search=False), raw(_claims(base, key, prof, root), search=False),
     ]
     related = _related(base, source, prof, refs, root, cites)
     if related:
-        parts += ["## Related sources {#related data-search-exclude}", raw(related, search=False)]
+        parts += [heading(2, "Related sources", "related", search=False), raw(related, search=False)]
     downloads = [{"href": f"{slug}.{ext}", "what": what} for ext, what in DOWNLOAD_FORMATS]
-    parts += ["## Download this reference {#download data-search-exclude}",
+    parts += [heading(2, "Download this reference", "download", search=False),
               raw(render("source/downloads.html", downloads=downloads, root=root), search=False)]
     meta = {"ev_kind": "source", "highwire": [[n, v] for n, v in highwire_meta(source)],
             "description": e(ref.text if ref else source.title)}
