@@ -50,8 +50,14 @@ def build_graph(base: EvidenceBase, labels: Mapping[str, str] | None = None) -> 
         from .cite.harvard import harvard_labels
 
         labels = harvard_labels(base.sources)
-
     g = nx.MultiDiGraph()
+    _add_nodes(g, base, labels)
+    _add_source_edges(g, base)
+    _add_claim_edges(g, base)
+    return g
+
+
+def _add_nodes(g, base: EvidenceBase, labels: Mapping[str, str]) -> None:
     themes = base.vocabularies["theme"]
     for term in themes.terms:
         g.add_node(f"theme:{term.id}", kind="theme", label=term.title)
@@ -78,6 +84,8 @@ def build_graph(base: EvidenceBase, labels: Mapping[str, str] | None = None) -> 
                    themes=list(claim.themes), settings=list(claim.settings), outcomes=list(claim.outcomes),
                    populations=list(claim.populations))
 
+
+def _add_source_edges(g, base: EvidenceBase) -> None:
     for key in sorted(base.sources):
         src = base.sources[key]
         seen = set()
@@ -88,6 +96,9 @@ def build_graph(base: EvidenceBase, labels: Mapping[str, str] | None = None) -> 
                 g.add_edge(source_id(key), f"author:{slug}", key=f"authorship:{slug}", kind="authorship")
         for sid in src.schemes:
             g.add_edge(source_id(key), f"scheme:{sid}", key=f"scheme:{sid}", kind="scheme")
+
+
+def _add_claim_edges(g, base: EvidenceBase) -> None:
     for claim in base.claims:
         cnode = claim_id(claim.id)
         for i, link in enumerate(claim.evidence):
@@ -101,4 +112,3 @@ def build_graph(base: EvidenceBase, labels: Mapping[str, str] | None = None) -> 
             g.add_edge(cnode, f"theme:{theme}", key="theme", kind="theme")
         for sid in claim.schemes:
             g.add_edge(cnode, f"scheme:{sid}", key=f"scheme:{sid}", kind="scheme")
-    return g
