@@ -23,12 +23,17 @@ def test_no_template_switches_escaping_off_or_marks_text_safe():
     for path in templating.TEMPLATES.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"\|\s*safe\b|autoescape\s+false|Markup", text), path.name
+        # render() respells markupsafe's &#39; / &#34;; a template must not write them itself
+        assert "&#39;" not in text and "&#34;" not in text, path.name
 
 
-def test_values_are_escaped_and_control_characters_dropped():
-    env = templating.environment()
-    out = env.from_string('<a title="{{ x }}">{{ x }}</a>').render(x="<b>\"it's\"</b>\x02")
-    assert out == '<a title="&lt;b&gt;&quot;it&#x27;s&quot;&lt;/b&gt;">&lt;b&gt;&quot;it&#x27;s&quot;&lt;/b&gt;</a>'
+def test_values_are_escaped_and_control_characters_dropped(tmp_path, monkeypatch):
+    (tmp_path / "t.html").write_text('<a title="{{ x }}">{{ x }}{{ n }}</a>', encoding="utf-8")
+    monkeypatch.setattr(templating, "_loaded", {"t.html": templating.environment().from_string(
+        (tmp_path / "t.html").read_text(encoding="utf-8"))})
+    out = templating.render("t.html", x="<b>\"it's\"</b>\x02 &#39;", n=None)
+    assert out == ('<a title="&lt;b&gt;&quot;it&#x27;s&quot;&lt;/b&gt; &amp;#39;">'
+                   '&lt;b&gt;&quot;it&#x27;s&quot;&lt;/b&gt; &amp;#39;</a>')  # same spelling as html.escape
 
 
 def test_only_a_formatted_reference_is_trusted_as_markup():
