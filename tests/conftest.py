@@ -36,7 +36,7 @@ BIB = r"""
   year = {2016},
   title = {An inspection of through the gate resettlement services},
   institution = {HMI Probation}, address = {Manchester},
-  url = {https://www.justiceinspectorates.gov.uk/x.pdf},
+  url = {https://www.justiceinspectorates.gov.uk/x.pdf}, urldate = {2026-12-01},
   design = {inspection}, country = {uk}, setting = {through-the-gate},
 }
 """

@@ -14,7 +14,6 @@ import json
 import math
 import os
 import re
-import sys
 import tempfile
 from collections import Counter
 from dataclasses import asdict
@@ -25,7 +24,8 @@ from .graph import build_graph
 from .model import EvidenceBase
 
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
-SITE_URLS = {"claim": "claims/{}/", "source": "sources/{}/", "theme": "themes/{}/", "author": "browse/authors/#{}",
+SITE_URLS = {"claim": "claims/{}/", "source": "sources/{}/", "theme": "themes/{}/",
+             "author": "browse/authors/#{}",
              "scheme": "browse/sources/#scheme-{}"}
 
 
@@ -59,7 +59,7 @@ def layout(g) -> dict[str, tuple[float, float]]:
         a = 2 * math.pi * i / max(1, len(themes))
         pos[t] = (ring * math.cos(a), ring * math.sin(a))
     by_theme: dict[str, list[str]] = {t: [] for t in themes}
-    loose = []
+    loose: list[str] = []
     for n, d in g.nodes(data=True):
         if d["kind"] == "claim":
             ts = d.get("themes") or []
@@ -116,28 +116,33 @@ def site_graph(base: EvidenceBase, analysis: Analysis, g=None, pos=None) -> dict
                 "url": _url(kind, n)}
         if kind == "claim":
             cid = n.split(":", 1)[1]
-            claim = base.claim(cid)
+            claim = base.claim_index[cid]
             node.update(themes=list(claim.themes), level=claim.confidence.level,
-                        detail=f"{claim.confidence.level} confidence · {analysis.claims[cid].n_sources} source(s): {claim.statement}")
+                        detail=f"{claim.confidence.level} confidence · {analysis.claims[cid].n_sources} "
+                        f"source(s): {claim.statement}")
         elif kind == "source":
             key = n.split(":", 1)[1]
             prof = analysis.sources[key]
-            themes = sorted({t for c in prof.supports + prof.qualifies + prof.disputes for t in base.claim(c).themes})
-            node.update(themes=themes, detail=f"{d.get('design', '')} · cited by {prof.weight} claim(s): {d.get('title', '')}")
+            themes = sorted({t for c in prof.claims() for t in base.claim_index[c].themes})
+            node.update(themes=themes,
+                        detail=f"{d.get('design', '')} · cited by {prof.weight} claim(s): "
+                        f"{d.get('title', '')}")
         elif kind == "theme":
-            node.update(themes=[n.split(":", 1)[1]], detail=base.vocabularies["theme"].get(n.split(":", 1)[1]).description)
+            term = base.vocabularies["theme"].get(n.split(":", 1)[1])
+            node.update(themes=[n.split(":", 1)[1]], detail=term.description if term else "")
         else:
             node.update(themes=[], detail=d["label"])
         nodes.append(node)
     edges = []
-    for i, (u, v, k, d) in enumerate(g.edges(keys=True, data=True)):
+    for i, (u, v, _k, d) in enumerate(g.edges(keys=True, data=True)):
         if d["kind"] in ("evidence", "related", "theme", "authorship"):
-            edges.append({"id": f"e{i}", "source": u, "target": v, "kind": d["kind"], "relation": d.get("relation", d["kind"])})
+            edges.append({"id": f"e{i}", "source": u, "target": v, "kind": d["kind"],
+                          "relation": d.get("relation", d["kind"])})
     return {
         "nodes": nodes,
         "edges": edges,
         "themes": [{"id": t.id, "title": t.title} for t in base.vocabularies["theme"].terms],
-        "relations": [t.id for t in base.vocabularies["relation"].terms] + [t.id for t in base.vocabularies["claim_relation"].terms],
+        "relations": [*base.vocabularies["relation"].ids(), *base.vocabularies["claim_relation"].ids()],
     }
 
 
@@ -148,17 +153,21 @@ def _json(data) -> str:
 def node_link(g, pos) -> dict:
     return {
         "directed": True, "multigraph": True,
-        "nodes": [{"id": n, **{k: v for k, v in d.items()}, "x": pos[n][0], "y": pos[n][1]} for n, d in g.nodes(data=True)],
+        "nodes": [{"id": n, **{k: v for k, v in d.items()}, "x": pos[n][0], "y": pos[n][1]} for n,
+                  d in g.nodes(data=True)],
         "links": [{"source": u, "target": v, "key": k, **d} for u, v, k, d in g.edges(keys=True, data=True)],
     }
 
 
 def cytoscape(g, pos) -> dict:
     """Cytoscape.js / Cytoscape desktop 'elements' JSON."""
-    nodes = [{"data": {"id": n, **{k: v for k, v in d.items()}}, "position": {"x": pos[n][0] * 100, "y": pos[n][1] * 100}}
+    nodes = [{"data": {"id": n, **{k: v for k, v in d.items()}},
+              "position": {"x": pos[n][0] * 100, "y": pos[n][1] * 100}}
              for n, d in g.nodes(data=True)]
-    edges = [{"data": {"id": f"{u}->{v}#{k}", "source": u, "target": v, **d}} for u, v, k, d in g.edges(keys=True, data=True)]
-    return {"format_version": "1.0", "generated_by": "evidencekb", "elements": {"nodes": nodes, "edges": edges}}
+    edges = [{"data": {"id": f"{u}->{v}#{k}", "source": u, "target": v, **d}} for u, v, k,
+             d in g.edges(keys=True, data=True)]
+    return {"format_version": "1.0", "generated_by": "evidencekb",
+            "elements": {"nodes": nodes, "edges": edges}}
 
 
 def _csv(rows: list[dict], columns: list[str]) -> str:
@@ -201,9 +210,10 @@ def render_exports(base: EvidenceBase, analysis: Analysis | None = None, g=None)
     pos = layout(g)
     node_rows = [{"id": n, **d, "x": pos[n][0], "y": pos[n][1]} for n, d in g.nodes(data=True)]
     edge_rows = [{"source": u, "target": v, "key": k, **d} for u, v, k, d in g.edges(keys=True, data=True)]
-    node_cols = ["id", "kind", "label", "x", "y", "claim_type", "level", "method", "themes", "settings", "outcomes",
+    node_cols = ["id", "kind", "label", "x", "y", "claim_type", "level", "method", "themes", "settings",
+                 "outcomes",
                  "populations", "year", "design", "country", "entry_type", "incomplete", "title", "statement"]
-    edge_cols = ["source", "target", "key", "kind", "relation", "locator"]
+    edge_cols = ["source", "target", "key", "kind", "relation", "locator", "via", "source_locator"]
     profiles = {
         "claims": {k: asdict(v) for k, v in analysis.claims.items()},
         "sources": {k: asdict(v) for k, v in analysis.sources.items()},
@@ -212,7 +222,8 @@ def render_exports(base: EvidenceBase, analysis: Analysis | None = None, g=None)
     gaps = {"kinds": GAP_KINDS, "gaps": [asdict(x) for x in analysis.gaps]}
     maps = {name: {"title": m.title, "rows": m.rows, "cols": m.cols, "row_vocabulary": m.row_vocab,
                    "col_vocabulary": m.col_vocab,
-                   "cells": [{"row": r, "col": c, "count": len(ids), "claims": list(ids)} for (r, c), ids in m.cells.items()]}
+                   "cells": [{"row": r, "col": c, "count": len(ids), "claims": list(ids)} for (r, c),
+                             ids in m.cells.items()]}
             for name, m in analysis.maps.items()}
     return {
         "graph.node-link.json": _json(node_link(g, pos)),
@@ -258,26 +269,3 @@ def summary(base: EvidenceBase, analysis: Analysis, g) -> str:
         "gaps: " + ", ".join(f"{GAP_KINDS[k].lower()} {gaps[k]}" for k in GAP_KINDS if gaps.get(k)),
     ]
     return "\n".join(lines)
-
-
-def run(name: str, args, project) -> int:
-    from .checker import check_project
-    from .reporter import format_text
-
-    result = check_project(project)
-    if not result.ok:
-        for p in result.errors:
-            print(format_text(p), file=sys.stderr)
-        print(f"evidence graph: {len(result.errors)} error(s); fix them first (see `evidence check`)", file=sys.stderr)
-        return 1
-    base = result.base
-    analysis = analyse(base)
-    out = Path(args.out)
-    if not out.is_absolute():
-        out = Path.cwd() / out
-    g = build_graph(base)
-    written = write_exports(base, analysis, out, g)
-    if not args.quiet:
-        print(summary(base, analysis, g))
-        print(f"wrote {len(written)} files to {out}")
-    return 0

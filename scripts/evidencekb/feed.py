@@ -36,8 +36,12 @@ def news(history: HistoryResult) -> list[NewsItem]:
             for c in v.changes:
                 if c.kind in NEWS_KINDS:
                     items.append(NewsItem(v.date, cid, v.number, c.kind, c.before, c.after, v.message))
-    items.sort(key=lambda i: (i.date, i.claim_id, i.version, NEWS_KINDS.index(i.kind)))
-    items.reverse()
+    # newest day first; within a day claims in id order, their newest version first, and a
+    # version's changes in NEWS_KINDS order (stable sorts, least significant key first)
+    items.sort(key=lambda i: NEWS_KINDS.index(i.kind))
+    items.sort(key=lambda i: i.version, reverse=True)
+    items.sort(key=lambda i: i.claim_id)
+    items.sort(key=lambda i: i.date, reverse=True)
     return items
 
 

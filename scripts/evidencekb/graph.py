@@ -62,7 +62,8 @@ def _add_nodes(g, base: EvidenceBase, labels: Mapping[str, str]) -> None:
     for term in themes.terms:
         g.add_node(f"theme:{term.id}", kind="theme", label=term.title)
     schemes = base.vocabularies.get("scheme")
-    used_schemes = sorted({s for c in base.claims for s in c.schemes} | {s for src in base.sources.values() for s in src.schemes})
+    used_schemes = sorted({s for c in base.claims for s in c.schemes}
+                          | {s for src in base.sources.values() for s in src.schemes})
     for sid in used_schemes:
         g.add_node(f"scheme:{sid}", kind="scheme", label=schemes.title(sid) if schemes else sid)
 
@@ -103,11 +104,14 @@ def _add_claim_edges(g, base: EvidenceBase) -> None:
         cnode = claim_id(claim.id)
         for i, link in enumerate(claim.evidence):
             if link.source in base.sources:
+                # A secondary citation says which work it was read in (the locator is in that work).
+                read_in = {"via": link.via, "source_locator": link.source_locator or ""} if link.via else {}
                 g.add_edge(cnode, source_id(link.source), key=f"evidence:{i}", kind="evidence",
-                           relation=link.relation, locator=link.locator)
+                           relation=link.relation, locator=link.locator, **read_in)
         for i, rel in enumerate(claim.related):
             if rel.claim in base.claim_index:
-                g.add_edge(cnode, claim_id(rel.claim), key=f"related:{i}", kind="related", relation=rel.relation)
+                g.add_edge(cnode, claim_id(rel.claim), key=f"related:{i}", kind="related",
+                           relation=rel.relation)
         for theme in claim.themes:
             g.add_edge(cnode, f"theme:{theme}", key="theme", kind="theme")
         for sid in claim.schemes:

@@ -13,10 +13,10 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from .model import Claim, EvidenceBase, Position, Problem, Source, split_list
+from . import citation_rules, confidence
+from .model import EvidenceBase, Position, Problem, Source, split_list
 from .parsers.claim_yaml import ClaimDocument
 from .project import Project
-from .vocabulary import LEVEL_ORDER
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -25,9 +25,6 @@ QUOTE_WORD_LIMIT = 40
 _BAD_SCHEME = re.compile(r"(?i)\b(?!https?://)([a-z][a-z0-9+.-]{1,20})://")
 _BAD_SCHEME_EXPLICIT = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:")
 TEXT_FIELDS = ("statement", "summary")
-# Designs that compare a group receiving the intervention with one that does not.
-COMPARISON_DESIGNS = frozenset({"rct", "quasi-experimental"})
-GRADE_HIGH_START = frozenset({"rct", "systematic-review"})
 
 
 def _p(pos: Position, message: str, rule: str, severity: str = "error") -> Problem:
@@ -39,46 +36,6 @@ def _suggest(word: str, options) -> str:
     return f"; did you mean {guess[0]!r}?" if guess else ""
 
 
-def level_index(level: str) -> int:
-    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else 0
-
-
-def ceiling(claim: Claim, sources) -> tuple[str, str]:
-    """The highest level the method's component judgements allow, and why."""
-    c = claim.confidence
-    comps = c.components
-    if c.method == "GRADE":
-        designs = {sources[e.source].design for e in claim.evidence if e.relation == "supports" and e.source in sources}
-        start = 3 if designs & GRADE_HIGH_START else 1
-        why = ["starts high (randomised or systematic evidence)" if start == 3 else "starts low (no randomised trial or systematic review supports it)"]
-        down = 0
-        for name, judgement in comps.items():
-            step = {"serious": 1, "very-serious": 2}.get(judgement, 0)
-            if step:
-                why.append(f"-{step} for {name.replace('_', ' ')}")
-            down += step
-        return LEVEL_ORDER[max(0, start - down)], ", ".join(why)
-    if c.method == "CERQual":
-        down, why, minors = 0, [], 0
-        for name, judgement in comps.items():
-            step = {"moderate": 1, "serious": 2}.get(judgement, 0)
-            minors += judgement == "minor"
-            if step:
-                why.append(f"-{step} for {name.replace('_', ' ')}")
-            down += step
-        if minors >= 2:
-            down += 1
-            why.append("-1 for minor concerns in two or more components")
-        return LEVEL_ORDER[max(0, 3 - down)], ", ".join(why) or "no concerns"
-    if c.method == "descriptive":
-        authority, clarity = comps.get("authority"), comps.get("clarity")
-        if clarity == "unclear":
-            return "very-low", "the source is unclear"
-        score = 3 - (authority == "secondary") - (clarity == "partial")
-        return LEVEL_ORDER[score], f"{authority} source, {clarity} statement"
-    return "high", ""
-
-
 # --- claim rules -------------------------------------------------------------------------
 
 def rule_ids(base: EvidenceBase, docs: list[ClaimDocument], by_path, project: Project) -> Iterator[Problem]:
@@ -86,7 +43,9 @@ def rule_ids(base: EvidenceBase, docs: list[ClaimDocument], by_path, project: Pr
     for doc in docs:
         stem = Path(doc.path).stem
         if not SLUG.match(stem):
-            yield _p(Position(doc.path), f"file name {stem!r} is not a slug: use lowercase letters, digits and hyphens", "file-name")
+            yield _p(Position(doc.path),
+                     f"file name {stem!r} is not a slug: use lowercase letters, digits and hyphens",
+                     "file-name")
         cid = doc.data.get("id")
         if not isinstance(cid, str):
             continue
@@ -108,20 +67,25 @@ def rule_references(base: EvidenceBase, docs, by_path, project) -> Iterator[Prob
         for i, link in enumerate(claim.evidence):
             if link.source not in base.sources:
                 yield _p(doc.where(("evidence", i, "source")),
-                         f"unknown source {link.source!r}: no entry with that key in references.bib{_suggest(link.source, base.sources)}",
+                         f"unknown source {link.source!r}: no entry with that key in "
+                         f"references.bib{_suggest(link.source, base.sources)}",
                          "unknown-source")
         seen_links = set()
         for i, link in enumerate(claim.evidence):
             k = (link.source, link.locator.strip().lower())
             if k in seen_links:
-                yield _p(doc.where(("evidence", i)), f"source {link.source!r} is linked twice with the same locator", "duplicate-link", "warning")
+                yield _p(doc.where(("evidence", i)),
+                         f"source {link.source!r} is linked twice with the same locator", "duplicate-link",
+                         "warning")
             seen_links.add(k)
         for i, rel in enumerate(claim.related):
             if rel.claim == claim.id:
-                yield _p(doc.where(("related", i, "claim")), "a claim cannot be related to itself", "self-related")
+                yield _p(doc.where(("related", i, "claim")), "a claim cannot be related to itself",
+                         "self-related")
             elif rel.claim not in known_ids:
                 yield _p(doc.where(("related", i, "claim")),
-                         f"unknown claim {rel.claim!r}: no claims/{rel.claim}.yaml{_suggest(rel.claim, known_ids)}",
+                         f"unknown claim {rel.claim!r}: no "
+                         f"claims/{rel.claim}.yaml{_suggest(rel.claim, known_ids)}",
                          "unknown-claim")
 
 
@@ -132,14 +96,18 @@ def _word_count(text: str) -> int:
 def rule_text(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
     for claim in base.claims:
         doc = by_path[claim.path]
-        texts = [(("statement",), claim.statement), (("summary",), claim.summary or ""),
-                 (("confidence", "rationale"), claim.confidence.rationale), (("confidence", "caveat"), claim.confidence.caveat or "")]
+        texts: list[tuple[tuple, str]] = [
+            (("statement",), claim.statement), (("summary",), claim.summary or ""),
+            (("confidence", "rationale"), claim.confidence.rationale),
+            (("confidence", "caveat"), claim.confidence.caveat or "")]
         for i, link in enumerate(claim.evidence):
-            texts += [(("evidence", i, "quote"), link.quote or ""), (("evidence", i, "note"), link.note or ""),
+            texts += [(("evidence", i, "quote"), link.quote or ""),
+                      (("evidence", i, "note"), link.note or ""),
                       (("evidence", i, "locator"), link.locator)]
             if link.quote and _word_count(link.quote) > QUOTE_WORD_LIMIT:
                 yield _p(doc.where(("evidence", i, "quote")),
-                         f"quote has {_word_count(link.quote)} words; quote at most {QUOTE_WORD_LIMIT} and paraphrase the rest",
+                         f"quote has {_word_count(link.quote)} words; quote at most {QUOTE_WORD_LIMIT} and "
+                         "paraphrase the rest",
                          "quote-length")
         for i, rel in enumerate(claim.related):
             texts.append((("related", i, "note"), rel.note or ""))
@@ -148,7 +116,9 @@ def rule_text(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
                 continue
             m = _BAD_SCHEME_EXPLICIT.search(text) or _BAD_SCHEME.search(text)
             if m:
-                yield _p(doc.where(path), f"{m.group(1)}: link in {'.'.join(map(str, path))}: only http(s) and DOI links are allowed",
+                yield _p(doc.where(path),
+                         f"{m.group(1)}: link in {'.'.join(map(str, path))}: only http(s) and DOI links are "
+                         "allowed",
                          "link-scheme")
 
 
@@ -170,37 +140,17 @@ def rule_dates(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
             elif value and value > today + dt.timedelta(days=1):
                 yield _p(doc.where((name,)), f"{name}: {raw} is in the future", "date")
         if added and updated and updated < added:
-            yield _p(doc.where(("updated",)), f"updated ({claim.updated}) is before added ({claim.added})", "date-order")
+            yield _p(doc.where(("updated",)), f"updated ({claim.updated}) is before added ({claim.added})",
+                     "date-order")
 
 
 def rule_confidence(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
+    """The rating policy's findings (`confidence.rating_findings`), placed at their lines."""
+    m = confidence.of(base)
     for claim in base.claims:
         doc = by_path[claim.path]
-        conf = claim.confidence
-        where = doc.where(("confidence", "level"))
-        supporting = {e.source for e in claim.evidence if e.relation == "supports"}
-        if not supporting:
-            yield _p(doc.where(("evidence",)), "no source supports this claim: at least one link must have relation 'supports'",
-                     "no-support")
-        if claim.claim_type == "effectiveness" and conf.method != "GRADE":
-            yield _p(doc.where(("confidence", "method")), "effectiveness claims are rated with GRADE", "method-for-type")
-        if conf.level == "high":
-            if len(supporting) < 2:
-                yield _p(where, "confidence 'high' needs at least two supporting sources; this claim rests on "
-                         f"{len(supporting)}", "high-single-source")
-            if any(e.relation == "disputes" for e in claim.evidence):
-                yield _p(where, "confidence 'high' on a disputed claim: a 'disputes' link argues against it", "high-disputed", "warning")
-            if claim.claim_type == "effectiveness":
-                designs = {base.sources[s].design for s in supporting if s in base.sources}
-                if not designs & COMPARISON_DESIGNS:
-                    yield _p(where, "confidence 'high' on an effectiveness claim with no comparison-group study (RCT or quasi-experimental)",
-                             "high-no-comparison")
-        allowed, why = ceiling(claim, base.sources)
-        if level_index(conf.level) > level_index(allowed):
-            yield _p(where, f"confidence {conf.level!r} is higher than the {conf.method} judgements allow ({why}): at most {allowed!r}",
-                     "confidence-ceiling")
-        if conf.level != "high" and not conf.caveat:
-            yield _p(doc.where(("confidence",)), "add a caveat: what someone citing this claim must say with it", "missing-caveat", "warning")
+        for f in confidence.rating_findings(claim, base.sources, m):
+            yield _p(doc.where(f.path), f.message, f.rule, f.severity)
 
 
 # --- source rules ------------------------------------------------------------------------
@@ -215,37 +165,45 @@ def rule_sources(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem
         if not src.title:
             yield _p(src.position, f"source {key!r} has no title", "source-title")
         if "year" not in src.fields:
-            yield _p(src.position, f"source {key!r} has no year (use year = {{n.d.}} if unknown)", "source-year")
+            yield _p(src.position, f"source {key!r} has no year (use year = {{n.d.}} if unknown)",
+                     "source-year")
         if not src.creators and not src.incomplete:
-            yield _p(src.position, f"source {key!r} has no author or editor; add one or say why in an incomplete field",
+            yield _p(src.position,
+                     f"source {key!r} has no author or editor; add one or say why in an incomplete field",
                      "source-author", "warning")
         for name, vname in (("design", "design"), ("country", "country")):
             value = src.get(name)
             if not value:
-                yield _p(src.position, f"source {key!r} has no {name} field (use {name} = {{unknown}} if not known)",
+                yield _p(src.position,
+                         f"source {key!r} has no {name} field (use {name} = {{unknown}} if not known)",
                          f"source-{name}", "warning")
             elif value not in vocab[vname].ids():
-                yield _p(_field_pos(src, name), f"{name} {value!r} is not a known {vname}{_suggest(value, vocab[vname].ids())}",
+                yield _p(_field_pos(src, name),
+                         f"{name} {value!r} is not a known {vname}{_suggest(value, vocab[vname].ids())}",
                          "source-vocabulary")
         for name, vname in (("setting", "setting"), ("schemes", "scheme")):
             if vname not in vocab:
                 continue
             for value in split_list(src.get(name)):
                 if value not in vocab[vname].ids():
-                    yield _p(_field_pos(src, name), f"{name} {value!r} is not a known {vname}{_suggest(value, vocab[vname].ids())}",
+                    yield _p(_field_pos(src, name),
+                             f"{name} {value!r} is not a known {vname}{_suggest(value, vocab[vname].ids())}",
                              "source-vocabulary")
         url = src.url
         if url and not re.match(r"^https?://[^\s\"'<>]+$", url):
             yield _p(_field_pos(src, "url"), f"url {url!r}: only http(s) links are allowed", "link-scheme")
         if src.doi and not DOI.match(src.doi):
-            yield _p(_field_pos(src, "doi"), f"doi {src.doi!r} is not a DOI (10.xxxx/...; no https://doi.org/ prefix)", "doi")
+            yield _p(_field_pos(src, "doi"),
+                     f"doi {src.doi!r} is not a DOI (10.xxxx/...; no https://doi.org/ prefix)", "doi")
         for cited in src.cited_in:
             if cited not in base.sources:
-                yield _p(_field_pos(src, "citedin"), f"citedin: unknown source {cited!r}{_suggest(cited, base.sources)}", "unknown-source")
+                yield _p(_field_pos(src, "citedin"),
+                         f"citedin: unknown source {cited!r}{_suggest(cited, base.sources)}",
+                         "unknown-source")
 
 
 def rule_uncited(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
-    cited = {e.source for c in base.claims for e in c.evidence}
+    cited = {k for c in base.claims for e in c.evidence for k in (e.source, e.via) if k}
     for key, src in base.sources.items():
         if key not in cited:
             yield _p(src.position, f"source {key!r} is not cited by any claim", "uncited-source", "warning")
@@ -253,7 +211,8 @@ def rule_uncited(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem
 
 
 
-RULES = (rule_ids, rule_references, rule_text, rule_dates, rule_confidence, rule_sources, rule_uncited)
+RULES = (rule_ids, rule_references, rule_text, rule_dates, rule_confidence, rule_sources, rule_uncited,
+         *citation_rules.RULES)
 
 
 def check_rules(base: EvidenceBase, docs: list[ClaimDocument], by_path: dict[str, ClaimDocument],

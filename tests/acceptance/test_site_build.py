@@ -33,7 +33,8 @@ REPO = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO / "scripts"))
 MAX_PAGE_BYTES = 500_000
 SITE_PATH = "/explorer/"  # the path of mkdocs.yml's site_url
-DATA_FILES = ("graph.json", "claims.json", "claims.csv", "references.bib", "references.ris", "references.json",
+DATA_FILES = ("graph.json", "claims.json", "claims.csv", "references.bib", "references.ris",
+              "references.json",
               "graph.graphml", "graph.gexf", "cytoscape.json", "nodes.csv", "edges.csv")
 
 
@@ -79,7 +80,8 @@ class Links(HTMLParser):
         if tag == "a" and "name" in a:
             self.ids.add(a["name"])
         in_primary = tag == "nav" and "md-nav--primary" in (a.get("class") or "")
-        if tag not in ("input", "img", "meta", "link", "br", "hr", "source", "area", "col", "embed", "wbr", "base"):
+        if tag not in ("input", "img", "meta", "link", "br", "hr", "source", "area", "col", "embed", "wbr",
+                       "base"):
             self._stack.append(in_primary)
             if in_primary:
                 self._nav_depth += 1
@@ -106,7 +108,8 @@ def parse(path: Path) -> Links:
 def test_every_page_and_data_file_exists(real_site, real_base):
     for rel in ("index.html", "method/index.html", "themes/index.html", "browse/claims/index.html",
                 "browse/sources/index.html", "browse/authors/index.html", "map/index.html", "gaps/index.html",
-                "graph/index.html", "downloads/index.html", "contributing/index.html", "search/search_index.json"):
+                "graph/index.html", "downloads/index.html", "contributing/index.html",
+                "search/search_index.json"):
         assert (real_site / rel).is_file(), rel
     for claim in real_base.claims:
         assert (real_site / "claims" / claim.id / "index.html").is_file(), claim.id
@@ -123,10 +126,13 @@ def test_every_page_and_data_file_exists(real_site, real_base):
 
 
 def test_claim_and_source_pages_stay_out_of_the_navigation(real_site):
-    for page in ("index.html", "browse/claims/index.html", "claims/core-conditions-of-peer-mentoring/index.html"):
-        nav = [urlsplit(urljoin("http://site/" + page, h)).path.lstrip("/") for h in parse(real_site / page).nav_links]
+    for page in ("index.html", "browse/claims/index.html",
+                 "claims/core-conditions-of-peer-mentoring/index.html"):
+        nav = [urlsplit(urljoin("http://site/" + page,
+                                h)).path.lstrip("/") for h in parse(real_site / page).nav_links]
         assert nav, f"no navigation found in {page}"
-        assert not [h for h in nav if h.startswith(("claims/", "sources/", "themes/") ) and h != "themes/"], (page, nav)
+        assert not [h for h in nav if h.startswith(("claims/", "sources/",
+                                                    "themes/") ) and h != "themes/"], (page, nav)
         assert len(nav) < 40, f"{page}: {len(nav)} navigation links"
 
 
@@ -167,7 +173,8 @@ def test_nothing_is_loaded_from_another_site(real_site):
                 if external:
                     # the canonical link and the sitemap are addresses, not loads
                     text = page.read_text(encoding="utf-8")
-                    assert re.search(rf'<link[^>]+rel="canonical"[^>]+href="{re.escape(href)}"', text), (page, href)
+                    assert re.search(rf'<link[^>]+rel="canonical"[^>]+href="{re.escape(href)}"', text), (page,
+                                                                                                         href)
         text = page.read_text(encoding="utf-8")
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, page
     for css in real_site.rglob("*.css"):
@@ -183,13 +190,16 @@ def test_no_page_is_over_500_kb(real_site):
 
 def test_claim_page_has_what_a_commissioner_needs(real_site):
     html = (real_site / "claims/core-conditions-of-peer-mentoring/index.html").read_text(encoding="utf-8")
-    assert "https://peer-mentoring-evidence.github.io/explorer/claims/core-conditions-of-peer-mentoring/" in html
+    site = "https://peer-mentoring-evidence.github.io/explorer/"
+    assert site + "claims/core-conditions-of-peer-mentoring/" in html
     assert "Cite this finding" in html and 'data-ev-copy="text"' in html and 'data-ev-copy="html"' in html
     assert "Buck, G. (2018)" in html
-    assert 'href="https://github.com/peer-mentoring-evidence/explorer/edit/main/claims/core-conditions-of-peer-mentoring.yaml"' in html
+    repo = "https://github.com/peer-mentoring-evidence/explorer/"
+    assert f'href="{repo}edit/main/claims/core-conditions-of-peer-mentoring.yaml"' in html
     assert "Challenge this rating" in html
     assert re.search(r'<time datetime="\d{4}-\d{2}-\d{2}">', html)
-    assert 'class="ev-level ev-level--moderate"' in html and "Moderate confidence" in html  # words, not colour alone
+    # words, not colour alone
+    assert 'class="ev-level ev-level--moderate"' in html and "Moderate confidence" in html
 
 
 def test_source_page_has_highwire_tags_in_its_head(real_site):
@@ -220,12 +230,98 @@ def test_search_terms_never_run_across_table_cells(real_site, real_base):
     from html import unescape
 
     index = json.loads((real_site / "search/search_index.json").read_text(encoding="utf-8"))
-    texts = [unescape(re.sub(r"<[^>]+>", " ", d["text"])) for d in index["docs"] if d["location"].startswith("claims/")]
+    texts = [unescape(re.sub(r"<[^>]+>", " ",
+                             d["text"])) for d in index["docs"] if d["location"].startswith("claims/")]
     blob = "\n".join(texts)
     quotes = [link.quote for c in real_base.claims for link in c.evidence if link.quote]
     assert quotes
     for quote in quotes:
         assert re.search(r"(?<!\w)" + re.escape(quote.strip()) + r"(?!\w)", blob), quote
+
+
+class _Text(HTMLParser):
+    """A page's text as a reader sees or copies it (the plain-text copy in <template> too),
+    without verbatim quotes (<q>, <blockquote>: the source's own words) and scripts."""
+
+    SKIP = {"q", "blockquote", "script", "style"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in self.SKIP
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in self.SKIP and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def ambiguous_label_patterns(base) -> list[re.Pattern]:
+    """For each author and year the bibliography tells apart with letters (Buck 2021a, 2021b):
+    the label without its letter, narrative "Buck (2021" or parenthetical "Buck, 2021" or
+    grouped "Buck, 2020, 2021" / "Buck, 2021a, 2021"."""
+    from evidencekb.cite.harvard import format_bibliography
+    from evidencekb.cite.intext import labels
+
+    lettered = {(names, year[:-1]) for names, year in labels(format_bibliography(base.sources)).values()
+                if re.fullmatch(r"\d{4}[a-z]", year)}
+    earlier_years = r"(?:(?:\d{4}[a-z]?|n\.d\.), )*"
+    start = r"(?<!\w)(?<!and )(?<!& )"  # not the last of several names ("Atherton and Buck (2021)")
+    return [re.compile(rf"{start}{re.escape(names)}(?: \(|, {earlier_years}){year}(?![a-z0-9])")
+            for names, year in sorted(lettered)]
+
+
+def ambiguous_labels(site: Path, base) -> list[str]:
+    """'page: text' for every author-year label on the built site that lacks the letter the
+    bibliography gives it."""
+    patterns = ambiguous_label_patterns(base)
+    found = []
+    files = sorted(site.rglob("*.html")) + [site / "data/claims.csv", site / "data/claims.json"]
+    for path in files:
+        raw = path.read_text(encoding="utf-8")
+        if path.name == "claims.json":  # every field but the verbatim quotes
+            raw = json.dumps([{**c, "evidence": [{k: v for k, v in link.items() if k != "quote"}
+                                                 for link in c["evidence"]]} for c in json.loads(raw)],
+                             ensure_ascii=False)
+        elif path.suffix == ".html":
+            parser = _Text()
+            parser.feed(raw)
+            raw = " ".join(parser.parts)
+        text = re.sub(r"\s+", " ", raw)
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                found.append(f"{path.relative_to(site)}: ...{text[max(0, m.start() - 40):m.end() + 20]}...")
+    return found
+
+
+def test_ambiguous_label_scan_finds_a_label_without_its_letter(tmp_path, project):
+    project.bib(open(project.root / "references.bib").read() + (
+        "@book{buck2021a, author={Buck, Gillian}, title={A}, year={2021}, publisher={P}}\n"
+        "@book{buck2021b, author={Buck, Gillian}, title={B}, year={2021}, publisher={P}}\n"))
+    base = check_project(Project(project.root)).base
+    site = tmp_path / "site"
+    (site / "data").mkdir(parents=True)
+    (site / "data/claims.csv").write_text("id,note\nx,fine (Buck, 2021a)\n", encoding="utf-8")
+    (site / "data/claims.json").write_text('[{"note": "Buck (2021b) and (Buck, 2021a, 2021b)", "evidence": '
+                                           '[{"quote": "as Buck (2021) says"}]}]', encoding="utf-8")
+    (site / "ok.html").write_text("<p>Buck (2021a); (Lee, 2019)</p><q>as Buck (2021) says</q>",
+                                  encoding="utf-8")
+    (site / "bad.html").write_text("<td>as reported in Buck\n(2021), section X</td>"
+                                   "<template>(Buck, 2020, cited in Buck, 2021)</template>"
+                                   "<p>(Buck, 2021a, 2021)</p>", encoding="utf-8")
+    found = ambiguous_labels(site, base)
+    assert [f.split(":")[0] for f in found] == ["bad.html"] * 3, found
+
+
+def test_no_page_prints_an_author_year_label_without_its_letter(real_site, real_base):
+    """Issue 13: "Buck (2021)" is ambiguous where the bibliography has Buck 2021a and 2021b."""
+    found = ambiguous_labels(real_site, real_base)
+    assert not found, f"{len(found)} ambiguous labels, e.g.\n" + "\n".join(found[:20])
 
 
 def test_the_build_is_deterministic(real_site, tmp_path):
@@ -273,7 +369,8 @@ def test_a_javascript_url_stops_the_build_with_its_position(project, tmp_path):
     root = site_project(project)
     bib = (root / "references.bib").read_text(encoding="utf-8")
     (root / "references.bib").write_text(
-        bib.replace("url = {https://www.justiceinspectorates.gov.uk/x.pdf}", "url = {javascript:alert(1)}"), encoding="utf-8")
+        bib.replace("url = {https://www.justiceinspectorates.gov.uk/x.pdf}", "url = {javascript:alert(1)}"),
+        encoding="utf-8")
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("previous site", encoding="utf-8")
@@ -288,7 +385,8 @@ def test_plain_mkdocs_build_refuses_a_broken_base_without_a_traceback(project, t
     root = site_project(project)
     project.edit("alpha", "source: lee2019book", "source: nobody2020none")
     project.edit("beta", "level: moderate", "level: sky-high")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "s")],
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
+                           str(tmp_path / "s")],
                           cwd=root, env=ENV, capture_output=True, text=True)
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
@@ -317,7 +415,8 @@ def test_ctrl_c_mid_build_leaves_the_old_site(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("previous site", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "evidencekb", "build", "--site-dir", str(site)], cwd=REPO, env=ENV,
+    proc = subprocess.Popen([sys.executable, "-m", "evidencekb", "build", "--site-dir", str(site)], cwd=REPO,
+                            env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     building = []

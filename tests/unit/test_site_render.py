@@ -21,10 +21,12 @@ from evidencekb.site.common import GeneratedPage, Heading, Settings, fill, headi
 from evidencekb.site.data import derive
 from evidencekb.site.render import BLOCKS, render_block, render_site
 
-EVIL_TEXT = ("<script>alert(1)</script> *em* _under_ [link](javascript:alert(2)) `tick` {{ config.site_name }} "
+EVIL_TEXT = ("<script>alert(1)</script> *em* _under_ [link](javascript:alert(2)) `tick` {{ config.site_name "
+             "}} "
              "<img src=x onerror=alert(3)> \x02wzxhzdk:0\x03 & \"quoted\" 'single'")
 EVIL_URL = "javascript:alert(4)"
-SETTINGS = Settings(site_name="Test Explorer", site_url="https://example.org/kb/", repo_url="https://github.com/o/r")
+SETTINGS = Settings(site_name="Test Explorer", site_url="https://example.org/kb/",
+                    repo_url="https://github.com/o/r")
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "def_list", "toc"]
 
 
@@ -34,7 +36,8 @@ def evil_base(project):
     alpha = base.claim("alpha")
     link = dataclasses.replace(alpha.evidence[0], quote=EVIL_TEXT, note=EVIL_TEXT, locator=EVIL_TEXT)
     conf = dataclasses.replace(alpha.confidence, rationale=EVIL_TEXT, caveat=EVIL_TEXT)
-    evil_claim = dataclasses.replace(alpha, statement=EVIL_TEXT, summary=EVIL_TEXT, evidence=(link, *alpha.evidence[1:]),
+    evil_claim = dataclasses.replace(alpha, statement=EVIL_TEXT, summary=EVIL_TEXT,
+                                     evidence=(link, *alpha.evidence[1:]),
                                      confidence=conf, contributors=(EVIL_TEXT,))
     lee = base.sources["lee2019book"]
     evil_source = dataclasses.replace(lee, fields={**lee.fields, "title": EVIL_TEXT, "url": EVIL_URL,
@@ -168,8 +171,9 @@ def as_markdown(page: GeneratedPage) -> str:
     out, n = [], 0
     for part in page.body:
         if isinstance(part, Heading):
-            attrs = (f"#{part.anchor}" if part.anchor else "") + ("" if part.search else " data-search-exclude")
-            out.append("#" * part.level + " " + part.text + (f" {{{attrs.strip()}}}" if attrs.strip() else ""))
+            attrs = ((f"#{part.anchor}" if part.anchor else "")
+                     + ("" if part.search else " data-search-exclude")).strip()
+            out.append("#" * part.level + " " + part.text + (f" {{{attrs}}}" if attrs else ""))
         else:
             out.append(f"<!--ev:{n}-->")
             n += 1
@@ -180,14 +184,19 @@ def test_generated_html_and_contents_are_what_markdown_made_of_them(rendered):
     """Skipping Markdown changed nothing: the same HTML, ids and table of contents."""
     _, site = rendered
     pages = [p for p in site.pages if p.is_html]
-    pages.append(GeneratedPage("x/index.md", "x", [heading(1, "Sources: A & B"), raw("<p>x</p>"), heading(2, "Twice"),
-                                                   heading(2, "Twice"), heading(2, "Kept", "kept", search=False)]))
+    pages.append(GeneratedPage("x/index.md", "x", [
+        heading(1, "Sources: A & B"), raw("<p>x</p>"), heading(2, "Twice"), heading(2, "Twice"),
+        heading(2, "Kept", "kept", search=False)]))
     for page in pages:
         md = markdown.Markdown(extensions=EXTENSIONS)
         assert page.html() == md.convert(as_markdown(page)), page.src_uri
-        strip = lambda tokens: [{"level": t["level"], "id": t["id"], "name": t["name"], "children": strip(t["children"])}
-                                for t in tokens]
-        assert page.toc() == strip(md.toc_tokens), page.src_uri
+        assert page.toc() == _strip(md.toc_tokens), page.src_uri
+
+
+def _strip(tokens: list) -> list:
+    """Markdown's toc tokens, only the keys MkDocs reads."""
+    return [{"level": t["level"], "id": t["id"], "name": t["name"], "children": _strip(t["children"])}
+            for t in tokens]
 
 
 def test_rendering_is_deterministic(project):
@@ -202,7 +211,8 @@ def test_rendering_is_deterministic(project):
 def test_separate_cells_keeps_words_apart_for_the_search_indexer():
     from evidencekb.site.common import separate_cells
 
-    html = "<table><tr><td>small steps</td><td>Ethnographic</td></tr></table><p>a<br>b</p><dl><dt>x</dt><dd>y</dd></dl>"
+    html = ("<table><tr><td>small steps</td><td>Ethnographic</td></tr></table>"
+            "<p>a<br>b</p><dl><dt>x</dt><dd>y</dd></dl>")
     out = separate_cells(html)
     assert "steps</td>\n<td>Ethnographic" in out and "a<br>\nb" in out and "</dt>\n<dd>" in out
     assert separate_cells(out) == out  # idempotent: no blank lines pile up on a rebuild
@@ -213,8 +223,9 @@ def test_claims_table_shows_qualifying_and_disputing_links_at_a_glance():
 
     from evidencekb.site.common import sources_cell, stance_counts
 
-    only_support = SimpleNamespace(n_sources=3, n_supports=3, n_qualifies=0, n_disputes=0)
-    mixed = SimpleNamespace(n_sources=3, n_supports=1, n_qualifies=2, n_disputes=1)
+    only_support = SimpleNamespace(n_sources=3,
+                                   relations=(("supports", 3), ("qualifies", 0), ("disputes", 0)))
+    mixed = SimpleNamespace(n_sources=3, relations=(("supports", 1), ("qualifies", 2), ("disputes", 1)))
     assert sources_cell(only_support) == "3" and sources_cell(None) == ""
     assert sources_cell(mixed) == "3 (2 qualify, 1 disputes)"
     assert stance_counts(mixed) == ["1 supports", "2 qualify", "1 disputes"]

@@ -57,7 +57,8 @@ class HarvardStyle(BaseStyle):
 
     def format_entry(self, label, entry, bib_data=None):
         context = {"entry": entry, "style": self, "bib_data": bib_data, "label": label}
-        blocks = [block for block in (part.format_data(context) for part in TEMPLATES[entry_kind(entry)]) if block]
+        blocks = [block for block in (part.format_data(context) for part in TEMPLATES[entry_kind(entry)])
+                  if block]
         link = online.format_data(context)
         if link:
             blocks.append(link)  # no full stop before it, even after a bare "Title (2020)"
@@ -97,15 +98,15 @@ class _Name(PybtexPerson):
 
     def __init__(self, p: Person):  # noqa: D107 (pybtex's __init__ deliberately not called)
         self.first_names = p.given.split()
-        self.middle_names = []
+        self.middle_names: list[str] = []
         self.prelast_names = p.particle.split()
         self.last_names = [p.family] if p.family else []
         self.lineage_names = p.suffix.split()
 
 
 # The fields the templates read; the rest (notes, coding fields) would only be copied.
-STYLE_FIELDS = ("title", "year", "date", "journal", "volume", "number", "issue", "pages", "booktitle", "edition",
-                "type", "publisher", "organization", "institution", "school", "address", "location",
+STYLE_FIELDS = ("title", "year", "date", "journal", "volume", "number", "issue", "pages", "booktitle",
+                "edition", "type", "publisher", "organization", "institution", "school", "address", "location",
                 "howpublished", "doi", "url", "urldate")
 
 
@@ -116,7 +117,8 @@ def to_entry(key: str, source: Source) -> Entry:
     if source.editors:
         persons["editor"] = [_Name(p) for p in source.editors]
     fields = source.fields
-    entry = Entry(source.entry_type, fields={f: fields[f] for f in STYLE_FIELDS if f in fields}, persons=persons)
+    entry = Entry(source.entry_type, fields={f: fields[f] for f in STYLE_FIELDS if f in fields},
+                  persons=persons)
     entry.key = key
     return entry
 

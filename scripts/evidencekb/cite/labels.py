@@ -120,9 +120,9 @@ def _base_label(entry) -> HarvardLabel:
             names_key = (_fold(surnames[0]), "\U0010ffff")  # after every named co-author list
         else:
             names = and_list(surnames)
-            names_key = tuple(_fold(s) for s in surnames)
+            names_key = tuple(_fold(s) for s in surnames)  # type: ignore[assignment]
     else:
-        names, names_key = title, (_title_key(title),)
+        names, names_key = title, (_title_key(title),)  # type: ignore[assignment]
     return HarvardLabel(names=names, year=_year(entry), by_title=not role, names_key=names_key,
                         title_key=_title_key(title), key=entry.key)
 

@@ -39,9 +39,11 @@ def _nest_quotes(title: str) -> str:
             continue
         before = title[i - 1] if i else " "
         after = title[i + 1] if i + 1 < len(title) else " "
-        if opened is None and ch in "'‘" and (before.isspace() or before in _OPENS_AFTER) and not after.isspace():
+        opens = before.isspace() or before in _OPENS_AFTER
+        closes = after.isspace() or after in _CLOSES_BEFORE
+        if opened is None and ch in "'‘" and opens and not after.isspace():
             opened = i
-        elif opened is not None and ch in "'’" and not before.isspace() and (after.isspace() or after in _CLOSES_BEFORE):
+        elif opened is not None and ch in "'’" and not before.isspace() and closes:
             curly = title[opened] == "‘"
             out[opened], out[i] = ("“", "”") if curly else ('"', '"')
             opened = None

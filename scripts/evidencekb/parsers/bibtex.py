@@ -70,7 +70,7 @@ def decode_latex(text: str) -> str:
         text = _ACCENT_ON_DOTLESS.sub(lambda m: f"{{\\{m.group(1)}\\{m.group(2) or m.group(3)}}}", text)
         text = _TEXT_COMMANDS.sub("{", text)
         try:
-            text = codecs.decode(text, "ulatex")
+            text = codecs.decode(text, "ulatex")  # type: ignore[call-overload]  # latexcodec registers it
         except Exception:  # latexcodec is lenient; this is belt and braces
             pass
         if "\\" in text:
@@ -86,7 +86,8 @@ def decode_verbatim(text: str) -> str:
 def _person(p) -> Person:
     last = p.last_names
     raw_last = " ".join(last)
-    if len(last) == 1 and not p.first_names and not p.middle_names and raw_last.startswith("{") and raw_last.endswith("}"):
+    braced = raw_last.startswith("{") and raw_last.endswith("}")
+    if len(last) == 1 and not p.first_names and not p.middle_names and braced:
         return Person(family=decode_latex(raw_last), corporate=True)
     return Person(
         family=decode_latex(raw_last),
@@ -129,7 +130,8 @@ def parse_bibtex_text(text: str, rel: str) -> tuple[dict[str, Source], list[Prob
         low = key.lower()
         if low in first_line:
             problems.append(Problem(Position(rel, line, 1), "error",
-                                    f"duplicate key {key!r} (first defined on line {first_line[low]})", "bib-duplicate-key"))
+                                    f"duplicate key {key!r} (first defined on line {first_line[low]})",
+                                    "bib-duplicate-key"))
             continue
         first_line[low] = line
         chunks[key] = (line, text[idx:end].rstrip() + "\n")
@@ -165,13 +167,14 @@ def parse_bibtex_text(text: str, rel: str) -> tuple[dict[str, Source], list[Prob
                                         f"unbalanced braces in entry {key or etype!r}: {what}", "bib-braces"))
                 continue
             for lineno, msg in new_errors:
-                problems.append(Problem(Position(rel, line + (lineno or 1) - 1, 1), "error", f"BibTeX: {msg}", "bib-syntax"))
+                problems.append(Problem(Position(rel, line + (lineno or 1) - 1, 1), "error", f"BibTeX: {msg}",
+                                        "bib-syntax"))
     data: BibliographyData = parser.data
 
     sources: dict[str, Source] = {}
     for key, entry in data.entries.items():
         line, chunk = chunks.get(key, (1, ""))
-        field_lines = {}
+        field_lines: dict[str, int] = {}
         for fm in _FIELD_START.finditer(chunk):
             field_lines.setdefault(fm.group(1).lower(), line + chunk.count("\n", 0, fm.start()))
         fields = {}

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..cite import intext
 from ..model import Claim, EvidenceBase
+from ..vocabulary import meaning
 from .common import Settings, claim_heading, claim_url, title
 from .templating import reference_html, render
 
@@ -22,10 +24,9 @@ def _year(date: str) -> str:
     return date[:4] if date[:4].isdigit() else "n.d."
 
 
-def _cite_list(refs, keys) -> str:
-    """'(Buck, 2018; Lenkens et al., 2019)' from each reference's parenthetical form."""
-    inner = "; ".join(refs[k].parenthetical.strip("()") for k in keys if k in refs)
-    return f"({inner})" if inner else ""
+def _cite_list(refs, cites) -> str:
+    """'(Buck, 2018, 2021a; Buck, 2020, cited in Buck, 2021b; Lenkens et al., 2019)'."""
+    return intext.parenthetical(cites, intext.labels(refs))
 
 
 def _with_citation(statement: str, cite: str) -> str:
@@ -38,12 +39,27 @@ def _with_citation(statement: str, cite: str) -> str:
     return f"{s} {cite}."
 
 
-def ordered_keys(claim: Claim, refs, relation: str | None = None) -> list[str]:
+def ordered_keys(claim: Claim, refs, *relations: str) -> list[str]:
+    """The claim's sources (linked by any of `relations`, or by any at all), in reference-list order."""
     keys = []
     for link in claim.evidence:
-        if (relation is None or link.relation == relation) and link.source not in keys and link.source in refs:
+        if (not relations or link.relation in relations) and link.source not in keys and link.source in refs:
             keys.append(link.source)
     return sorted(keys, key=lambda k: refs[k].sort_key)
+
+
+def ordered_cites(claim: Claim, refs, *relations: str) -> list[intext.Cite]:
+    """The works a claim's links of these relations cite, each once, in reference-list order
+    (a secondary citation as its primary work, read in its `via` work)."""
+    cites = dict.fromkeys(intext.link_cite(link) for link in claim.evidence
+                          if link.relation in relations and link.source in refs)
+    return sorted(cites, key=lambda c: (refs[c.key].sort_key, refs[c.via].sort_key if c.via in refs else ()))
+
+
+def works_read(claim: Claim, refs) -> list[str]:
+    """The works read for the claim, for its reference list: Cite Them Right lists only the
+    works you read, so a secondary citation lists its `via` work, not the primary."""
+    return sorted((k for k in intext.read_keys(claim) if k in refs), key=lambda k: refs[k].sort_key)
 
 
 def long_date(iso: str) -> str:
@@ -59,26 +75,27 @@ def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, c
     the plain text carries the {accessed} slot."""
     level = title(base, "level", claim.confidence.level)
     method = title(base, "method", claim.confidence.method)
-    qualifies = _cite_list(refs, ordered_keys(claim, refs, "qualifies"))
-    disputes = _cite_list(refs, ordered_keys(claim, refs, "disputes"))
-    everything = ordered_keys(claim, refs)
+    m = meaning(base.vocabularies, base.schema)
+    supports = ordered_cites(claim, refs, *m.relations("for"))
+    # Other relations are listed after the finding, each introduced as its term's x-cited-as says.
+    cited_as = [(t.meta["x-cited-as"], ordered_cites(claim, refs, t.id)) for t in base.vocabularies["relation"].terms
+                if t.meta.get("x-cited-as") and not m.supports(t.id)]
+    others = [{"label": label, "cites": _cite_list(refs, keys)} for label, keys in cited_as if keys]
+    everything = works_read(claim, refs)
     permalink = settings.permalink(claim_url(claim.id))
     heading = claim_heading(claim).rstrip(".")
-    finding = _with_citation(claim.statement, _cite_list(refs, ordered_keys(claim, refs, "supports")))
+    finding = _with_citation(claim.statement, _cite_list(refs, supports))
     caveat = claim.confidence.caveat
 
     plain = [f"Finding: {finding}", f"Confidence: {level} ({method})."]
-    if qualifies:
-        plain.append(f"Qualified by: {qualifies}.")
-    if disputes:
-        plain.append(f"Disputed by: {disputes}.")
+    plain += [f"{o['label']}: {o['cites']}." for o in others]
     if caveat:
         plain.append(f"Caveat: {caveat}")
     plain.append(f"Cite this page as: {settings.site_name} ({_year(changed)}) {heading}. "
                  f"Available at: {permalink} (Accessed: {ACCESSED_SLOT}).")
     plain.append("References:")
     plain += [refs[k].text for k in everything]
-    record = {"finding": finding, "level": level, "method": method, "qualified": qualifies, "disputed": disputes,
+    record = {"finding": finding, "level": level, "method": method, "others": others,
               "caveat": caveat, "site_name": settings.site_name, "year": _year(changed), "heading": heading,
               "permalink": permalink, "linked": bool(settings.site_url), "no_date": NO_DATE_TEXT,
               "references": [reference_html(refs[k].html) for k in everything]}

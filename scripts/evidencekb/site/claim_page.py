@@ -7,8 +7,10 @@ evidence profile and the table of sources with locators and quotes.
 
 from __future__ import annotations
 
+from ..cite import intext
+from ..confidence import ceiling
+from ..confidence import of as meaning_of
 from ..model import Claim, EvidenceBase
-from ..rules import ceiling
 from ..vocabulary import method_components
 from .citation import claim_citation_block, long_date
 from .common import (heading, level_badge, stance_counts, GeneratedPage, raw, Settings, claim_heading, claim_url, description, level_rank,
@@ -39,28 +41,73 @@ def _profile(base: EvidenceBase, claim: Claim, profile, root: str) -> str:
     countries = ", ".join(titles(base, "country", p.countries)) or "not recorded"
     facts = [
         ("Sources", f"{plural(p.n_sources, 'source')} ({', '.join(rel_parts)})"),
-        ("Independent author groups", str(p.author_groups) + (" (all its supporting sources share an author)" if p.single_group and p.n_supports > 1 else "")),
+        ("Read at first hand", _first_hand(p)),
+        ("Independent author groups", str(p.author_groups) + (" (all its supporting sources share an author)"
+                                                               if p.single_group and p.n_supporting > 1 else "")),
         ("Study designs", designs),
         ("Countries", countries),
-        ("UK evidence", "Yes" if p.uk else "No"),
-        ("Contested", f"Yes: {plural(p.n_disputes, 'source')} dispute{'s' if p.n_disputes == 1 else ''} it" if p.contested else "No"),
+    ]
+    if p.home is not None:
+        facts.append((f"{meaning_of(base).home_label} evidence", "Yes" if p.home else "No"))
+    facts += [
+        ("Contested", f"Yes: {plural(p.n_disputing, 'source')} dispute{'s' if p.n_disputing == 1 else ''} it"
+         if p.contested else "No"),
         ("Comparison-group study", "Yes" if p.comparison else "No"),
     ]
     unsupported = (title(base, "level", p.supported_level).lower()
-                   if level_rank(claim.confidence.level) > level_rank(p.supported_level) else "")
+                   if level_rank(base, claim.confidence.level) > level_rank(base, p.supported_level) else "")
     return render("claim/profile.html", facts=facts, flags="; ".join(p.flags), unsupported=unsupported, root=root)
+
+
+def _source_cell(base: EvidenceBase, link, refs, root: str) -> dict:
+    """'Buck (2021b)', or for a secondary citation 'Buck (2020, cited in Buck, 2021b)' with
+    both works linked."""
+    ref = refs.get(link.source)
+    cell = {"label": ref.label if ref else link.source,
+            "url": root + source_url(link.source) if link.source in base.sources else "", "via": None}
+    if cell["url"] and link.via and link.via in refs and ref:
+        named = intext.labels({k: refs[k] for k in (link.source, link.via)})
+        (names, year), (via_names, via_year) = named[link.source], named[link.via]
+        cell.update(label=names, via={"names": names, "year": year, "url": root + source_url(link.via),
+                                      "label": f"{via_names}, {via_year}"})
+    return cell
+
+
+def _where(link, refs) -> dict:
+    """The locator; for a secondary citation, which work it is in and the place in the original."""
+    if not link.via:
+        return {"via": "", "locator": link.locator, "primary_work": "", "source_locator": ""}
+    return {"via": refs[link.via].label if link.via in refs else link.via, "locator": link.locator,
+            "primary_work": refs[link.source].label if link.source in refs else link.source,
+            "source_locator": link.source_locator}
+
+
+def _first_hand(p) -> str:
+    """'3 of 5 links; 2 read in another work (secondary citations)'."""
+    links = p.n_first_hand + p.n_second_hand
+    text = f"{p.n_first_hand} of {plural(links, 'link')}"
+    if p.n_second_hand:
+        text += (f"; {p.n_second_hand} read only in another work "
+                 f"(secondary citation{'s' if p.n_second_hand > 1 else ''})")
+    return text
+
+
+def _review(claim: Claim) -> dict | None:
+    """Who checked the claim against its source documents, when, and against what."""
+    rv = claim.reviewed
+    if rv is None:
+        return None
+    return {"date": rv.date, "date_long": long_date(rv.date), "by": rv.by, "against": rv.against, "note": rv.note}
 
 
 def _evidence_table(base: EvidenceBase, claim: Claim, refs, root: str) -> str:
     rows = []
     for link in claim.evidence:
         src = base.sources.get(link.source)
-        ref = refs.get(link.source)
         rows.append({
-            "label": ref.label if ref else link.source,
-            "url": root + source_url(link.source) if src else "",
+            "source": _source_cell(base, link, refs, root), "where": _where(link, refs),
             "relation": link.relation, "relation_title": title(base, "relation", link.relation),
-            "locator": link.locator, "quote": link.quote, "note": link.note,
+            "quote": link.quote, "note": link.note,
             "design": title(base, "design", src.design) if src else "",
         })
     return render("claim/evidence.html", rows=rows)
@@ -109,9 +156,10 @@ def _head(base: EvidenceBase, claim: Claim, root: str) -> str:
 
 def _why(base: EvidenceBase, claim: Claim) -> str:
     conf = claim.confidence
-    allowed, why = ceiling(claim, base.sources)
+    allowed, why = ceiling(claim, base.sources, meaning_of(base))
     return render("claim/why.html", rationale=conf.rationale, method=title(base, "method", conf.method),
-                  judgements=_judgements(base, claim), allowed=title(base, "level", allowed).lower(), why=why)
+                  judgements=_judgements(base, claim), allowed=title(base, "level", allowed).lower(), why=why,
+                  review=_review(claim))
 
 
 def _improve(claim: Claim, settings: Settings, root: str, dates: tuple[str, str]) -> str:

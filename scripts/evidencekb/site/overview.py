@@ -8,12 +8,12 @@ import csv
 import io
 import json
 from collections import Counter
+from typing import Sequence
 
 from ..model import EvidenceBase
-from ..vocabulary import LEVEL_ORDER
 from ..vocabulary import method_components
 from .claim_page import component_name
-from .common import (heading, GeneratedPage, raw, Settings, claim_heading, claim_url, description, level_badge, level_rank,
+from .common import (heading, GeneratedPage, raw, Settings, claim_heading, claim_url, description, level_badge, level_rank, levels_descending,
                      root_of, theme_url, title)
 from .markup import plural
 from .templating import render
@@ -39,7 +39,7 @@ def block_stats(base: EvidenceBase, analysis, root: str) -> str:
 
 def block_levels(base: EvidenceBase, root: str) -> str:
     levels = [{"badge": level_badge(base, lv, suffix=""), "description": description(base, "level", lv)}
-              for lv in reversed(LEVEL_ORDER)]
+              for lv in levels_descending(base)]
     return _block("levels", levels=levels)
 
 
@@ -49,7 +49,7 @@ def headline_claims(base: EvidenceBase, analysis, n: int | None = None) -> list:
     even when the answer is 'we do not know yet'."""
     def key(c):
         p = analysis.claims.get(c.id)
-        return (-level_rank(c.confidence.level), -(p.author_groups if p else 0), -(p.n_sources if p else 0), c.id)
+        return (-level_rank(base, c.confidence.level), -(p.author_groups if p else 0), -(p.n_sources if p else 0), c.id)
 
     chosen: list = []
     themes: list = []
@@ -229,21 +229,27 @@ def claims_records(base: EvidenceBase, settings: Settings) -> list[dict]:
             "id": c.id, "statement": c.statement, "summary": c.summary, "claim_type": c.claim_type,
             "themes": list(c.themes), "settings": list(c.settings), "populations": list(c.populations),
             "outcomes": list(c.outcomes), "schemes": list(c.schemes),
-            "evidence": [{k: v for k, v in (("source", l.source), ("relation", l.relation), ("locator", l.locator),
+            "evidence": [{k: v for k, v in (("source", l.source), ("via", l.via), ("relation", l.relation),
+                                            ("locator", l.locator), ("source_locator", l.source_locator),
                                             ("quote", l.quote), ("note", l.note)) if v} for l in c.evidence],
+            "evidence_basis": c.evidence_basis,  # null: the schema's default (studies)
             "confidence": {"level": conf.level, "method": conf.method, "components": dict(conf.components),
                            "rationale": conf.rationale, "caveat": conf.caveat},
             "related": [{k: v for k, v in (("claim", r.claim), ("relation", r.relation), ("note", r.note)) if v} for r in c.related],
             "added": c.added, "updated": c.updated, "contributors": list(c.contributors),
+            "reviewed": ({k: v for k, v in (("date", c.reviewed.date), ("by", c.reviewed.by),
+                                            ("against", c.reviewed.against), ("note", c.reviewed.note)) if v}
+                         if c.reviewed else None),
             "url": settings.permalink(claim_url(c.id)),
         })
     return out
 
 
-def claims_csv(records: list[dict]) -> str:
+def claims_csv(records: list[dict], relations: Sequence[str]) -> str:
+    """One row per claim; a column per evidence relation (the vocabulary's ids, in its order)."""
     cols = ["id", "summary", "statement", "claim_type", "themes", "settings", "populations", "outcomes", "schemes",
-            "level", "method", "rationale", "caveat", "sources", "supports", "qualifies", "disputes", "related",
-            "added", "updated", "url"]
+            "level", "method", "rationale", "caveat", "sources", *relations, "read_via", "related", "added",
+            "updated", "reviewed", "reviewed_by", "reviewed_against", "url"]
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
     w.writeheader()
@@ -256,8 +262,12 @@ def claims_csv(records: list[dict]) -> str:
             "rationale": r["confidence"]["rationale"], "caveat": r["confidence"]["caveat"] or "",
             "sources": "; ".join(dict.fromkeys(l["source"] for l in ev)),
             **{rel: "; ".join(dict.fromkeys(l["source"] for l in ev if l["relation"] == rel))
-               for rel in ("supports", "qualifies", "disputes")},
+               for rel in relations},
             "related": "; ".join(f"{x['relation']}:{x['claim']}" for x in r["related"]),
+            # the works the secondary citations were read in (their primaries are in `sources`)
+            "read_via": "; ".join(dict.fromkeys(l["via"] for l in ev if l.get("via"))),
+            **({"reviewed": rv["date"], "reviewed_by": rv["by"], "reviewed_against": rv["against"]}
+               if (rv := r.get("reviewed")) else {}),
         })
     return buf.getvalue()
 
@@ -292,7 +302,7 @@ def data_files(base: EvidenceBase, analysis, exports, settings: Settings) -> dic
         "references.ris": to_ris(base.sources),
         "references.json": csl_json_text(base.sources),
         "claims.json": json.dumps(records, ensure_ascii=False, separators=(",", ":")) + "\n",
-        "claims.csv": claims_csv(records),
+        "claims.csv": claims_csv(records, base.vocabularies["relation"].ids()),
     }
     files.update(exports)
     return dict(sorted(files.items()))

@@ -68,10 +68,10 @@ def _facts(base: EvidenceBase, key: str, source: Source, root: str, author_slugs
     return render("source/facts.html", facts=facts)
 
 
-def _claims(base: EvidenceBase, key: str, prof, root: str) -> str:
+def _claims(base: EvidenceBase, key: str, prof, refs, root: str) -> str:
     """Every claim citing the source, grouped by how the source bears on it."""
     groups = []
-    for rel, ids in (("supports", prof.supports), ("qualifies", prof.qualifies), ("disputes", prof.disputes)) if prof else ():
+    for rel, ids in prof.by_relation if prof else ():
         if not ids:
             continue
         claims = []
@@ -82,7 +82,17 @@ def _claims(base: EvidenceBase, key: str, prof, root: str) -> str:
                            "badge": level_badge(base, claim.confidence.level), "locators": locs})
         groups.append({"relation": rel, "title": title(base, "relation", rel),
                        "description": description(base, "relation", rel), "claims": claims})
-    return render("source/claims.html", groups=groups)
+    return render("source/claims.html", groups=groups, read_here=_read_here(base, key, refs, root))
+
+
+def _read_here(base: EvidenceBase, key: str, refs, root: str) -> list[dict]:
+    """Claims whose evidence from another work was read in this one (secondary citations
+    with `via` this source): listed here too, so a review's page shows what it was used for."""
+    return [{"url": root + claim_url(claim.id), "heading": claim_heading(claim),
+             "badge": level_badge(base, claim.confidence.level),
+             "relation": title(base, "relation", link.relation).lower(),
+             "primary_work": refs[link.source].label if link.source in refs else link.source, "locator": link.locator}
+            for claim in base.claims for link in claim.evidence if link.via == key]
 
 
 def _related(base: EvidenceBase, source: Source, prof, refs, root: str, cites) -> str:
@@ -122,7 +132,7 @@ def render_source(base: EvidenceBase, key: str, analysis, refs, settings: Settin
         parts.append(raw(links, search=False))
     parts += [
         heading(2, "Study facts", "facts", search=False), raw(_facts(base, key, source, root, author_slugs), search=False),
-        heading(2, "Claims citing it", "claims", search=False), raw(_claims(base, key, prof, root), search=False),
+        heading(2, "Claims citing it", "claims", search=False), raw(_claims(base, key, prof, refs, root), search=False),
     ]
     related = _related(base, source, prof, refs, root, cites)
     if related:
