@@ -15,5 +15,6 @@ from evidencekb.site.hooks import (  # noqa: F401
     on_post_page,
     on_pre_build,
     on_serve,
+    on_shutdown,
     on_startup,
 )

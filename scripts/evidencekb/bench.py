@@ -388,6 +388,13 @@ def bench(project: Project, counts: Sequence[int] = (1000, 10000), max_sources: 
         print("evidence bench: --claims must be at least 10 and --sources at least 1", file=sys.stderr)
         return 2
     repo = project.root
+    if report:  # an unwritable report is found now, not after the whole bench has run
+        from .safe_output import refuse_file_reason
+
+        why = refuse_file_reason(Path(report), repo, "--report")
+        if why:
+            print(f"evidence bench: {why}", file=sys.stderr)
+            return 2
 
     def log(msg: str) -> None:
         print(msg, flush=True)

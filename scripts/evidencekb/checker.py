@@ -8,7 +8,9 @@ the line of the offending key or value. Rules that need the whole base
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable
 
 import jsonschema
@@ -17,6 +19,7 @@ from . import rules
 from .model import Claim, Confidence, EvidenceBase, EvidenceLink, Position, Problem, RelatedLink, Review
 from .parsers.bibtex import load_sources
 from .parsers.claim_yaml import ClaimDocument, load_claim_file
+from .parsers.hygiene import reserved_name
 from .project import Project
 from .vocabulary import SchemaError, load_schema, vocabularies
 
@@ -100,7 +103,7 @@ class SchemaChecker:
     def __init__(self, schema: dict):
         self.schema = schema
         self.validator = jsonschema.Draft202012Validator(schema)
-        self.fast = _compile_fast(schema)
+        self.fast = _compiled_fast(schema)
         self.vocab_by_consts: dict[tuple, str] = {}
         for name, definition in schema.get("$defs", {}).items():
             options = definition.get("oneOf") if isinstance(definition, dict) else None
@@ -189,6 +192,22 @@ class SchemaChecker:
         return [Problem(doc.where(path), "error", f"{where}: {error.message}", f"schema-{v}")]
 
 
+_FAST_CACHE: dict[str, object] = {}
+
+
+def _compiled_fast(schema: dict):
+    """Compiled once per schema text in a process (serve rebuilds, tests): compiling costs
+    0.3 s, validating a file microseconds."""
+    import json
+
+    key = json.dumps(schema, sort_keys=True)
+    if key not in _FAST_CACHE:
+        if len(_FAST_CACHE) > 8:
+            _FAST_CACHE.clear()
+        _FAST_CACHE[key] = _compile_fast(schema)
+    return _FAST_CACHE[key]
+
+
 def _compile_fast(schema: dict):
     """A compiled validator for the common case (a valid file) — ten times faster than
     jsonschema, whose richer errors are only needed when something is wrong."""
@@ -196,6 +215,11 @@ def _compile_fast(schema: dict):
         import fastjsonschema
     except ImportError:
         return None
+    if _uses_newer_keywords(schema):
+        return None  # draft-07 would ignore them: a fast "valid" could be a false green
+    # Draft 2020-12 applies keywords beside a $ref (a text with its own maxLength); draft-07
+    # ignores them. Wrapping the $ref in an allOf keeps both meanings the same.
+    schema = _ref_siblings_as_all_of(schema)
     draft7 = dict(schema, **{"$schema": "http://json-schema.org/draft-07/schema#"})
     draft7.pop("$id", None)
     # A oneOf of consts means the same as an enum, and an enum compiles to one set lookup.
@@ -211,6 +235,33 @@ def _compile_fast(schema: dict):
         return fastjsonschema.compile(draft7, formats={"date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
     except Exception:
         return None
+
+
+# Keywords of drafts 2019-09 / 2020-12 that a draft-07 compiler would silently skip.
+_NEWER = {"prefixItems", "unevaluatedProperties", "unevaluatedItems", "dependentRequired", "dependentSchemas",
+          "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "minContains", "maxContains", "$anchor"}
+
+
+def _uses_newer_keywords(node) -> bool:
+    if isinstance(node, dict):
+        return any(k in _NEWER for k in node) or any(_uses_newer_keywords(v) for k, v in node.items()
+                                                    if k not in ("const", "enum", "default", "examples"))
+    if isinstance(node, list):
+        return any(_uses_newer_keywords(v) for v in node)
+    return False
+
+
+def _ref_siblings_as_all_of(node):
+    if isinstance(node, list):
+        return [_ref_siblings_as_all_of(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: (v if k in ("const", "enum", "default", "examples") else _ref_siblings_as_all_of(v))
+           for k, v in node.items()}
+    if "$ref" in out and any(k not in ("$ref", "description", "title", "$comment") for k in out):
+        ref = out.pop("$ref")
+        out["allOf"] = [{"$ref": ref}, *out.get("allOf", [])]
+    return out
 
 
 def to_claim(doc: ClaimDocument) -> Claim:
@@ -245,6 +296,110 @@ def to_claim(doc: ClaimDocument) -> Claim:
     )
 
 
+def discover_claims(project: Project) -> list[Problem]:
+    """Problems with what sits in claims/ but is not read: a file in a subfolder (claims
+    live directly in claims/, one per id), a symbolic link leading out of the project,
+    a file named for a Windows device. Nothing in claims/ is skipped without a word."""
+    out: list[Problem] = []
+    top = project.claims_dir
+    if not top.is_dir():
+        return out
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        here = Path(folder)
+        for d in sorted(dirs):
+            if (here / d).is_symlink():
+                out.append(Problem(Position(project.relative(here / d)), "error",
+                                   "a symbolic link to a folder in claims/ is not read; "
+                                   "claim files sit directly in claims/",
+                                   "claims-layout"))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
+        for name in sorted(files):
+            path = here / name
+            if Path(name).suffix not in (".yaml", ".yml"):
+                continue
+            rel = project.relative(path)
+            if here != top:
+                out.append(Problem(Position(rel), "error",
+                                   "claim files sit directly in claims/; this one is in a "
+                                   "subfolder and is not read: move it to claims/", "claims-layout"))
+            elif path.is_symlink() and not project.inside(path):
+                out.append(Problem(Position(rel), "error",
+                                   "a symbolic link leading out of the project: not read "
+                                   "(claim files must live in the repository)", "claims-symlink"))
+            elif path.is_symlink() and not path.is_file():
+                out.append(Problem(Position(rel), "error", "a symbolic link to nothing: not read",
+                                   "claims-symlink"))
+            elif reserved_name(path.stem):
+                out.append(Problem(Position(rel), "error",
+                                   f"{path.stem!r} is a reserved device name on Windows "
+                                   "(con, nul, aux, prn, com1-9, lpt1-9): choose another id",
+                                   "reserved-name"))
+    return out
+
+
+class UsageError(Exception):
+    """A bad command-line argument: the message is one line, the exit code 2."""
+
+
+def paths_to_report(project: Project, args: Iterable[str]) -> set[str] | None:
+    """The project-relative files whose problems `evidence check PATH...` reports.
+
+    A folder means every claim under it (the project folder means everything); a file
+    must be a claim file, the bibliography or the schema. Anything else, or a path that
+    does not exist, is a UsageError: a check that looked at nothing must not say 0 errors."""
+    from .reporter import escape_control
+
+    wanted: set[str] = set()
+    root = project.root.resolve()
+    claims = _all_claim_paths(project)
+    for arg in args:
+        path = Path(arg)
+        shown = escape_control(arg)
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"no such file or folder: {shown}")
+        real = Path(os.path.abspath(path))
+        if path.is_dir():
+            real = real.resolve()
+            if real == root or real in root.parents:
+                return None
+            if not (root in real.parents):
+                raise UsageError(f"{shown} is outside the project at {escape_control(root)}")
+            rel = real.relative_to(root).as_posix()
+            under = {c for c in claims if c.startswith(rel + "/")}
+            if not under:
+                raise UsageError(f"{shown} holds no claim files (claims/*.yaml)")
+            wanted |= under
+            continue
+        try:
+            rel = real.relative_to(root).as_posix()
+        except ValueError:
+            try:
+                rel = real.resolve().relative_to(root).as_posix()
+            except ValueError:
+                raise UsageError(f"{shown} is outside the project at {escape_control(root)}") from None
+        known = claims | {project.relative(project.bib_path), project.relative(project.schema_path)}
+        if rel not in known:
+            raise UsageError(f"{shown} is neither a claim file (claims/*.yaml) "
+                             "nor the bibliography (references.bib)")
+        wanted.add(rel)
+    return wanted
+
+
+def _all_claim_paths(project: Project) -> set[str]:
+    top = project.claims_dir
+    if not top.is_dir():
+        return set()
+    found = set()
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        for name in files:
+            if Path(name).suffix in (".yaml", ".yml"):
+                found.add(project.relative(Path(folder) / name))
+        for d in dirs:
+            if (Path(folder) / d).is_symlink():
+                found.add(project.relative(Path(folder) / d))
+    return found
+
+
 def check_project(project: Project, only: set[str] | None = None) -> CheckResult:
     """Load and check a whole project. `only` limits which files' problems are reported."""
     problems: list[Problem] = []
@@ -267,6 +422,7 @@ def check_project(project: Project, only: set[str] | None = None) -> CheckResult
 
     docs: list[ClaimDocument] = []
     valid: list[ClaimDocument] = []
+    problems += discover_claims(project)
     for path in project.claim_files():
         rel = project.relative(path)
         if path.suffix != ".yaml":

@@ -7,11 +7,24 @@ every command that needs a checked base.
 
 from __future__ import annotations
 
-import argparse
+import os
+import signal
 import sys
-from pathlib import Path
 
-from .project import Project, find_root
+
+def _quiet_exit(signum, frame):  # an interrupt while the command is still starting up
+    raise SystemExit(130)
+
+
+if os.path.basename(sys.argv[0]) in ("evidence", "evidence.exe", "__main__.py"):  # run as the command only
+    for _sig in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, _sig):
+            signal.signal(getattr(signal, _sig), _quiet_exit)
+
+import argparse  # noqa: E402  (after the handlers: an early Ctrl-C is no traceback)
+from pathlib import Path  # noqa: E402
+
+from .project import Project, find_root  # noqa: E402
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,7 +50,12 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
 
     only = None
     if args.files:
-        only = {project.relative(Path(f).resolve()) for f in args.files}
+        from .checker import UsageError, paths_to_report
+        try:
+            only = paths_to_report(project, args.files)
+        except UsageError as exc:
+            print(f"evidence check: {exc}", file=sys.stderr)
+            return 2
     result = check_project(project, only=only)
     problems = result.problems if not args.errors_only else result.errors
     write_report(problems, result.base, args.format, sys.stdout, show_stats=args.stats)
@@ -60,8 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", parents=[common], help="validate claims and sources",
                        description="Validate every claim and source; print every problem as path:line:col.")
-    p.add_argument("files", nargs="*",
-                   help="report only problems in these files (the whole base is still checked)")
+    p.add_argument("files", nargs="*", metavar="PATH",
+                   help="report only problems in these claim files, folders of claims or references.bib "
+                        "(the whole base is still checked)")
     p.add_argument("--format", choices=("text", "github", "json"), default="text")
     p.add_argument("--stats", action="store_true", help="also print counts of claims, sources and links")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
@@ -85,18 +104,43 @@ def _refuse(command: str, exc) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .checker import BaseHasErrors
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # before the command's own handling started (parsing, imports)
+        print("evidence: interrupted", file=sys.stderr)
+        return 130
 
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
-    try:
+
+    def call(args):
         project = _project(args.root)
         if project is None:
             return 2
         return args.func(args, project)
+
+    return run_guarded(call, args)
+
+
+def run_guarded(func, args) -> int:
+    """Every command's faults as one line `evidence: ...`, never a traceback: a base with
+    errors (every error, then the refusal), interrupts (SIGINT, SIGTERM, SIGHUP; a second
+    one while cleaning up is ignored), a refused output path (2), the environment (a full
+    disk, a read-only folder: 1). EVIDENCE_DEBUG=1 shows an unexpected error's traceback."""
+    from .checker import BaseHasErrors
+    from .safe_output import OutputRefused, discard_all, interrupts_as_keyboard, os_error_text
+
+    try:
+        with interrupts_as_keyboard():
+            try:
+                return func(args)
+            finally:
+                discard_all()  # wherever an interrupt landed, no temporary folder outlives the command
     except BaseHasErrors as exc:
         return _refuse(args.command, exc)
     except KeyboardInterrupt:
@@ -104,3 +148,20 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OutputRefused as exc:
+        print(f"evidence {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"evidence {args.command}: {os_error_text(exc)}; nothing was changed", file=sys.stderr)
+        return 1
+    except (MemoryError, RecursionError) as exc:
+        print(f"evidence: {type(exc).__name__}: the input is too large or too deeply nested", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a bug, but still one line for the user
+        if os.environ.get("EVIDENCE_DEBUG") == "1":
+            raise
+        from .reporter import escape_control
+
+        print(f"evidence: internal error: {type(exc).__name__}: {escape_control(exc)} "
+              "(run with EVIDENCE_DEBUG=1 for details, and please report it)", file=sys.stderr)
+        return 1

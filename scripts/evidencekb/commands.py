@@ -134,20 +134,18 @@ def run_graph(args: argparse.Namespace, project: Project) -> int:
     from .checker import checked_base
     from .cite.harvard import format_bibliography
     from .cite.intext import render_base
-    from .export import summary, write_exports
+    from .export import check_out_dir, summary, write_exports
     from .graph import build_graph
+    from .safe_output import display
 
+    out = check_out_dir(Path(args.out), project.root)  # refused (OutputRefused) before anything is done
     base = checked_base(project).base
     base = render_base(base, format_bibliography(base.sources))  # [@key] as "(Buck, 2021b)"
     analysis = analyse(base)
-    out = Path(args.out)
-    if not out.is_absolute():
-        out = Path.cwd() / out
-    g = build_graph(base)
-    written = write_exports(base, analysis, out, g)
+    written = write_exports(base, analysis, out, project.root)
     if not args.quiet:
-        print(summary(base, analysis, g))
-        print(f"wrote {len(written)} files to {out}")
+        print(summary(base, analysis, build_graph(base)))
+        print(f"wrote {len(written)} files to {display(out)}")
     return 0
 
 
@@ -160,13 +158,15 @@ def _print_warnings(checked) -> None:
 
 def run_build(args: argparse.Namespace, project: Project) -> int:
     from .checker import checked_base
-    from .site.build import build_site
+    from .site.build import build_site, preflight
 
+    prepared = preflight(project, args.site_dir, strict=not args.no_strict)  # the site folder, refused first
+    if isinstance(prepared, int):
+        return prepared
     checked = checked_base(project)
     _print_warnings(checked)
     try:
-        return build_site(project, Path(args.site_dir) if args.site_dir else None, strict=not args.no_strict,
-                          checked=checked)
+        return build_site(project, strict=not args.no_strict, checked=checked, prepared=prepared)
     except KeyboardInterrupt:
         return 130
 

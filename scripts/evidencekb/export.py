@@ -14,7 +14,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
@@ -22,7 +21,11 @@ from pathlib import Path
 from .analysis import GAP_KINDS, Analysis, analyse
 from .graph import build_graph
 from .model import EvidenceBase
+from .safe_output import EXPORT_MARKER, Staging, check_output, interrupts_as_keyboard, write_file
 
+EXPORT_NAMES = frozenset({"graph.node-link.json", "graph.graphml", "graph.gexf", "cytoscape.json",
+                          "nodes.csv",
+                          "edges.csv", "profiles.json", "gaps.json", "evidence-map.json", "graph.json"})
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 SITE_URLS = {"claim": "claims/{}/", "source": "sources/{}/", "theme": "themes/{}/",
              "author": "browse/authors/#{}",
@@ -202,11 +205,10 @@ def _data_date(base: EvidenceBase) -> str:
     return max(dates) if dates else "1970-01-01"
 
 
-def render_exports(base: EvidenceBase, analysis: Analysis | None = None, g=None) -> dict[str, str]:
-    """Every export as file name -> text; writing is separate so the site can reuse this.
-    `g`: the graph, when the caller has built it already (built once per export)."""
+def render_exports(base: EvidenceBase, analysis: Analysis | None = None) -> dict[str, str]:
+    """Every export as file name -> text; writing is separate so the site can reuse this."""
     analysis = analysis or analyse(base)
-    g = g if g is not None else build_graph(base)
+    g = build_graph(base)
     pos = layout(g)
     node_rows = [{"id": n, **d, "x": pos[n][0], "y": pos[n][1]} for n, d in g.nodes(data=True)]
     edge_rows = [{"source": u, "target": v, "key": k, **d} for u, v, k, d in g.edges(keys=True, data=True)]
@@ -240,20 +242,35 @@ def render_exports(base: EvidenceBase, analysis: Analysis | None = None, g=None)
     }
 
 
-def write_exports(base: EvidenceBase, analysis: Analysis | None, out_dir: Path, g=None) -> list[Path]:
-    """Write all exports; each file is replaced atomically, so a reader never sees half a file."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in sorted(render_exports(base, analysis, g).items()):
-        target = out_dir / name
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-        written.append(target)
-    return written
+EXPORT_NOTE = "Graph exports written by `evidence graph`."
+
+
+def _legacy_exports(folder: Path, entries) -> bool:
+    """A folder an older `evidence graph` wrote (before the marker): only export files in it."""
+    names = EXPORT_NAMES | {EXPORT_MARKER}
+    return all(p.is_file() and (p.name in names or p.name.startswith(tuple(f".{n}." for n in EXPORT_NAMES)))
+               for p in entries)
+
+
+def check_out_dir(out_dir: Path, root: Path) -> Path:
+    """The export folder, resolved, or OutputRefused: see safe_output.refuse_reason."""
+    return check_output(out_dir, root, marker=EXPORT_MARKER, legacy=_legacy_exports, what="--out")
+
+
+def write_exports(base: EvidenceBase, analysis: Analysis | None, out_dir: Path,
+                  root: Path | None = None) -> list[Path]:
+    """Write all exports into a temporary sibling of `out_dir`, then swap it in: a reader
+    (or a failure: a full disk, Ctrl-C) never sees half a set. With `root`, the folder is
+    first checked against the project's sources (OutputRefused)."""
+    out_dir = Path(os.path.abspath(out_dir))
+    if root is not None:
+        out_dir = check_out_dir(out_dir, root)
+    files = render_exports(base, analysis)
+    with interrupts_as_keyboard(), Staging(out_dir, EXPORT_MARKER, EXPORT_NOTE) as stage:
+        for name, text in sorted(files.items()):
+            write_file(stage.path / name, text)
+        stage.commit()
+    return [out_dir / name for name in sorted(files)]
 
 
 def summary(base: EvidenceBase, analysis: Analysis, g) -> str:

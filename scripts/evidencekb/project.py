@@ -46,9 +46,20 @@ class Project:
             return p.as_posix()
 
     def claim_files(self) -> list[Path]:
+        """The claim files that are read: directly in claims/, and not a symbolic link that
+        leads out of the project (see checker.discover_claims for the ones refused)."""
         if not self.claims_dir.is_dir():
             return []
-        return sorted(p for p in self.claims_dir.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml"))
+        return sorted(p for p in self.claims_dir.iterdir()
+                      if p.suffix in (".yaml", ".yml") and p.is_file() and self.inside(p))
+
+    def inside(self, path: Path) -> bool:
+        """True if `path`, with every symbolic link followed, stays inside the project."""
+        try:
+            real, root = Path(path).resolve(), self.root.resolve()
+        except (OSError, RuntimeError):  # a symlink loop
+            return False
+        return real == root or root in real.parents
 
 
 def find_root(start: Path | None = None) -> Path | None:

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from typing import Iterable, TextIO
 
 from .model import EvidenceBase, Problem
+from .safe_output import escape_control  # the one escaping of text for output (re-exported)
 from .vocabulary import meaning
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+                          "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")  # json.dumps escapes C0 itself
+
+
+def _json_escape(m: re.Match) -> str:
+    return f"\\u{ord(m.group()):04x}"
 
 
 def _escape_github(value: str, prop: bool = False) -> str:
+    value = escape_control(value)
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         value = value.replace(":", "%3A").replace(",", "%2C")
@@ -18,7 +28,8 @@ def _escape_github(value: str, prop: bool = False) -> str:
 
 
 def format_text(p: Problem) -> str:
-    return f"{p.position.path}:{p.position.line}:{p.position.col}: {p.severity}: {p.message} [{p.rule}]"
+    return (f"{escape_control(p.position.path)}:{p.position.line}:{p.position.col}: {p.severity}: "
+            f"{escape_control(p.message)} [{escape_control(p.rule)}]")
 
 
 def format_github(p: Problem) -> str:
@@ -62,8 +73,8 @@ def write_report(problems: tuple[Problem, ...], base: EvidenceBase | None, fmt: 
         }
         if show_stats and base:
             doc["stats"] = stats(base)
-        json.dump(doc, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        # json escapes C0 characters itself; the other unsafe ones become \\uNNNN escapes too
+        out.write(_JSON_UNSAFE.sub(_json_escape, json.dumps(doc, indent=2, ensure_ascii=False)) + "\n")
         return
     fmt_one = format_github if fmt == "github" else format_text
     for p in problems:

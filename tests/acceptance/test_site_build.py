@@ -373,6 +373,7 @@ def test_a_javascript_url_stops_the_build_with_its_position(project, tmp_path):
         encoding="utf-8")
     site = tmp_path / "site"
     site.mkdir()
+    (site / ".evidencekb-site").write_text("", encoding="utf-8")  # made by the tool: only those are replaced
     (site / "index.html").write_text("previous site", encoding="utf-8")
     proc = evidence("build", "--root", str(root), "--site-dir", str(site))
     assert proc.returncode == 1
@@ -414,6 +415,7 @@ def test_a_build_that_fails_inside_mkdocs_leaves_the_old_site(project, tmp_path)
 def test_ctrl_c_mid_build_leaves_the_old_site(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
+    (site / ".evidencekb-site").write_text("", encoding="utf-8")  # made by the tool: only those are replaced
     (site / "index.html").write_text("previous site", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "evidencekb", "build", "--site-dir", str(site)], cwd=REPO,
                             env=ENV,

@@ -88,31 +88,69 @@ def test_mutated_claims_check_cleanly(project, data):
         assert re.match(r"^(claims/[\w.-]+\.yaml|references\.bib)$", p.position.path)
 
 
+_VALUES = st.one_of(
+    st.none(), st.integers(), st.text(max_size=10), st.lists(st.text(max_size=5), max_size=3),
+    st.sampled_from(["how-mentoring-works", "supports", "high", "GRADE", "2026-01-01", "a-b", " ", "x" * 81]),
+    # at and just past every length limit in the schema (statement 600, summary 120, slug 80 ...)
+    st.sampled_from([n * "a" for n in (79, 80, 81, 119, 120, 121, 599, 600, 601, 5000)]),
+    st.text(alphabet="ab -", min_size=100, max_size=700))
+
+
+def _checker(project):
+    """Compiled once: compiling the schema costs more than validating a hundred files."""
+    import json
+    if "checker" not in _PRISTINE:
+        schema = json.loads((project.root / "claims" / "claim.schema.json").read_text())
+        _PRISTINE["checker"] = SchemaChecker(schema)
+    return _PRISTINE["checker"]
+
+
+def _paths(d, prefix=()):
+    """Every place in the document a value can be swapped: top-level fields and nested ones."""
+    for k, v in (d.items() if isinstance(d, dict) else enumerate(d)):
+        yield prefix + (k,)
+        if isinstance(v, (dict, list)):
+            yield from _paths(v, prefix + (k,))
+
+
 @SETTINGS
 @given(data=st.data())
 def test_fast_and_full_validators_agree(project, data):
-    import json
-    schema = json.loads((project.root / "claims" / "claim.schema.json").read_text())
-    checker = SchemaChecker(schema)
+    """The compiled validator decides alone when a file is valid, so it must agree with
+    jsonschema on every input: never stricter (a false error), never looser (a false green)."""
+    checker = _checker(project)
+    assert checker.fast is not None, "the fast validator must compile the real schema"
     doc, _ = parse_claim_bytes(_claim_text(project).encode(), "claims/alpha.yaml")
     d = doc.data
-    field = data.draw(st.sampled_from(sorted(d)))
-    value = data.draw(st.one_of(st.none(), st.integers(), st.text(max_size=10),
-                                st.lists(st.text(max_size=5), max_size=3),
-                                st.sampled_from(["how-mentoring-works", "supports", "high", "GRADE",
-                                                 "2026-01-01", "a-b"])))
-    d[field] = value
+    d["summary"] = "A short title"
+    for _ in range(data.draw(st.integers(1, 2))):
+        path = data.draw(st.sampled_from(sorted(_paths(d), key=repr)))
+        target = d
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = data.draw(_VALUES)
+        if not isinstance(d, dict):
+            break
     full_valid = not list(checker.validator.iter_errors(d))
-    if checker.fast is not None:
-        try:
-            checker.fast(d)
-            fast_valid = True
-        except Exception:
-            fast_valid = False
-        # the fast path may only ever be stricter: never let through what jsonschema rejects
-        assert not (fast_valid and not full_valid)
+    try:
+        checker.fast(d)
+        fast_valid = True
+    except Exception:
+        fast_valid = False
+    assert fast_valid == full_valid, f"fast says {fast_valid}, jsonschema says {full_valid}"
     doc.data = d
     assert (checker.check(doc) == []) == full_valid
+
+
+def test_a_text_limit_beside_a_ref_is_enforced_by_both_validators(project):
+    checker = _checker(project)
+    doc, _ = parse_claim_bytes(_claim_text(project).encode(), "claims/alpha.yaml")
+    for field, limit in (("statement", 600), ("summary", 120)):
+        doc.data[field] = "a" * (limit + 1)
+        problems = checker.check(doc)
+        assert [p.rule for p in problems] == ["schema-max-length"], (field, problems)
+        doc.data[field] = "a" * limit
+        assert checker.check(doc) == []
 
 
 @SETTINGS

@@ -14,16 +14,74 @@ from pathlib import Path
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 from pybtex.database import BibliographyData
-from pybtex.database.input.bibtex import Parser
+from pybtex.database.input.bibtex import LowLevelParser, Parser
 from pybtex.exceptions import PybtexError
+from pybtex.scanner import PybtexSyntaxError
 
 from ..model import Person, Position, Problem, Source
+from .hygiene import key_problem, unsafe_characters
 
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s{}()]*)", re.M)
 _FIELD_START = re.compile(r"^[ \t]*([A-Za-z][A-Za-z0-9_:+-]*)[ \t]*=", re.M)
 # Fields whose text is verbatim (no LaTeX decoding).
 VERBATIM = {"url", "doi", "eprint", "file"}
 _URL_ESCAPES = re.compile(r"\\([%&$#_{}~])")
+
+
+# An @string bomb (`@string{b = a # a}`, `@string{c = b # b}` ...) doubles at every step: a
+# 688-byte file once made a 1 GB title. Every value is bounded as it is assembled, before
+# any join, like the alias bomb that claim files refuse outright.
+MAX_VALUE_CHARS = 20_000
+MAX_MACRO_DEPTH = 8
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+class _BoundedLowLevelParser(LowLevelParser):
+    """pybtex's scanner with a ceiling on the size of every value and on @string nesting."""
+
+    def parse_value(self):
+        start = True
+        parts: list[str] = []
+        size = 0
+        depth = 0
+        while True:
+            if not start and not self.optional([self.HASH]):
+                break
+            part = self.parse_value_part()
+            depth = max(depth, self._last_depth)
+            size += len(part)
+            if size > MAX_VALUE_CHARS:
+                raise PybtexSyntaxError(
+                    f"value over {MAX_VALUE_CHARS} characters once @string macros are expanded "
+                    "(an expansion bomb?); write the text out", self)
+            parts.append(part)
+            start = False
+        if depth > MAX_MACRO_DEPTH:
+            raise PybtexSyntaxError(
+                f"@string macros nested more than {MAX_MACRO_DEPTH} deep; write the text out", self)
+        self.current_value = parts
+        self._value_depth = depth
+
+    _last_depth = 0
+    _value_depth = 0
+
+    def parse_value_part(self):
+        self._last_depth = 0
+        return super().parse_value_part()
+
+    def substitute_macro(self, name):
+        depths = self.__dict__.setdefault("_depths", {})
+        self._last_depth = depths.get(name.lower(), 0) + 1
+        return super().substitute_macro(name)
+
+    def parse_string_body(self, body_end):
+        try:
+            super().parse_string_body(body_end)
+        except PybtexSyntaxError:
+            if self.current_field_name:  # defined as empty: one error, not one per later use
+                self.macros[self.current_field_name] = ""
+            raise
+        self.__dict__.setdefault("_depths", {})[self.current_field_name.lower()] = self._value_depth
 
 
 class _CollectingParser(Parser):
@@ -36,6 +94,24 @@ class _CollectingParser(Parser):
 
     def handle_error(self, error):
         self.errors.append((getattr(error, "lineno", None), _error_text(error)))
+
+    def parse_string(self, text):
+        """pybtex's own, with the bounded scanner; macro depths persist between calls."""
+        self.unnamed_entry_counter = 1
+        self.command_start = 0
+        scanner = _BoundedLowLevelParser(text, keyless_entries=self.keyless_entries,
+                                         handle_error=self.handle_error, want_entry=self.data.want_entry,
+                                         filename=self.filename, macros=self.macros)
+        scanner._depths = self.__dict__.setdefault("_macro_depths", {})
+        for entry in scanner:
+            kind = entry[0].lower()
+            if kind == "string":
+                pass
+            elif kind == "preamble":
+                self.process_preamble(*entry[1])
+            else:
+                self.process_entry(entry[0], *entry[1])
+        return self.data
 
     def process_entry(self, entry_type, key, fields):
         if key is not None and key in self.data.entries:
@@ -80,7 +156,9 @@ def decode_latex(text: str) -> str:
 
 
 def decode_verbatim(text: str) -> str:
-    return _URL_ESCAPES.sub(r"\1", text).strip()
+    text = _URL_ESCAPES.sub(r"\1", text).strip()
+    # a URI scheme is case-insensitive (RFC 3986); HTTPS:// is written https://
+    return _URL_SCHEME.sub(lambda m: m.group(1).lower() + "://", text, count=1)
 
 
 def _person(p) -> Person:
@@ -115,7 +193,8 @@ class _Lines:
 
 
 def parse_bibtex_text(text: str, rel: str) -> tuple[dict[str, Source], list[Problem]]:
-    problems: list[Problem] = []
+    problems: list[Problem] = [Problem(Position(rel, line, col), "error", msg, "bib-character")
+                               for line, col, msg in unsafe_characters(text)]
     # Where each entry starts and where its fields are, from the text itself.
     starts: list[tuple[int, str, str, int]] = []  # (line, type, key, index)
     lines = _Lines(text)
@@ -135,6 +214,11 @@ def parse_bibtex_text(text: str, rel: str) -> tuple[dict[str, Source], list[Prob
             continue
         first_line[low] = line
         chunks[key] = (line, text[idx:end].rstrip() + "\n")
+        why = key_problem(key)
+        if why:
+            problems.append(Problem(Position(rel, line, text.find(key, idx, end) - idx + 1 if key else 1),
+                                    "error", f"key {key[:80]!r}{'…' if len(key) > 80 else ''}: {why}",
+                                    "bib-key"))
 
     # One pass over the whole file is fastest; only when it reports an error do we parse
     # entry by entry, so that one unbalanced brace spoils one entry, not the rest.

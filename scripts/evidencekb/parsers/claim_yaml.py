@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from ..model import Position, Problem
+from .hygiene import unsafe_characters
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -168,10 +169,15 @@ def parse_claim_bytes(raw: bytes, rel: str) -> tuple[ClaimDocument | None, list[
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [Problem(Position(rel, line, col), "error",
                               f"not UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8", "encoding")]
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        return None, [Problem(Position(rel, line, 1), "error", "NUL character: this is not a text file",
-                              "encoding")]
+    bad = unsafe_characters(text)
+    if bad:  # each at its own line:col, before YAML's reader reports one of them at 1:1
+        if "\x00" in text:
+            i = text.index("\x00")
+            line, col = text.count("\n", 0, i) + 1, i - (text.rfind("\n", 0, i) + 1) + 1
+            return None, [Problem(Position(rel, line, col), "error", "NUL character: this is not a text file",
+                                  "encoding")]
+        return None, [Problem(Position(rel, line, col), "error", msg, "text-character")
+                      for line, col, msg in bad]
     doc = ClaimDocument(rel, None)
     try:
         node = yaml.compose(text, Loader=_NodeLoader)

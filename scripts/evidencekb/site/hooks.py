@@ -14,6 +14,10 @@
                the page, the rest into the finished page).
 - on_page_context: the head tags a page asks for (Highwire citation_* on source pages).
 - on_serve:    rebuild when claims/ or references.bib change.
+- on_startup / on_config / on_shutdown: for `mkdocs build` and `evidence build` alike, the
+               site folder is checked (safe_output: never a project source, never a folder
+               we did not make), the build goes to a temporary sibling, and on_shutdown
+               swaps it in only if the whole build succeeded (strict warnings included).
 """
 
 from __future__ import annotations
@@ -45,8 +49,74 @@ def on_startup(command, dirty, **kwargs):
     _mode["command"] = command
 
 
+def on_shutdown(**kwargs):
+    """Publish the staged site if the build got through (strict mode's warning count is
+    checked after on_post_build, so success is known only now), else delete it. Signals
+    wait until this is done: the swap and the cleanup are never cut in half."""
+    from ..safe_output import held_signals, os_error_text
+
+    with held_signals():
+        stage = _mode.pop("stage", None)
+        stack = _mode.pop("signals", None)
+        ok = _mode.pop("built", False) and not _mode.pop("failed", False)
+        _mode.pop("failed", None)
+        _mode["command"] = None
+        job = _state.pop("worker", None)
+        try:
+            if job is not None:  # an interrupt skips on_build_error: stop the child here
+                job.abandon()
+            if stage is not None and ok:
+                try:
+                    stage.commit()
+                except OSError as exc:
+                    raise PluginError(f"could not put the new site in place: {os_error_text(exc)}; "
+                                      "the previous site is untouched") from None
+        finally:
+            if stage is not None:
+                stage.discard()
+            if stack is not None:
+                stack.close()
+
+
+def _stage_site(config, root: Path) -> None:
+    """`mkdocs build` and `evidence build` alike: refuse a site folder that is a project
+    source or not ours, then build into a temporary sibling (swapped in by on_shutdown)."""
+    import contextlib
+
+    from ..safe_output import SITE_MARKER, OutputRefused, Staging, interrupts_as_keyboard
+    from .build import check_site_dir
+
+    if "stage" in _mode:
+        return
+    try:
+        target = check_site_dir(Path(config["site_dir"]), root, Path(config["docs_dir"]))
+    except OutputRefused as exc:
+        raise PluginError(str(exc)) from None
+    stage = Staging(target, SITE_MARKER, "A site built by `evidence build` / `mkdocs build`.")
+    signals = contextlib.ExitStack()  # SIGTERM/SIGHUP reach on_shutdown's cleanup as an interrupt
+    signals.enter_context(interrupts_as_keyboard())
+    _mode["stage"], _mode["signals"] = stage, signals  # known to on_shutdown before the folder exists
+    try:
+        stage.__enter__()
+    except OSError as exc:
+        from ..safe_output import os_error_text
+
+        raise PluginError(f"cannot write beside {target}: {os_error_text(exc)}") from None
+    config["site_dir"] = str(stage.path)
+
+
 def on_config(config, **kwargs):
     root = Path(config["config_file_path"]).resolve().parent
+    if _mode["command"] == "build":
+        _stage_site(config, root)
+    elif _mode["command"] == "gh-deploy":  # deployed from site_dir itself: refused if a source, not staged
+        from ..safe_output import OutputRefused
+        from .build import check_site_dir
+
+        try:
+            check_site_dir(Path(config["site_dir"]), root, Path(config["docs_dir"]))
+        except OutputRefused as exc:
+            raise PluginError(str(exc)) from None
     _state.clear()
     _state["project"] = Project(root)
     theme_dir = str(THEME_DIR)
@@ -235,6 +305,7 @@ def on_post_build(config, **kwargs):
         except RuntimeError as exc:
             raise PluginError(str(exc)) from None
     _fill_sizes(site_dir)
+    _mode["built"] = True
 
 
 def _fill_sizes(site_dir: Path) -> None:
@@ -253,6 +324,7 @@ def _fill_sizes(site_dir: Path) -> None:
 
 
 def on_build_error(error, **kwargs):
+    _mode["failed"] = True
     job = _state.pop("worker", None)
     if job is not None:
         job.abandon()

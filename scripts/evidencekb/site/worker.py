@@ -32,6 +32,14 @@ def available(command: str | None) -> bool:
 
 def _work(data, settings, staging: str) -> None:
     """In the child: render every file and write it under `staging`."""
+    import signal
+
+    # The parent's handlers turn signals into KeyboardInterrupt; here the parent's
+    # terminate() must simply end the child, so the defaults come back (signals were
+    # blocked across the fork so none lands before this).
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
     from .render import render_files
 
     code = 0
@@ -65,7 +73,10 @@ class FileWorker:
         ctx = multiprocessing.get_context("fork")
         self.proc = ctx.Process(target=_work, args=(data, settings, str(self.staging)), daemon=True,
                                 name="evidencekb-site-files")
-        self.proc.start()
+        from ..safe_output import held_signals
+
+        with held_signals():  # the child starts with signals blocked, and resets them first
+            self.proc.start()
         FileWorker._live.add(self)
 
     def finish(self, site_dir: Path) -> list[str]:
