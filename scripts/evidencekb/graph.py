@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
-from .model import EvidenceBase, Person, Source
+from .model import EvidenceBase, Person
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -30,20 +30,6 @@ def author_slug(person: Person) -> str:
     return slugify(" ".join(p for p in (person.particle, person.family, first) if p))
 
 
-def short_label(source: Source) -> str:
-    """'Buck (2018)', 'Buck and Jaffe (2011)', 'Sells et al. (2020)': for graph nodes and tables."""
-    people = source.creators
-    if not people:
-        name = source.title[:40] or source.key
-    elif len(people) == 1:
-        name = people[0].family
-    elif len(people) == 2:
-        name = f"{people[0].family} and {people[1].family}"
-    else:
-        name = f"{people[0].family} et al."
-    return f"{name} ({source.year})"
-
-
 def claim_id(cid: str) -> str:
     return f"claim:{cid}"
 
@@ -52,12 +38,26 @@ def source_id(key: str) -> str:
     return f"source:{key}"
 
 
-def build_graph(base: EvidenceBase) -> nx.MultiDiGraph:
-    # Imported here: the site build needs author slugs and labels from this module but not the
-    # graph itself in its main process, and networkx costs 0.2 s to import.
+def build_graph(base: EvidenceBase, labels: Mapping[str, str] | None = None) -> nx.MultiDiGraph:
+    """`labels`: key -> in-text label, when the caller has them already; else made here. A
+    source node is labelled as everywhere else on the site, with the Harvard label and its
+    year letter ("Buck (2021b)"), so two works never share one name."""
+    # Imported here: the site build needs author slugs from this module but not the graph
+    # itself in its main process, and networkx costs 0.2 s to import.
     import networkx as nx
 
+    if labels is None:
+        from .cite.harvard import harvard_labels
+
+        labels = harvard_labels(base.sources)
     g = nx.MultiDiGraph()
+    _add_nodes(g, base, labels)
+    _add_source_edges(g, base)
+    _add_claim_edges(g, base)
+    return g
+
+
+def _add_nodes(g, base: EvidenceBase, labels: Mapping[str, str]) -> None:
     themes = base.vocabularies["theme"]
     for term in themes.terms:
         g.add_node(f"theme:{term.id}", kind="theme", label=term.title)
@@ -76,7 +76,7 @@ def build_graph(base: EvidenceBase) -> nx.MultiDiGraph:
 
     for key in sorted(base.sources):
         src = base.sources[key]
-        g.add_node(source_id(key), kind="source", label=short_label(src), title=src.title, year=src.year,
+        g.add_node(source_id(key), kind="source", label=labels.get(key, key), title=src.title, year=src.year,
                    design=src.design, country=src.country, settings=list(src.settings),
                    entry_type=src.entry_type, incomplete=bool(src.incomplete))
     for claim in base.claims:
@@ -85,6 +85,8 @@ def build_graph(base: EvidenceBase) -> nx.MultiDiGraph:
                    themes=list(claim.themes), settings=list(claim.settings), outcomes=list(claim.outcomes),
                    populations=list(claim.populations))
 
+
+def _add_source_edges(g, base: EvidenceBase) -> None:
     for key in sorted(base.sources):
         src = base.sources[key]
         seen = set()
@@ -95,6 +97,9 @@ def build_graph(base: EvidenceBase) -> nx.MultiDiGraph:
                 g.add_edge(source_id(key), f"author:{slug}", key=f"authorship:{slug}", kind="authorship")
         for sid in src.schemes:
             g.add_edge(source_id(key), f"scheme:{sid}", key=f"scheme:{sid}", kind="scheme")
+
+
+def _add_claim_edges(g, base: EvidenceBase) -> None:
     for claim in base.claims:
         cnode = claim_id(claim.id)
         for i, link in enumerate(claim.evidence):
@@ -111,4 +116,3 @@ def build_graph(base: EvidenceBase) -> nx.MultiDiGraph:
             g.add_edge(cnode, f"theme:{theme}", key="theme", kind="theme")
         for sid in claim.schemes:
             g.add_edge(cnode, f"scheme:{sid}", key=f"scheme:{sid}", kind="scheme")
-    return g

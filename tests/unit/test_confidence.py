@@ -136,7 +136,7 @@ def claim_page(project, claim_id: str) -> str:
     data = load(Project(project.root))
     site = render_site(data, Settings(site_name="T", site_url="https://example.org/", repo_url=""))
     page = next(p for p in site.pages if p.src_uri == f"claims/{claim_id}/index.md")
-    return fill(page.markdown(), page.chunks())
+    return fill(page.html(), page.chunks())  # a generated page makes its own HTML
 
 
 def method_blocks(project) -> str:

@@ -17,7 +17,7 @@ import yaml
 
 from evidencekb.checker import check_project
 from evidencekb.project import Project
-from evidencekb.site.common import GeneratedPage, Settings, fill
+from evidencekb.site.common import GeneratedPage, Heading, Settings, fill, heading, raw
 from evidencekb.site.data import derive
 from evidencekb.site.render import BLOCKS, render_block, render_site
 
@@ -56,11 +56,13 @@ def rendered(project):
 
 
 def to_html(page: GeneratedPage) -> tuple[dict, str]:
+    """The page's front matter and HTML body as MkDocs gets them: a generated page's HTML is
+    made by the page itself, a Markdown page's (contributing/) by Markdown."""
     text = page.markdown()
     m = re.match(r"^---\n(.*?)\n---\n", text, re.S)
     meta = yaml.safe_load(m.group(1))
-    html = markdown.markdown(text[m.end():], extensions=EXTENSIONS)
-    return meta, fill(html, page.chunks())  # as the hooks do, after Markdown has run
+    html = page.html() if page.is_html else markdown.markdown(text[m.end():], extensions=EXTENSIONS)
+    return meta, fill(html, page.chunks())  # as the hooks do
 
 
 def assert_harmless(html: str, where: str) -> None:
@@ -154,16 +156,47 @@ def test_hostile_source_keys_get_safe_slugs():
 
 
 def test_markdown_never_sees_generated_html(rendered):
-    """Generated pages give Markdown only our own headings and placeholders."""
+    """Generated pages give MkDocs (and so Python-Markdown) only their front matter; their
+    HTML holds one placeholder per block."""
     _, site = rendered
     for page in site.pages:
-        if not isinstance(page.body, list):
+        if not page.is_html:
             continue
-        body = page.markdown().split("---\n", 2)[2]
-        for line in body.splitlines():
-            assert not line or line.startswith("#") or re.fullmatch(r"<!--ev:\d+-->", line), (page.src_uri,
-                                                                                              line)
-        assert len(re.findall(r"<!--ev:\d+-->", body)) == len(page.chunks())
+        assert page.markdown().endswith("---\n\n"), page.src_uri
+        assert len(re.findall(r"<!--ev:\d+-->", page.html())) == len(page.chunks())
+
+
+def as_markdown(page: GeneratedPage) -> str:
+    """The body as it was written before pages skipped Markdown: headings, placeholders."""
+    out, n = [], 0
+    for part in page.body:
+        if isinstance(part, Heading):
+            attrs = ((f"#{part.anchor}" if part.anchor else "")
+                     + ("" if part.search else " data-search-exclude")).strip()
+            out.append("#" * part.level + " " + part.text + (f" {{{attrs}}}" if attrs else ""))
+        else:
+            out.append(f"<!--ev:{n}-->")
+            n += 1
+    return "\n\n".join(out) + "\n"
+
+
+def test_generated_html_and_contents_are_what_markdown_made_of_them(rendered):
+    """Skipping Markdown changed nothing: the same HTML, ids and table of contents."""
+    _, site = rendered
+    pages = [p for p in site.pages if p.is_html]
+    pages.append(GeneratedPage("x/index.md", "x", [
+        heading(1, "Sources: A & B"), raw("<p>x</p>"), heading(2, "Twice"), heading(2, "Twice"),
+        heading(2, "Kept", "kept", search=False)]))
+    for page in pages:
+        md = markdown.Markdown(extensions=EXTENSIONS)
+        assert page.html() == md.convert(as_markdown(page)), page.src_uri
+        assert page.toc() == _strip(md.toc_tokens), page.src_uri
+
+
+def _strip(tokens: list) -> list:
+    """Markdown's toc tokens, only the keys MkDocs reads."""
+    return [{"level": t["level"], "id": t["id"], "name": t["name"], "children": _strip(t["children"])}
+            for t in tokens]
 
 
 def test_rendering_is_deterministic(project):
@@ -171,6 +204,7 @@ def test_rendering_is_deterministic(project):
     one = render_site(derive(Project(project.root), base), SETTINGS)
     two = render_site(derive(Project(project.root), base), SETTINGS)
     assert [p.markdown() for p in one.pages] == [p.markdown() for p in two.pages]
+    assert [p.html() for p in one.pages if p.is_html] == [p.html() for p in two.pages if p.is_html]
     assert one.files == two.files
 
 

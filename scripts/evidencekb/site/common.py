@@ -51,13 +51,14 @@ class Settings:
 
 
 class Raw(str):
-    """A block of finished, escaped HTML that Markdown never sees.
+    """A block of finished, escaped HTML in a generated page's body.
 
-    A page body is a list of Markdown strings (headings we write ourselves, for the table of
-    contents) and Raw blocks. Each Raw block stands in the Markdown as a placeholder comment
-    and is put back after Markdown has run: `search` blocks before Material's search plugin
-    reads the page, the others into the finished HTML, so the index holds only what is worth
-    finding and neither Markdown nor the indexer parses the rest (a third of the build time).
+    A generated page body is a list of Heading records (which make the table of contents) and
+    Raw blocks; none of it passes through Python-Markdown (hooks hand MkDocs the HTML and the
+    table of contents directly). Each Raw block stands in the page as a placeholder comment
+    until it is put back: `search` blocks before Material's search plugin reads the page, the
+    others into the finished HTML, so the index holds only what is worth finding and the
+    indexer never parses the rest.
     """
 
     search: bool = True
@@ -69,8 +70,32 @@ def raw(html: str, search: bool = True) -> Raw:
     return block
 
 
+@dataclass(frozen=True)
+class Heading:
+    """A heading of a generated page, listed in its table of contents.
+
+    `anchor`: the id; '' makes one from the text the way Python-Markdown's toc extension
+    does, so the ids did not change when generated pages stopped going through Markdown.
+    `search=False` marks it `data-search-exclude`."""
+
+    level: int
+    text: str
+    anchor: str = ""
+    search: bool = True
+
+
+def heading(level: int, text: str, anchor: str = "", search: bool = True) -> Heading:
+    return Heading(level, text, anchor, search)
+
+
 PLACEHOLDER = "<!--ev:{}-->"
 PLACEHOLDER_RE = re.compile(r"<!--ev:(\d+)-->")
+
+
+def _slug(text: str) -> str:
+    from markdown.extensions.toc import slugify  # the same ids Markdown gave these headings
+
+    return slugify(text, "-")
 
 
 @dataclass
@@ -79,27 +104,74 @@ class GeneratedPage:
 
     src_uri: str
     title: str  # plain text; escaped when written (Material prints titles as HTML)
-    body: str | list  # Markdown, or a list of Markdown strings and Raw blocks
+    body: str | list  # Markdown (the contributing page), or a list of Heading and Raw blocks
     meta: dict = field(default_factory=dict)
 
     def _parts(self) -> list:
         return self.body if isinstance(self.body, list) else [self.body]
 
+    @property
+    def is_html(self) -> bool:
+        """True when the body is made here (Headings and Raw blocks), not Markdown."""
+        return isinstance(self.body, list)
+
     def chunks(self) -> list[Raw]:
         return [p for p in self._parts() if isinstance(p, Raw)]
 
     def markdown(self) -> str:
+        """What MkDocs reads: the front matter, and the body only when it is Markdown."""
         meta = {"title": e(self.title), **self.meta}
         # JSON is YAML: every value is a quoted scalar, whatever the text holds.
         head = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items())
-        out, n = [], 0
+        return f"---\n{head}\n---\n\n" + ("" if self.is_html else self.body + "\n")
+
+    def _anchors(self) -> list[str]:
+        """Each heading's id, made unique as Markdown's toc extension does (x, x_1, x_2 ...)."""
+        seen: set[str] = set()
+        out = []
+        for part in self._parts():
+            if isinstance(part, Heading):
+                anchor = base = part.anchor or _slug(part.text)
+                n = 0
+                while anchor in seen:
+                    n += 1
+                    anchor = f"{base}_{n}"
+                seen.add(anchor)
+                out.append(anchor)
+        return out
+
+    def html(self) -> str:
+        """The body as HTML, Raw blocks as placeholders (hooks fill them in), laid out as
+        Python-Markdown laid out the same page (a blank line after each raw block)."""
+        anchors = iter(self._anchors())
+        out, n, after_raw = [], 0, False
         for part in self._parts():
             if isinstance(part, Raw):
-                out.append(PLACEHOLDER.format(n))
+                text = PLACEHOLDER.format(n)
                 n += 1
-            elif part:
-                out.append(part)
-        return f"---\n{head}\n---\n\n" + "\n\n".join(out) + "\n"
+            elif isinstance(part, Heading):
+                attrs = "" if part.search else " data-search-exclude"
+                text = f'<h{part.level}{attrs} id="{e(next(anchors))}">{e(part.text)}</h{part.level}>'
+            else:
+                raise TypeError(f"{self.src_uri}: a generated page body holds Headings and Raw blocks")
+            if out:
+                out.append("\n\n" if after_raw else "\n")
+            out.append(text)
+            after_raw = isinstance(part, Raw)
+        return "".join(out)
+
+    def toc(self) -> list[dict]:
+        """The table of contents as Python-Markdown's toc tokens (what mkdocs.structure.toc.get_toc reads)."""
+        tokens: list[dict] = []
+        stack: list[dict] = []
+        headings = [p for p in self._parts() if isinstance(p, Heading)]
+        for h, anchor in zip(headings, self._anchors()):
+            token = {"level": h.level, "id": anchor, "name": e(h.text), "children": []}
+            while stack and stack[-1]["level"] >= h.level:
+                stack.pop()
+            (stack[-1]["children"] if stack else tokens).append(token)
+            stack.append(token)
+        return tokens
 
 
 def fill(html: str, chunks: list, search: bool | None = None) -> str:
@@ -181,11 +253,11 @@ def levels_descending(base: EvidenceBase) -> tuple[str, ...]:
     return meaning(base.vocabularies, base.schema).descending()
 
 
-def badge(base: EvidenceBase, level: str, *, suffix: str = " confidence", small: bool = False) -> str:
-    """The rating in words; CSS draws a four-bar meter beside it (never colour alone), so a
-    badge costs a few dozen bytes in a table of thousands."""
-    cls = f"ev-level ev-level--{e(level)}" + (" ev-level--small" if small else "")
-    return f'<span class="{cls}">{e(title(base, "level", level))}{e(suffix)}</span>'
+def level_badge(base: EvidenceBase, level: str, suffix: str = " confidence") -> dict:
+    """The record templates/macros.html `badge` draws: the rating in words; CSS draws a
+    four-bar meter beside it (never colour alone), so a badge costs a few dozen bytes in a
+    table of thousands."""
+    return {"level": level, "text": title(base, "level", level) + suffix}
 
 
 def _verb(relation: str, n: int) -> str:

@@ -8,9 +8,10 @@
 - on_files:    add every generated page and data file as a MkDocs File; the many claim
                and source pages are `not_in_nav` (mkdocs.yml), so the build stays linear.
 - on_page_markdown: fill <!-- evidence:NAME --> markers in hand-written pages.
-- on_page_content / on_post_page: put each generated page's HTML blocks in place of their
-               placeholders (searchable ones before the search plugin reads the page, the
-               rest into the finished page), so Markdown never parses generated HTML.
+- on_page_content / on_post_page: a generated page's HTML and table of contents are made
+               here, not by Python-Markdown (its File holds only front matter); its blocks go
+               in place of their placeholders (searchable ones before the search plugin reads
+               the page, the rest into the finished page).
 - on_page_context: the head tags a page asks for (Highwire citation_* on source pages).
 - on_serve:    rebuild when claims/ or references.bib change.
 - on_startup / on_config / on_shutdown: for `mkdocs build` and `evidence build` alike, the
@@ -30,7 +31,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from ..project import Project
-from .markup import e
 
 log = logging.getLogger("mkdocs.plugins.evidencekb")
 
@@ -179,15 +179,13 @@ def _rendered(config):
 def on_files(files, config, **kwargs):
     pages = _rendered(config)
     added: list[File] = []
-    chunks = _state["chunks"] = {}
+    generated = _state["pages"] = {}
     from .contributing import render_contributing
 
-    for page in [*pages, render_contributing(_state["project"].root, _settings(config))]:
-        added.append(File.generated(config, page.src_uri, content=page.markdown()))
-        chunks[page.src_uri] = page.chunks()
     graph = _graph_page(config)
-    if graph is not None:
-        added.append(graph)
+    for page in [*pages, render_contributing(_state["project"].root, _settings(config)), *([graph] if graph else [])]:
+        added.append(File.generated(config, page.src_uri, content=page.markdown()))
+        generated[page.src_uri] = page
     if "worker" not in _state:  # no second process: make the data files here (cached under `serve`)
         for path, text in _files(config).items():
             added.append(File.generated(config, path, content=text.encode("utf-8")))
@@ -211,7 +209,7 @@ def on_files(files, config, **kwargs):
 
 
 def _graph_page(config):
-    from .common import GeneratedPage
+    from .common import GeneratedPage, heading, raw
 
     data = _state["data"]
     key = ("graph", _settings(config))
@@ -224,10 +222,11 @@ def _graph_page(config):
             # graphview counts author nodes for its text alternative; the analysis knows them
             # already, so the explorer's JSON need not be made (or parsed) for this page.
             authors = {"nodes": [{"kind": "author"}] * len(data.analysis.authors)}
-            page = render_graph_page(data.base, authors)
-            data.memo[key] = GeneratedPage("graph/index.md", "Graph explorer", page.markdown, {"ev_kind": "graph"})
-    page = data.memo[key]
-    return File.generated(config, page.src_uri, content=page.markdown()) if page else None
+            labels = {k: ref.label for k, ref in data.references.items()}
+            page = render_graph_page(data.base, authors, labels=labels)
+            data.memo[key] = GeneratedPage("graph/index.md", "Graph explorer",
+                                           [heading(1, "Graph explorer"), raw(page.html)], {"ev_kind": "graph"})
+    return data.memo[key]
 
 
 def on_page_markdown(markdown, page, config, files, **kwargs):
@@ -245,17 +244,25 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
         if name not in BLOCKS:
             raise PluginError(f"{page.file.src_uri}: unknown marker <!-- evidence:{name} -->; "
                               f"known: {', '.join(sorted(BLOCKS))}")
-        return f'\n\n<div class="ev-block ev-block--{name}">\n{render_block(name, data, settings, root)}\n</div>\n\n'
+        return f"\n\n{render_block(name, data, settings, root)}\n\n"  # blank lines: a raw HTML block
 
     return MARKER.sub(fill, markdown)
 
 
 def on_page_content(html, page, config, files, **kwargs):
-    """Searchable blocks go in before Material's search plugin reads the page."""
+    """A generated page's own HTML and table of contents replace what Markdown made of its
+    (empty) body; searchable blocks go in before Material's search plugin reads the page."""
     from .common import fill, separate_cells
 
-    chunks = _state.get("chunks", {}).get(page.file.src_uri)
-    return separate_cells(fill(html, chunks, search=True) if chunks else html)
+    generated = _state.get("pages", {}).get(page.file.src_uri)
+    if generated is None:
+        return separate_cells(html)
+    if generated.is_html:
+        from mkdocs.structure.toc import get_toc
+
+        html = generated.html()
+        page.toc = get_toc(generated.toc())
+    return separate_cells(fill(html, generated.chunks(), search=True))
 
 
 def on_post_page(output, page, config, **kwargs):
@@ -263,22 +270,22 @@ def on_post_page(output, page, config, **kwargs):
     then the regions Pagefind indexes are marked (site/search.py)."""
     from .search import mark
 
-    chunks = _state.get("chunks", {}).get(page.file.src_uri)
-    if chunks:
+    generated = _state.get("pages", {}).get(page.file.src_uri)
+    if generated is not None and generated.chunks():
         from .common import fill
 
-        output = fill(output, chunks, search=False)
+        output = fill(output, generated.chunks(), search=False)
     return mark(output, (page.meta or {}).get("ev_kind", ""))
 
 
 def on_page_context(context, page, config, nav, **kwargs):
-    """Head tags from page.meta, escaped here, printed by the theme's extrahead block."""
+    """Head tags from page.meta, rendered (escaped) by templates/head.html, printed by the
+    theme's extrahead block."""
+    from .templating import render
+
     meta = page.meta or {}
-    head = []
-    for pair in meta.get("highwire") or ():
-        if isinstance(pair, (list, tuple)) and len(pair) == 2:
-            head.append(f'<meta name="{e(pair[0])}" content="{e(pair[1])}">')
-    context["ev_head"] = "\n".join(head)
+    tags = [pair for pair in meta.get("highwire") or () if isinstance(pair, (list, tuple)) and len(pair) == 2]
+    context["ev_head"] = render("head.html", tags=tags) if tags else ""
     context["ev_kind"] = meta.get("ev_kind", "")
     if "data" in _state:
         from .search import page_fields
