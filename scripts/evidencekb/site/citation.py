@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..model import Claim, EvidenceBase
+from ..plain_language import plain_rating
 from ..vocabulary import meaning
 from .common import Settings, claim_heading, claim_url, title
 from .templating import reference_html, render
@@ -72,7 +73,8 @@ def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, c
     finding = _with_citation(claim.statement, _cite_list(refs, ordered_keys(claim, refs, *m.relations("for"))))
     caveat = claim.confidence.caveat
 
-    plain = [f"Finding: {finding}", f"Confidence: {level} ({method})."]
+    pr = plain_rating(base, claim)
+    plain = [f"Finding: {finding}", f"Confidence: {level} ({method}). In plain words: {pr.meaning}"]
     for label, cites in cited_as:
         plain.append(f"{label}: {cites}.")
     if caveat:
@@ -81,7 +83,7 @@ def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, c
                  f"Available at: {permalink} (Accessed: {ACCESSED_SLOT}).")
     plain.append("References:")
     plain += [refs[k].text for k in everything]
-    record = {"finding": finding, "level": level, "method": method, "cited_as": cited_as,
+    record = {"finding": finding, "level": level, "method": method, "cited_as": cited_as, "plain": pr.meaning,
               "caveat": caveat, "site_name": settings.site_name, "year": _year(changed), "heading": heading,
               "permalink": permalink, "linked": bool(settings.site_url), "no_date": NO_DATE_TEXT,
               "references": [reference_html(refs[k].html) for k in everything]}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..model import Claim, EvidenceBase
 from ..confidence import ceiling
 from ..confidence import of as meaning_of
+from ..plain_language import plain_rating
 from ..vocabulary import method_components
 from .citation import claim_citation_block, long_date
 from .common import (level_badge, stance_counts, GeneratedPage, raw, Settings, claim_heading, claim_url, description, level_rank,
@@ -110,7 +111,7 @@ def _head(base: EvidenceBase, claim: Claim, root: str) -> str:
     return render("claim/head.html", heading=claim_heading(claim), lead=claim.statement if claim.summary else "",
                   level=level_badge(base, conf.level), method_url=root + "method/#" + conf.method.lower(),
                   method=title(base, "method", conf.method), level_desc=description(base, "level", conf.level),
-                  caveat=conf.caveat)
+                  caveat=conf.caveat, plain=plain_rating(base, claim))
 
 
 def _why(base: EvidenceBase, claim: Claim) -> str:
