@@ -53,4 +53,23 @@ def plain_rating(base: EvidenceBase, claim: Claim) -> PlainRating:
                        level=level)
 
 
-__all__ = ["PlainRating", "plain_rating"]
+
+def component_questions(schema, method: str) -> dict[str, str]:
+    """Each component of a rating method and the question it asks in plain words (its `x-plain`)."""
+    for branch in (schema.get("$defs") or {}).get("confidence", {}).get("allOf", []):
+        if branch.get("if", {}).get("properties", {}).get("method", {}).get("const") != method:
+            continue
+        props = branch.get("then", {}).get("properties", {}).get("components", {}).get("properties") or {}
+        return {name: str((p or {}).get("x-plain", "")) for name, p in props.items()}
+    return {}
+
+
+def step_text(steps: int) -> str:
+    """'Did not lower the rating' / 'Lowered the rating by one level' from a judgement's x-step."""
+    if steps <= 0:
+        return "Did not lower the rating."
+    return f"Lowered the rating by {('one', 'two', 'three')[steps - 1] if steps <= 3 else steps} level" + (
+        "s." if steps > 1 else ".")
+
+
+__all__ = ["PlainRating", "plain_rating", "component_questions", "step_text"]

@@ -23,7 +23,7 @@ SCHEMA = REPO / "claims" / "claim.schema.json"
 LAYERS = (
     ("evidencekb.model", "evidencekb.project", "evidencekb.site_paths"),
     ("evidencekb.parsers", "evidencekb.vocabulary"),
-    ("evidencekb.confidence",),
+    ("evidencekb.confidence", "evidencekb.plain_language", "evidencekb.themes"),
     ("evidencekb.rules",),
     ("evidencekb.checker", "evidencekb.reporter"),
     ("evidencekb.graph", "evidencekb.analysis", "evidencekb.cite"),

@@ -8,9 +8,9 @@ evidence profile and the table of sources with locators and quotes.
 from __future__ import annotations
 
 from ..model import Claim, EvidenceBase
-from ..confidence import ceiling
+from ..confidence import basis_ceiling, ceiling
 from ..confidence import of as meaning_of
-from ..plain_language import plain_rating
+from ..plain_language import component_questions, plain_rating, step_text
 from ..vocabulary import method_components
 from .citation import claim_citation_block, long_date
 from .common import (level_badge, stance_counts, GeneratedPage, raw, Settings, claim_heading, claim_url, description, level_rank,
@@ -24,14 +24,40 @@ def component_name(name: str) -> str:
 
 
 def _judgements(base: EvidenceBase, claim: Claim) -> list[dict]:
+    """Each component judgement with the question it asks in plain words and what it did to the rating."""
     conf = claim.confidence
     vocabs = method_components(base.schema).get(conf.method, {})
+    questions = component_questions(base.schema, conf.method)
     rows = []
     for name, value in conf.components.items():
         vocab = vocabs.get(name, "")
+        term = base.vocabularies[vocab].get(value) if vocab in base.vocabularies else None
+        meta = term.meta if term else {}
+        effect = step_text(int(meta.get("x-step", 0))) if "x-step" in meta else ""
+        if "x-cap" in meta:
+            effect = f"Caps the rating at {title(base, 'level', meta['x-cap']).lower()}."
         rows.append({"name": component_name(name), "value": title(base, vocab, value) if vocab else value,
-                     "description": description(base, vocab, value) if vocab else ""})
+                     "question": questions.get(name, ""), "effect": effect,
+                     "lowered": bool(meta.get("x-step")) or "x-cap" in meta})
     return rows
+
+
+def _why_lower(base: EvidenceBase, claim: Claim, profile, allowed: str) -> str:
+    """Why a claim is rated below what its judgements allow: its evidence profile, its basis, or the raters."""
+    level = claim.confidence.level
+    if level_rank(base, level) >= level_rank(base, allowed):
+        return ""
+    reasons = []
+    if profile is not None and level_rank(base, profile.supported_level) < level_rank(base, allowed):
+        reasons.append("its evidence profile supports at most "
+                       f"{title(base, 'level', profile.supported_level).lower()} confidence"
+                       + (f" ({'; '.join(profile.flags).lower()})" if profile.flags else ""))
+    basis = basis_ceiling(claim, meaning_of(base))
+    if basis and level_rank(base, basis) < level_rank(base, allowed):
+        reasons.append(f"it rests on argument, not a study, which allows at most {title(base, 'level', basis).lower()}")
+    if not reasons:
+        reasons.append("the raters judged the evidence weaker than the components alone show (see their reasons above)")
+    return "; ".join(reasons)
 
 
 def _profile(base: EvidenceBase, claim: Claim, profile, root: str) -> str:
@@ -114,11 +140,12 @@ def _head(base: EvidenceBase, claim: Claim, root: str) -> str:
                   caveat=conf.caveat, plain=plain_rating(base, claim))
 
 
-def _why(base: EvidenceBase, claim: Claim) -> str:
+def _why(base: EvidenceBase, claim: Claim, profile) -> str:
     conf = claim.confidence
     allowed, why = ceiling(claim, base.sources, meaning_of(base))
     return render("claim/why.html", rationale=conf.rationale, method=title(base, "method", conf.method),
-                  judgements=_judgements(base, claim), allowed=title(base, "level", allowed).lower(), why=why)
+                  judgements=_judgements(base, claim), allowed=title(base, "level", allowed).lower(), why=why,
+                  level=title(base, "level", conf.level).lower(), lower=_why_lower(base, claim, profile, allowed))
 
 
 def _improve(claim: Claim, settings: Settings, root: str, dates: tuple[str, str]) -> str:
@@ -138,7 +165,7 @@ def render_claim(base: EvidenceBase, claim: Claim, profile, refs, settings: Sett
     related = _related(base, claim, root, backlinks)
     parts = [
         raw(_head(base, claim, root)),
-        "## Why this rating {#why}", raw(_why(base, claim)),
+        "## Why this rating {#why}", raw(_why(base, claim, profile)),
         "## Evidence profile {#profile data-search-exclude}",
         raw(_profile(base, claim, profile, root), search=False),
         "## Evidence {#evidence}", raw(_evidence_table(base, claim, refs, root)),
