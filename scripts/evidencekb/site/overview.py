@@ -290,11 +290,11 @@ DOWNLOADS = {
 
 def data_files(base: EvidenceBase, analysis, exports, settings: Settings) -> dict[str, str]:
     """data/<name> -> text, written into the built site."""
-    from ..cite.formats import csl_json_text, to_bibtex, to_ris
+    from ..cite.formats import csl_json_text, to_clean_bibtex, to_ris
 
     records = claims_records(base, settings)
     files = {
-        "references.bib": to_bibtex(base.sources),
+        "references.bib": to_clean_bibtex(base.sources),
         "references.ris": to_ris(base.sources),
         "references.json": csl_json_text(base.sources),
         "claims.json": json.dumps(records, ensure_ascii=False, separators=(",", ":")) + "\n",

@@ -146,11 +146,27 @@
     }
     var facets = rows.map(rowFacets);
 
+    var caption = table.caption;
+    var captionAll = caption ? caption.textContent : "";
+
+    /* "theme: Does it reduce reoffending?; confidence: Low": the filters in words, for the
+       caption and the live region, so a screen reader hears what the count counts. */
+    function described(w) {
+      return controls.filter(function (c) { return w[c.name]; }).map(function (c) {
+        var label = form.querySelector('label[for="' + c.id + '"]');
+        var name = label ? label.textContent.trim().toLowerCase() : c.name;
+        var value = c.tagName === "SELECT" && c.selectedIndex >= 0 ? c.options[c.selectedIndex].textContent : w[c.name];
+        return name + ": " + value;
+      }).join("; ");
+    }
+
     function say(shown, all, w) {
       var active = Object.keys(w).length > 0;
+      var what = active ? described(w) : "";
       count.textContent = active
-        ? shown + " of " + all + " claims match"
+        ? shown + " of " + all + " claims match (" + what + ")"
         : all + " claims";
+      if (caption) caption.textContent = active ? shown + " of " + all + " claims, filtered by " + what : captionAll;
       if (empty) empty.hidden = shown !== 0;
     }
 
