@@ -104,7 +104,8 @@ class _Name(PybtexPerson):
 
 
 # The fields the templates read; the rest (notes, coding fields) would only be copied.
-STYLE_FIELDS = ("title", "year", "date", "journal", "volume", "number", "issue", "pages", "booktitle", "edition",
+STYLE_FIELDS = ("title", "year", "date", "journal", "volume", "number", "issue", "pages", "booktitle",
+                "edition",
                 "type", "publisher", "organization", "institution", "school", "address", "location",
                 "howpublished", "doi", "url", "urldate")
 
@@ -116,7 +117,8 @@ def to_entry(key: str, source: Source) -> Entry:
     if source.editors:
         persons["editor"] = [_Name(p) for p in source.editors]
     fields = source.fields
-    entry = Entry(source.entry_type, fields={f: fields[f] for f in STYLE_FIELDS if f in fields}, persons=persons)
+    entry = Entry(source.entry_type, fields={f: fields[f] for f in STYLE_FIELDS if f in fields},
+                  persons=persons)
     entry.key = key
     return entry
 
