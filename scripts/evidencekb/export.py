@@ -22,6 +22,7 @@ from pathlib import Path
 from .analysis import GAP_KINDS, Analysis, analyse
 from .graph import build_graph
 from .model import EvidenceBase
+from .plain_language import plain_rating
 
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 SITE_URLS = {"claim": "claims/{}/", "source": "sources/{}/", "theme": "themes/{}/",
@@ -117,9 +118,11 @@ def site_graph(base: EvidenceBase, analysis: Analysis, g=None, pos=None) -> dict
         if kind == "claim":
             cid = n.split(":", 1)[1]
             claim = base.claim_index[cid]
+            pr = plain_rating(base, claim)
+            n_src = analysis.claims[cid].n_sources
             node.update(themes=list(claim.themes), level=claim.confidence.level,
-                        detail=f"{claim.confidence.level} confidence · {analysis.claims[cid].n_sources} "
-                        f"source(s): {claim.statement}")
+                        detail=f"{pr.verdict} ({pr.level}) · {n_src} source{'' if n_src == 1 else 's'}: "
+                        f"{claim.statement}")
         elif kind == "source":
             key = n.split(":", 1)[1]
             prof = analysis.sources[key]

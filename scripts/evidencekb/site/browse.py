@@ -122,7 +122,7 @@ def render_theme(base: EvidenceBase, theme_id: str, analysis) -> GeneratedPage:
     head = render("browse/theme_head.html", root=root, title=term.title if term else theme_id,
                   description=term.description if term else "", claims=plural(len(claims), "claim"),
                   levels=level_counts(base, claims) if claims else "", n_claims=len(claims), detail=detail,
-                  filter_url=root + "browse/claims/?theme=" + theme_id)
+                  filter_url=root + "browse/claims/?theme=" + theme_id, theme_id=theme_id)
     rest = render("browse/theme_claims.html", detail=detail, parts=_theme_parts(base, theme_id, claims, analysis, root))
     return GeneratedPage(src_uri, term.title if term else theme_id, [raw(head), raw(rest, search=False)], {"ev_kind": "theme"})
 

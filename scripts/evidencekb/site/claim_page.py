@@ -129,7 +129,7 @@ def _applies(base: EvidenceBase, claim: Claim, root: str) -> str:
                                  ("Outcomes", "outcome", claim.outcomes), ("Schemes", "scheme", claim.schemes)):
         if values:
             facts.append((label, ", ".join(titles(base, vocab, values))))
-    return render("claim/themes.html", themes=themes, facts=facts)
+    return render("claim/themes.html", themes=themes, facts=facts, graph_url=f"{root}graph/?claim={claim.id}")
 
 
 def _head(base: EvidenceBase, claim: Claim, root: str) -> str:

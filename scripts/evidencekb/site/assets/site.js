@@ -1,7 +1,7 @@
 /* Evidence explorer: small progressive enhancements over pages that work without it.
  *  - "Cite this" blocks: fill in today's date, copy as plain text or as rich text.
  *  - The claims table: filter by theme, kind, setting, confidence, design, outcome, words.
- *  - Printing: show where each link goes.
+ *  - Printing: show where each outside link goes, unless its text already says so.
  * No dependencies, no network requests except data/claims-index.json on a paged table. */
 (function () {
   "use strict";
@@ -252,13 +252,15 @@
     if (Object.keys(wanted()).length) apply();
   }
 
-  /* ---- Printing: say where links go ----------------------------------------------- */
+  /* ---- Printing: say where links go, once ------------------------------------------ */
 
+  /* A printed brief shows the address of an outside link after its text (site.css), except
+     where the text already is the address; links inside the site print as text only. */
   function markLinksForPrint() {
+    function bare(u) { return u.replace(/^https?:\/\//, "").replace(/\/$/, ""); }
     Array.prototype.forEach.call(document.querySelectorAll(".md-content a[href]"), function (a) {
-      var href = a.getAttribute("href");
-      if (!href || href.charAt(0) === "#" || a.classList.contains("md-button") || a.closest(".ev-chips")) return;
-      if (a.href !== a.textContent.trim()) a.setAttribute("data-print-href", a.href);
+      var text = a.textContent.trim();
+      if (/^https?:/i.test(a.getAttribute("href") || "") && bare(a.href) === bare(text)) a.classList.add("ev-url-text");
     });
   }
 
@@ -279,7 +281,7 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-ev-cite]"), setupCite);
     var table = document.querySelector("table[data-ev-table]");
     if (table) setupTable(table);
-    window.addEventListener("beforeprint", markLinksForPrint);
+    markLinksForPrint();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
