@@ -20,6 +20,8 @@ READY = "() => window.evidenceGraph && window.evidenceGraph.ready === true"
 def open_graph(page, server, timeout=15000, query="?theme=all"):
     page.goto(server + "graph/" + query)
     page.wait_for_function(READY, timeout=timeout)
+    # the mouse reaches only what is in the viewport: bring the whole canvas into view
+    page.evaluate("() => document.getElementById('evg-canvas').scrollIntoView({block: 'end'})")
 
 
 def synthetic_graph(n_nodes: int, seed: int = 5) -> dict:

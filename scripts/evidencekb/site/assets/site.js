@@ -275,7 +275,22 @@
     }, function () { /* the letter links above still lead there */ });
   }
 
+  /* Material wraps Markdown tables in a box that scrolls sideways on a phone; a keyboard
+     user must be able to reach it (WCAG 2.1.1), so the box takes focus and has a name. */
+  function focusableScrollBoxes() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap"), function (box, i) {
+      if (box.hasAttribute("tabindex")) return;
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      var caption = box.querySelector("caption");
+      var label = caption ? caption.textContent.trim() : "";
+      if (!label) label = "Table " + (i + 1);
+      box.setAttribute("aria-label", label);
+    });
+  }
+
   function init() {
+    focusableScrollBoxes();
     forwardAuthor();
     window.addEventListener("hashchange", forwardAuthor);
     Array.prototype.forEach.call(document.querySelectorAll("[data-ev-cite]"), setupCite);
