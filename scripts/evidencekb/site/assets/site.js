@@ -275,16 +275,20 @@
     }, function () { /* the letter links above still lead there */ });
   }
 
-  /* Material wraps Markdown tables in a box that scrolls sideways on a phone; a keyboard
-     user must be able to reach it (WCAG 2.1.1), so the box takes focus and has a name. */
+  /* Material wraps Markdown tables in a box that scrolls sideways on a phone, and code
+     samples scroll too (YAML keeps its indentation, so it must not wrap); a keyboard user
+     must be able to reach them (WCAG 2.1.1), so each scrolling box takes focus and has a name. */
   function focusableScrollBoxes() {
-    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap"), function (box, i) {
-      if (box.hasAttribute("tabindex")) return;
+    var n = { table: 0, code: 0 };
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap, .md-typeset pre > code"), function (box) {
+      var code = box.tagName === "CODE";
+      n[code ? "code" : "table"]++;
+      if (box.hasAttribute("tabindex") || (code && box.scrollWidth <= box.clientWidth)) return;
       box.setAttribute("tabindex", "0");
       box.setAttribute("role", "region");
       var caption = box.querySelector("caption");
       var label = caption ? caption.textContent.trim() : "";
-      if (!label) label = "Table " + (i + 1);
+      if (!label) label = code ? "Code example " + n.code + " (scrolls sideways)" : "Table " + n.table;
       box.setAttribute("aria-label", label);
     });
   }
