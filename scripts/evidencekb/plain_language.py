@@ -46,7 +46,7 @@ def plain_rating(base: EvidenceBase, claim: Claim) -> PlainRating:
     plain = dict(term.meta.get("x-plain") or {}) if term else {}
     title = (term.title if term else level_id).lower()
     verdict = plain.get("verdict") or (term.description if term else "") or f"{title} confidence"
-    lead = plain.get("effect") if _is_effect(base, claim) and plain.get("effect") else verdict
+    lead = str(plain.get("effect") if _is_effect(base, claim) and plain.get("effect") else verdict)
     advice = plain.get("advice", "")
     level = f"{title} confidence"
     return PlainRating(verdict=lead, advice=advice, sentence=f"{lead} ({level}): {claim.statement.strip()}",

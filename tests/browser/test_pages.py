@@ -192,7 +192,7 @@ def test_a_claim_page_prints_as_a_clean_brief(page, server):
         .map(s => getComputedStyle(document.querySelector(s)).display)""")
     assert hidden == ["none"] * 4
     # a link inside the site prints as its text only; an outside link whose text is its address prints once
-    inside = page.evaluate("() => getComputedStyle(document.querySelector('.ev-evidence a'), '::after').content")
+    inside = page.evaluate("() => getComputedStyle(document.querySelector('.ev-evidence a'), '::after').content")  # noqa: E501 (verbatim browser script or data)
     assert inside in ("none", "normal", "")
     doubled = page.evaluate("""() => Array.from(document.querySelectorAll('.md-content a[href^="http"]'))
         .filter(a => a.textContent.trim().replace(/^https?:\\/\\//, '').replace(/\\/$/, '') ===

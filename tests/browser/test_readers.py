@@ -98,7 +98,7 @@ def test_plain_rating_on_the_page_and_in_both_copied_texts(page, server):
     page.get_by_role("button", name="Copy citation as plain text").click()
     page.locator("#cite-finding .ev-cite__status").filter(has_text="Copied").wait_for()
     text = page.evaluate("() => navigator.clipboard.readText()")
-    assert "In plain words: We are very uncertain whether" in text and "Treat it as a lead, not a fact." in text
+    assert "In plain words: We are very uncertain whether" in text and "Treat it as a lead, not a fact." in text  # noqa: E501 (verbatim browser script or data)
     page.get_by_role("button", name="Copy citation as rich text").click()
     page.locator("#cite-finding .ev-cite__status").filter(has_text="with formatting").wait_for()
     html = page.evaluate("""async () => {
@@ -106,7 +106,7 @@ def test_plain_rating_on_the_page_and_in_both_copied_texts(page, server):
             if (item.types.includes('text/html')) return await (await item.getType('text/html')).text();
         return '';
     }""")
-    assert "In plain words: We are very uncertain whether" in html and "Treat it as a lead, not a fact." in html
+    assert "In plain words: We are very uncertain whether" in html and "Treat it as a lead, not a fact." in html  # noqa: E501 (verbatim browser script or data)
     assert page.console_errors == []
 
 
@@ -144,10 +144,12 @@ OVERLAPS = """() => {
   const bad = [];
   for (let i = 0; i < b.length; i++) for (let j = i + 1; j < b.length; j++) {
     const p = b[i], q = b[j];
-    if (p.x < q.x + q.w && q.x < p.x + p.w && p.y < q.y + q.h && q.y < p.y + p.h) bad.push([p.label, q.label]);
+    if (p.x < q.x + q.w && q.x < p.x + p.w && p.y < q.y + q.h && q.y < p.y + p.h) 
+      bad.push([p.label, q.label]);
   }
   const box = document.getElementById('evg-canvas').getBoundingClientRect();
-  const out = b.filter(p => p.x < 0 || p.y < 0 || p.x + p.w > box.width + 0.5 || p.y + p.h > box.height + 0.5);
+  const out = b.filter(p => p.x < 0 || p.y < 0 ||
+    p.x + p.w > box.width + 0.5 || p.y + p.h > box.height + 0.5);
   return {n: b.length, bad, out: out.map(p => p.label)};
 }"""
 
@@ -180,7 +182,7 @@ def test_graph_opens_on_a_theme_with_labels_that_never_overlap(page, server):
     # widen
     page.click("#evg-widen")
     page.wait_for_timeout(400)
-    assert page.evaluate("() => evidenceGraph.visibleNodeCount() === evidenceGraph.graph.order || evidenceGraph.state.lod")
+    assert page.evaluate("() => evidenceGraph.visibleNodeCount() === evidenceGraph.graph.order || evidenceGraph.state.lod")  # noqa: E501 (verbatim browser script or data)
     assert page.evaluate(OVERLAPS)["bad"] == []
     assert page.console_errors == []
 
@@ -216,7 +218,8 @@ def test_graph_tap_first_on_a_phone_keeps_the_selected_panel_in_view(phone, serv
     phone.touchscreen.tap(node["x"], y)
     phone.wait_for_function("() => evidenceGraph.state.selected !== null", timeout=5000)
     phone.wait_for_timeout(300)
-    top, bottom = phone.evaluate("""() => { const r = document.querySelector('.evg-summary').getBoundingClientRect();
+    top, bottom = phone.evaluate("""() => {
+        const r = document.querySelector('.evg-summary').getBoundingClientRect();
         return [r.top, r.bottom]; }""")
     assert top >= 0 and top < PHONE["height"], (top, bottom)
     assert phone.url.split("?")[0].endswith("/graph/")  # the first tap selects, it does not open
@@ -260,7 +263,7 @@ def test_claims_table_count_and_filters_follow_the_url(page, server):
     assert caption != caption_all and " of " in caption and "Very low" in caption
     assert page.locator("#ev-count").get_attribute("aria-live") == "polite"
     assert "level=very-low" in page.url
-    shown = page.evaluate("() => Array.from(document.querySelectorAll('#ev-claims tbody tr')).filter(r => !r.hidden).length")
+    shown = page.evaluate("() => Array.from(document.querySelectorAll('#ev-claims tbody tr')).filter(r => !r.hidden).length")  # noqa: E501 (verbatim browser script or data)
     assert caption.startswith(f"{shown} of ")
     page.goto(page.url)  # a shared link restores the view
     page.wait_for_function("() => document.getElementById('ev-count').textContent.includes(' of ')")
@@ -284,7 +287,7 @@ def test_a_claim_or_theme_prints_as_a_short_brief(page, server, path):
     (SHOTS / f"print-{path.strip('/').replace('/', '-')}.pdf").write_bytes(pdf)
     assert 1 <= _pdf_pages(pdf) <= 2, f"{path}: {_pdf_pages(pdf)} pages"
     page.emulate_media(media="print")
-    assert page.locator("nav.md-tabs, .md-header").first.evaluate("e => getComputedStyle(e).display") == "none"
+    assert page.locator("nav.md-tabs, .md-header").first.evaluate("e => getComputedStyle(e).display") == "none"  # noqa: E501 (verbatim browser script or data)
     assert page.locator(".ev-caveat, .ev-statement").first.is_visible()
 
 
@@ -325,7 +328,7 @@ def test_screenshot_of_every_page_type(browser, server, width):
     try:
         pg = context.new_page()
         # 404.html links its assets from the site_url path (/explorer/); the local server serves /
-        pg.route("**/explorer/**", lambda route: route.continue_(url=route.request.url.replace("/explorer/", "/", 1)))
+        pg.route("**/explorer/**", lambda route: route.continue_(url=route.request.url.replace("/explorer/", "/", 1)))  # noqa: E501 (verbatim browser script or data)
         for kind, path in PAGE_TYPES.items():
             pg.goto(server + path)
             pg.wait_for_load_state("networkidle")
