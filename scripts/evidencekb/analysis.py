@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Mapping
 
-from . import confidence
+from . import confidence, themes
 from .graph import author_slug
 from .model import Claim, EvidenceBase, Source
 from .vocabulary import Meaning
@@ -286,10 +286,11 @@ def _gaps(base: EvidenceBase, profiles: Mapping[str, ClaimProfile],
                             (claim.id,)))
     tbo = maps.get("theme-by-outcome")
     if tbo:
-        used_outcomes = {c for (_, c) in tbo.cells}
+        # Only the outcomes a theme is about (its x-outcomes) can be missing from it.
         for row_id, row_title in tbo.rows:
             covered = {c for (r, c) in tbo.cells if r == row_id}
-            missing = [title for cid, title in tbo.cols if cid in used_outcomes and cid not in covered]
+            about = set(themes.outcomes(base, row_id))
+            missing = [title for cid, title in tbo.cols if cid in about and cid not in covered]
             if missing:
                 claims = tuple(sorted({x for (r, _), ids in tbo.cells.items() if r == row_id for x in ids}))
                 gaps.append(Gap("theme-outcome", GAP_KINDS["theme-outcome"], row_id,

@@ -19,6 +19,7 @@ from .graph import build_graph
 from .model import EvidenceBase
 from .safe_output import EXPORT_MARKER, Staging, check_output, interrupts_as_keyboard, write_file
 from .site_paths import source_slug
+from .plain_language import plain_rating
 
 EXPORT_NAMES = frozenset({"graph.node-link.json", "graph.graphml", "graph.gexf", "cytoscape.json",
                           "nodes.csv",
@@ -96,9 +97,11 @@ def site_graph(base: EvidenceBase, analysis: Analysis, g=None, pos=None) -> dict
         if kind == "claim":
             cid = n.split(":", 1)[1]
             claim = base.claim_index[cid]
+            pr = plain_rating(base, claim)
+            n_src = analysis.claims[cid].n_sources
             node.update(themes=list(claim.themes), level=claim.confidence.level,
-                        detail=f"{claim.confidence.level} confidence · {analysis.claims[cid].n_sources} "
-                        f"source(s): {claim.statement}")
+                        detail=f"{pr.verdict} ({pr.level}) · {n_src} source{'' if n_src == 1 else 's'}: "
+                        f"{claim.statement}")
         elif kind == "source":
             key = n.split(":", 1)[1]
             prof = analysis.sources[key]

@@ -23,23 +23,34 @@ PAGES = {
     "gaps": "gaps/",
     "downloads": "downloads/",
     "contributing": "contributing/",
+    "incomplete source": "sources/buck2021mentoring/",
+    "effectiveness theme": "themes/effectiveness/",
+    "performance": "performance/",
+    "not found": "404.html",
 }
+
+
+def site_base_to_local(pg, server):
+    """404.html links its assets from the site_url path (/explorer/), as a 404 page must; the
+    local server serves the site at /, so those requests are answered from there."""
+    pg.route("**/explorer/**", lambda route: route.continue_(url=route.request.url.replace("/explorer/", "/", 1)))  # noqa: E501 (verbatim browser script or data)
 
 
 @pytest.mark.parametrize("kind", list(PAGES))
 def test_no_serious_violations_on_desktop(page, server, axe, serious, describe, kind):
+    site_base_to_local(page, server)
     page.goto(server + PAGES[kind])
     page.wait_for_load_state("networkidle")
     bad = serious(axe(page))
     assert not bad, f"{kind}:\n{describe(bad)}"
 
 
-@pytest.mark.parametrize("kind",
-                         ["home", "claim", "source", "theme", "map", "graph", "method", "claims table"])
+@pytest.mark.parametrize("kind", list(PAGES))
 def test_no_serious_violations_on_a_phone(browser, server, axe, serious, describe, kind):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     try:
         pg = context.new_page()
+        site_base_to_local(pg, server)
         pg.goto(server + PAGES[kind])
         pg.wait_for_load_state("networkidle")
         bad = serious(axe(pg))

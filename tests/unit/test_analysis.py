@@ -143,3 +143,20 @@ added: 2026-11-01
     _, a = analysed(project)
     assert a.claims["defn"].grey_only and a.claims["defn"].supported_level == "high"
     assert not any(g.kind == "rating-unsupported" and g.subject == "defn" for g in a.gaps)
+
+
+def test_outcome_gaps_follow_what_a_theme_is_about(project):
+    """Only a theme's own x-outcomes can be 'missing'; a theme about no outcomes has no such gap."""
+    import json
+
+    path = project.root / "claims" / "claim.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    for t in schema["$defs"]["theme"]["oneOf"]:
+        t["x-outcomes"] = ["reoffending"] if t["const"] == "how-mentoring-works" else []
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    project.claim("delta", (project.root / "claims" / "alpha.yaml").read_text()
+                  .replace("id: alpha", "id: delta").replace("themes: [how-mentoring-works]", "themes: [definitions]"))  # noqa: E501 (verbatim browser script or data)
+    _, a = analysed(project)
+    gaps = [g for g in a.gaps if g.kind == "theme-outcome"]
+    assert {g.subject for g in gaps} <= {"how-mentoring-works"}
+    assert all("Reoffending" in g.detail and "," not in g.detail.split("concerns:")[1] for g in gaps)

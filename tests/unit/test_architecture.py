@@ -24,7 +24,7 @@ LAYERS = (
     ("evidencekb.model", "evidencekb.project", "evidencekb.site_paths",
      "evidencekb.citekeys", "evidencekb.safe_output"),
     ("evidencekb.parsers", "evidencekb.vocabulary"),
-    ("evidencekb.confidence",),
+    ("evidencekb.confidence", "evidencekb.plain_language", "evidencekb.themes"),
     ("evidencekb.rules", "evidencekb.citation_rules"),
     ("evidencekb.checker", "evidencekb.reporter"),
     ("evidencekb.graph", "evidencekb.analysis", "evidencekb.cite", "evidencekb.history"),

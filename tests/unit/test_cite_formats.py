@@ -257,3 +257,17 @@ def test_highwire_html_escaped():
     assert "<script" not in out
     assert f'<meta name="citation_title" content="{html.escape(sources["x"].title)}">' in out
     assert 'content="O&#x27;Brien, Sean"' in out
+
+
+def test_the_downloaded_bibtex_has_standard_fields_only(fixture_bib):
+    from pybtex.database import parse_string
+
+    from evidencekb.cite.formats import STANDARD_BIBTEX, to_clean_bibtex
+
+    sources = parse(fixture_bib)
+    assert any(set(s.fields) - STANDARD_BIBTEX for s in sources.values())  # the fixture has curation fields
+    db = parse_string(to_clean_bibtex(sources), "bibtex")
+    assert set(db.entries) == set(sources)
+    assert {f.lower() for e in db.entries.values() for f in e.fields} <= STANDARD_BIBTEX
+    for key, src in sources.items():  # nothing standard is lost
+        assert {k for k in src.fields if k in STANDARD_BIBTEX} <= {f.lower() for f in db.entries[key].fields}

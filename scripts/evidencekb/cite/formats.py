@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Iterable, Mapping
 
 from ..model import Person, Source
@@ -162,6 +163,26 @@ def bibtex_entry(key: str, source: Source) -> str:
 
 def to_bibtex(sources: Mapping[str, Source]) -> str:
     return "\n".join(bibtex_entry(key, source) for key, source in _sorted(sources))
+
+
+#: The fields a reference manager expects (BibTeX's own, plus biblatex's doi, url, urldate,
+#: isbn, issn, location, date): what a downloaded .bib carries. Curation fields (note,
+#: incomplete, design, country, setting, schemes, citedin, provenance, nodoi, onlinedate)
+#: stay in references.bib; study facts are in the data files (nodes.csv, graph.json).
+STANDARD_BIBTEX = frozenset({
+    "title", "booktitle", "journal", "year", "month", "volume", "number", "pages", "edition",
+    "chapter", "series", "type", "institution", "organization", "school", "publisher", "address",
+    "howpublished", "urldate", "doi", "url", "isbn", "issn", "location", "date", "eprint",
+})
+
+
+def to_clean_bibtex(sources: Mapping[str, Source]) -> str:
+    """BibTeX for reference managers: standard fields only, so a reference list prints no curation notes."""
+    out = []
+    for key, source in _sorted(sources):
+        fields = {k: v for k, v in source.fields.items() if k in STANDARD_BIBTEX}
+        out.append(bibtex_entry(key, replace(source, fields=fields)))
+    return "\n".join(out)
 
 
 # --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import unicodedata
 from collections import defaultdict
 
 from ..model import EvidenceBase
+from ..themes import answer_rank, answers, answers_question
 from .common import (heading, GeneratedPage, raw, level_badge, sources_cell, stance_counts, claim_heading, claim_url, description,
                      level_rank, levels_descending, root_of, source_url, theme_url, title, titles)
 from .markup import plural
@@ -74,21 +75,40 @@ def _claim_item(base, claim, root, profile) -> dict:
             "others": "".join(f" · {x}" for x in stance_counts(profile)[1:]) if profile else ""}
 
 
-def _theme_levels(base: EvidenceBase, theme_id: str, claims: list, analysis, root: str) -> list[dict]:
-    """The theme's claims by confidence level, strongest first, at most THEME_LIST_LIMIT in all."""
-    levels = []
+def _theme_parts(base: EvidenceBase, theme_id: str, claims: list, analysis, root: str) -> list[dict]:
+    """The claims that answer the theme's question (its `x-answers` claim types) first, then the
+    background, each by confidence level, at most THEME_LIST_LIMIT in all."""
+    types = answers(base, theme_id)
+    first = [c for c in claims if answers_question(base, theme_id, c.claim_type)]
+    rest = [c for c in claims if not answers_question(base, theme_id, c.claim_type)]
+    kinds = ", ".join(title(base, "claim_type", t).lower() for t in types)
+    parts = []
     room = THEME_LIST_LIMIT
+    for part_id, heading, group in (("answers", "Claims that answer this question", first),
+                                    ("background", "Background and other claims", rest)):
+        if not group:
+            continue
+        levels, room = _theme_levels(base, theme_id, group, analysis, root, room, part_id if types else "")
+        parts.append({"id": part_id, "heading": heading if types else "", "count": len(group), "levels": levels,
+                      "kinds": kinds if part_id == "answers" else ""})
+    return parts
+
+
+def _theme_levels(base: EvidenceBase, theme_id: str, claims: list, analysis, root: str, room: int,
+                  prefix: str) -> tuple[list[dict], int]:
+    """The claims by confidence level, strongest first, and the room left after them."""
+    levels = []
     for lv in levels_descending(base):
         group = [c for c in claims if c.confidence.level == lv]
         if not group:
             continue
         shown, room = group[:max(0, room)], room - len(group)
-        levels.append({"id": lv, "title": title(base, "level", lv), "count": len(group),
+        levels.append({"id": f"{prefix}-{lv}" if prefix else lv, "title": title(base, "level", lv), "count": len(group),
                        "description": description(base, "level", lv),
                        "claims": [_claim_item(base, c, root, analysis.claims.get(c.id)) for c in shown],
                        "more": plural(len(group) - len(shown), "more claim") if len(shown) < len(group) else "",
                        "more_url": f"{root}browse/claims/?theme={theme_id}&level={lv}"})
-    return levels
+    return levels, room
 
 
 def render_theme(base: EvidenceBase, theme_id: str, analysis) -> GeneratedPage:
@@ -97,12 +117,13 @@ def render_theme(base: EvidenceBase, theme_id: str, analysis) -> GeneratedPage:
     term = base.vocabularies["theme"].get(theme_id)
     claims = [c for c in base.claims if theme_id in c.themes]
     detail = len(claims) <= THEME_DETAIL_LIMIT
-    claims.sort(key=lambda c: (-level_rank(base, c.confidence.level), claim_heading(c).lower()))
+    claims.sort(key=lambda c: (answer_rank(base, theme_id, c.claim_type), -level_rank(base, c.confidence.level),
+                               claim_heading(c).lower()))
     head = render("browse/theme_head.html", root=root, title=term.title if term else theme_id,
                   description=term.description if term else "", claims=plural(len(claims), "claim"),
                   levels=level_counts(base, claims) if claims else "", n_claims=len(claims), detail=detail,
-                  filter_url=root + "browse/claims/?theme=" + theme_id)
-    rest = render("browse/theme_claims.html", detail=detail, levels=_theme_levels(base, theme_id, claims, analysis, root))
+                  filter_url=root + "browse/claims/?theme=" + theme_id, theme_id=theme_id)
+    rest = render("browse/theme_claims.html", detail=detail, parts=_theme_parts(base, theme_id, claims, analysis, root))
     return GeneratedPage(src_uri, term.title if term else theme_id, [raw(head), raw(rest, search=False)], {"ev_kind": "theme"})
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 
 from ..cite import intext
 from ..model import Claim, EvidenceBase
+from ..plain_language import plain_rating
 from ..vocabulary import meaning
 from .common import Settings, claim_heading, claim_url, title
 from .templating import reference_html, render
@@ -87,7 +88,8 @@ def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, c
     finding = _with_citation(claim.statement, _cite_list(refs, supports))
     caveat = claim.confidence.caveat
 
-    plain = [f"Finding: {finding}", f"Confidence: {level} ({method})."]
+    pr = plain_rating(base, claim)
+    plain = [f"Finding: {finding}", f"Confidence: {level} ({method}). In plain words: {pr.meaning}"]
     plain += [f"{o['label']}: {o['cites']}." for o in others]
     if caveat:
         plain.append(f"Caveat: {caveat}")
@@ -95,7 +97,7 @@ def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, c
                  f"Available at: {permalink} (Accessed: {ACCESSED_SLOT}).")
     plain.append("References:")
     plain += [refs[k].text for k in everything]
-    record = {"finding": finding, "level": level, "method": method, "others": others,
+    record = {"finding": finding, "level": level, "method": method, "others": others, "plain": pr.meaning,
               "caveat": caveat, "site_name": settings.site_name, "year": _year(changed), "heading": heading,
               "permalink": permalink, "linked": bool(settings.site_url), "no_date": NO_DATE_TEXT,
               "references": [reference_html(refs[k].html) for k in everything]}

@@ -8,9 +8,10 @@ evidence profile and the table of sources with locators and quotes.
 from __future__ import annotations
 
 from ..cite import intext
-from ..confidence import ceiling
+from ..confidence import basis_ceiling, ceiling
 from ..confidence import of as meaning_of
 from ..model import Claim, EvidenceBase
+from ..plain_language import component_questions, plain_rating, step_text
 from ..vocabulary import method_components
 from .citation import claim_citation_block, long_date
 from .common import (heading, level_badge, stance_counts, GeneratedPage, raw, Settings, claim_heading, claim_url, description, level_rank,
@@ -24,14 +25,40 @@ def component_name(name: str) -> str:
 
 
 def _judgements(base: EvidenceBase, claim: Claim) -> list[dict]:
+    """Each component judgement with the question it asks in plain words and what it did to the rating."""
     conf = claim.confidence
     vocabs = method_components(base.schema).get(conf.method, {})
+    questions = component_questions(base.schema, conf.method)
     rows = []
     for name, value in conf.components.items():
         vocab = vocabs.get(name, "")
+        term = base.vocabularies[vocab].get(value) if vocab in base.vocabularies else None
+        meta = term.meta if term else {}
+        effect = step_text(int(meta.get("x-step", 0))) if "x-step" in meta else ""
+        if "x-cap" in meta:
+            effect = f"Caps the rating at {title(base, 'level', meta['x-cap']).lower()}."
         rows.append({"name": component_name(name), "value": title(base, vocab, value) if vocab else value,
-                     "description": description(base, vocab, value) if vocab else ""})
+                     "question": questions.get(name, ""), "effect": effect,
+                     "lowered": bool(meta.get("x-step")) or "x-cap" in meta})
     return rows
+
+
+def _why_lower(base: EvidenceBase, claim: Claim, profile, allowed: str) -> str:
+    """Why a claim is rated below what its judgements allow: its evidence profile, its basis, or the raters."""
+    level = claim.confidence.level
+    if level_rank(base, level) >= level_rank(base, allowed):
+        return ""
+    reasons = []
+    if profile is not None and level_rank(base, profile.supported_level) < level_rank(base, allowed):
+        reasons.append("its evidence profile supports at most "
+                       f"{title(base, 'level', profile.supported_level).lower()} confidence"
+                       + (f" ({'; '.join(profile.flags).lower()})" if profile.flags else ""))
+    basis = basis_ceiling(claim, meaning_of(base))
+    if basis and level_rank(base, basis) < level_rank(base, allowed):
+        reasons.append(f"it rests on argument, not a study, which allows at most {title(base, 'level', basis).lower()}")
+    if not reasons:
+        reasons.append("the raters judged the evidence weaker than the components alone show (see their reasons above)")
+    return "; ".join(reasons)
 
 
 def _profile(base: EvidenceBase, claim: Claim, profile, root: str) -> str:
@@ -143,7 +170,7 @@ def _applies(base: EvidenceBase, claim: Claim, root: str) -> str:
                                  ("Outcomes", "outcome", claim.outcomes), ("Schemes", "scheme", claim.schemes)):
         if values:
             facts.append((label, ", ".join(titles(base, vocab, values))))
-    return render("claim/themes.html", themes=themes, facts=facts)
+    return render("claim/themes.html", themes=themes, facts=facts, graph_url=f"{root}graph/?claim={claim.id}")
 
 
 def _head(base: EvidenceBase, claim: Claim, root: str) -> str:
@@ -151,14 +178,15 @@ def _head(base: EvidenceBase, claim: Claim, root: str) -> str:
     return render("claim/head.html", heading=claim_heading(claim), lead=claim.statement if claim.summary else "",
                   level=level_badge(base, conf.level), method_url=root + "method/#" + conf.method.lower(),
                   method=title(base, "method", conf.method), level_desc=description(base, "level", conf.level),
-                  caveat=conf.caveat)
+                  caveat=conf.caveat, plain=plain_rating(base, claim))
 
 
-def _why(base: EvidenceBase, claim: Claim) -> str:
+def _why(base: EvidenceBase, claim: Claim, profile) -> str:
     conf = claim.confidence
     allowed, why = ceiling(claim, base.sources, meaning_of(base))
     return render("claim/why.html", rationale=conf.rationale, method=title(base, "method", conf.method),
                   judgements=_judgements(base, claim), allowed=title(base, "level", allowed).lower(), why=why,
+                  level=title(base, "level", conf.level).lower(), lower=_why_lower(base, claim, profile, allowed),
                   review=_review(claim))
 
 
@@ -179,7 +207,7 @@ def render_claim(base: EvidenceBase, claim: Claim, profile, refs, settings: Sett
     related = _related(base, claim, root, backlinks)
     parts = [
         raw(_head(base, claim, root)),
-        heading(2, "Why this rating", "why"), raw(_why(base, claim)),
+        heading(2, "Why this rating", "why"), raw(_why(base, claim, profile)),
         heading(2, "Evidence profile", "profile", search=False),
         raw(_profile(base, claim, profile, root), search=False),
         heading(2, "Evidence", "evidence"), raw(_evidence_table(base, claim, refs, root)),

@@ -141,6 +141,9 @@ def render_graph_page(
         "relations": relations,
         "structure": STRUCTURE_STYLE,
         "themes": themes,
+        # The explorer opens on one theme (the one marked x-graph-start, else the first), not a hairball.
+        "start_theme": next((t.id for t in base.vocabularies["theme"].terms if t.meta.get("x-graph-start")),
+                            themes[0]["id"] if themes else ""),
     }
     n_authors = None
     if site_graph is not None:

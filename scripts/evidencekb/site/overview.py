@@ -9,6 +9,8 @@ from collections import Counter
 from typing import Sequence
 
 from ..model import EvidenceBase
+from ..plain_language import plain_rating
+from ..themes import answer_rank
 from ..vocabulary import method_components
 from .claim_page import component_name
 from .common import (heading, GeneratedPage, raw, Settings, claim_heading, claim_url, description, level_badge, level_rank, levels_descending,
@@ -42,18 +44,21 @@ def block_levels(base: EvidenceBase, root: str) -> str:
 
 
 def headline_claims(base: EvidenceBase, analysis, n: int | None = None) -> list:
-    """The best-supported claim of each theme, in the theme vocabulary's order: a spread of
-    topics, each at its strongest, so 'does it reduce reoffending?' is answered honestly
-    even when the answer is 'we do not know yet'."""
-    def key(c):
+    """The claim of each theme that best answers its question, in the theme vocabulary's order:
+    the claim type decides (the theme's `x-answers`), then confidence, so 'does it reduce
+    reoffending?' is answered by an effectiveness finding even when that answer is 'we do not
+    know yet', never by stronger background."""
+    def key(c, theme_id):
         p = analysis.claims.get(c.id)
-        return (-level_rank(base, c.confidence.level), -(p.author_groups if p else 0), -(p.n_sources if p else 0), c.id)
+        return (answer_rank(base, theme_id, c.claim_type), -level_rank(base, c.confidence.level),
+                -(p.author_groups if p else 0), -(p.n_sources if p else 0), c.id)
 
     chosen: list = []
     themes: list = []
     for term in base.vocabularies["theme"].terms:
         taken = {c.id for c in chosen}
-        candidates = sorted((c for c in base.claims if term.id in c.themes and c.id not in taken), key=key)
+        candidates = sorted((c for c in base.claims if term.id in c.themes and c.id not in taken),
+                            key=lambda c: key(c, term.id))
         if candidates:
             chosen.append(candidates[0])
             themes.append(term)
@@ -67,6 +72,7 @@ def block_headlines(base: EvidenceBase, analysis, root: str) -> str:
     for term, c in headline_claims(base, analysis):
         p = analysis.claims.get(c.id)
         cards.append({"theme": term.title, "url": root + claim_url(c.id), "heading": claim_heading(c),
+                      "kind": title(base, "claim_type", c.claim_type), "plain": plain_rating(base, c).verdict,
                       "statement": c.statement, "badge": level_badge(base, c.confidence.level),
                       "sources": plural(p.n_sources if p else 0, "source")})
     return _block("headlines", cards=cards)
@@ -294,11 +300,11 @@ DOWNLOADS = {
 
 def data_files(base: EvidenceBase, analysis, exports, settings: Settings) -> dict[str, str]:
     """data/<name> -> text, written into the built site."""
-    from ..cite.formats import csl_json_text, to_bibtex, to_ris
+    from ..cite.formats import csl_json_text, to_clean_bibtex, to_ris
 
     records = claims_records(base, settings)
     files = {
-        "references.bib": to_bibtex(base.sources),
+        "references.bib": to_clean_bibtex(base.sources),
         "references.ris": to_ris(base.sources),
         "references.json": csl_json_text(base.sources),
         "claims.json": json.dumps(records, ensure_ascii=False, separators=(",", ":")) + "\n",

@@ -26,24 +26,39 @@ DOWNLOAD_FORMATS = (("bib", "BibTeX"), ("ris", "RIS"), ("json", "CSL-JSON"))
 
 def download_files(key: str, source: Source) -> dict[str, str]:
     """site path -> text of the entry's downloads."""
-    from ..cite.formats import csl_json_text, to_bibtex, to_ris
+    from ..cite.formats import csl_json_text, to_clean_bibtex, to_ris
 
     slug = source_slug(key)
     one = {key: source}
     return {
-        f"sources/{slug}/{slug}.bib": to_bibtex(one),
+        f"sources/{slug}/{slug}.bib": to_clean_bibtex(one),
         f"sources/{slug}/{slug}.ris": to_ris(one),
         f"sources/{slug}/{slug}.json": csl_json_text(one),
     }
 
 
+def _missing(source: Source) -> str:
+    """The parts of a reference a reader would look for that this entry lacks ('' when none)."""
+    missing = []
+    if not source.authors and not source.editors:
+        missing.append("author")
+    if not source.get("year"):
+        missing.append("year")
+    if not source.doi and not source.url and not source.get("publisher") and not source.get("journal"):
+        missing.append("where to find it (no DOI, web address, journal or publisher)")
+    return ", ".join(missing)
+
+
 def _links(source: Source) -> str:
-    """The DOI and web links, and the note on an incomplete reference ('' when none)."""
+    """The DOI and web links (with the date the address was seen), and what an incomplete reference lacks and why."""
     url = external(source.url)
-    if not (doi_href(source.doi) or source.url or source.incomplete):
+    missing = _missing(source) if source.incomplete else ""
+    if not (doi_href(source.doi) or source.url or source.incomplete or source.get("nodoi")):
         return ""
+    urldate = source.get("urldate")
     return render("source/links.html", doi=doi_href(source.doi), url=url, url_text=source.url,
-                  incomplete=source.incomplete)
+                  incomplete=source.incomplete, missing=missing, nodoi=source.get("nodoi"),
+                  urldate=urldate, accessed=long_date(urldate) if urldate else "")
 
 
 def _fact(name: str, value: str = "", links: list | None = None, code: str = "") -> dict:

@@ -297,6 +297,82 @@
       if (url) window.location.assign(url);
     }
 
+    // ---- labels that never overlap ------------------------------------------------------
+    // Sigma's label grid thins labels, but forced ones (themes, the focus and its neighbours)
+    // and long titles can still collide or run off the canvas. Each frame, labels claim
+    // boxes: the focus first, then themes, then neighbours, then the rest in sigma's order;
+    // a label that would overlap a claimed box, or leave the canvas, is not drawn.
+    var labels = { boxes: [], reserved: {}, drawn: [] };
+
+    function labelBox(ctx, d, settings) {
+      var fontSize = settings.labelSize || 14;
+      ctx.font = (settings.labelWeight || "normal") + " " + fontSize + "px " + (settings.labelFont || "sans-serif");
+      var w = ctx.measureText(d.label).width;
+      var h = fontSize + 2;
+      var right = { x: d.x + d.size + 3, y: d.y - h / 2, w: w, h: h, align: "left" };
+      var left = { x: d.x - d.size - 3 - w, y: d.y - h / 2, w: w, h: h, align: "right" };
+      var width = container.clientWidth, height = container.clientHeight;
+      var fits = function (b) { return b.x >= 0 && b.x + b.w <= width && b.y >= 0 && b.y + b.h <= height; };
+      var free = function (b) {
+        return labels.boxes.every(function (o) {
+          return b.x + b.w <= o.x || o.x + o.w <= b.x || b.y + b.h <= o.y || o.y + o.h <= b.y;
+        });
+      };
+      if (fits(right) && free(right)) return right;
+      if (fits(left) && free(left)) return left;
+      return null;
+    }
+
+    function labelPriority(id, a) {
+      var f = focusNode();
+      if (id === f) return 0;
+      if (a.kind === "theme") return 1;
+      if (f && state.neighbours[id]) return 2;
+      return 3;
+    }
+
+    // Before each frame: claim boxes for the labels that matter most, in priority order.
+    function reserveLabels() {
+      labels.boxes = [];
+      labels.reserved = {};
+      labels.drawn = [];
+      if (!renderer) return;
+      var ctx = labels.measure || (labels.measure = document.createElement("canvas").getContext("2d"));
+      var first = [];
+      graph.forEachNode(function (id, a) {
+        var p = labelPriority(id, a);
+        if (p < 3 && nodeShown(id, a)) first.push({ id: id, p: p });
+      });
+      first.sort(function (x, y) { return x.p - y.p || (x.id < y.id ? -1 : 1); });
+      first.forEach(function (item) {
+        var d = renderer.getNodeDisplayData(item.id);
+        if (!d || d.hidden) return;
+        var v = renderer.framedGraphToViewport(d);
+        var text = graph.getNodeAttribute(item.id, "label");
+        var box = labelBox(ctx, { x: v.x, y: v.y, size: renderer.scaleSize(d.size), label: text }, renderer.getSettings());
+        labels.reserved[item.id] = box;
+        if (box) labels.boxes.push(box);
+      });
+    }
+
+    function drawLabelNoOverlap(ctx, d, settings) {
+      if (!d.label) return;
+      var box;
+      if (Object.prototype.hasOwnProperty.call(labels.reserved, d.key)) {
+        box = labels.reserved[d.key];
+      } else {
+        box = labelBox(ctx, d, settings);
+        if (box) labels.boxes.push(box);
+      }
+      if (!box) return;
+      var fontSize = settings.labelSize || 14;
+      ctx.font = (settings.labelWeight || "normal") + " " + fontSize + "px " + (settings.labelFont || "sans-serif");
+      ctx.fillStyle = settings.labelColor && settings.labelColor.color ? settings.labelColor.color : "#000";
+      ctx.textAlign = "left";
+      ctx.fillText(d.label, box.x, box.y + fontSize - 1);
+      labels.drawn.push({ id: d.key, label: d.label, x: box.x, y: box.y, w: box.w, h: box.h });
+    }
+
     // ---- sigma -------------------------------------------------------------------------
     // Filters and level of detail are known before the first draw, so sigma draws once.
     computeFilter();
@@ -310,6 +386,7 @@
         zIndex: true,
         renderEdgeLabels: true,
         labelRenderedSizeThreshold: 7,
+        defaultDrawNodeLabel: drawLabelNoOverlap,
         labelFont: window.getComputedStyle(container).fontFamily || "sans-serif",
         labelColor: { color: "#1a1a1a" },
         edgeLabelColor: { color: "#333333" },
@@ -375,6 +452,7 @@
       return { kill: function () {} };
     }
     var camera = renderer.getCamera();
+    renderer.on("beforeRender", reserveLabels);
     timings.drawn = Math.round(now());
 
     function updateLod() {
@@ -589,11 +667,107 @@
       select(null, false);
       applyFilters();
       camera.animatedReset({ duration: 300 });
+      if (widen) widen.hidden = true;
     });
 
     [input, themeSelect, byId("evg-zoom-in"), byId("evg-zoom-out"), byId("evg-reset")].forEach(function (el) {
       el.disabled = false;
     });
+
+    // ---- fit the view to what is shown ---------------------------------------------------
+    // After a filter or on opening a neighbourhood, the camera frames the shown nodes, so
+    // a filtered view is never a few dots in a corner.
+    function fitToShown(animate) {
+      var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, n = 0;
+      graph.forEachNode(function (id, a) {
+        if (!nodeShown(id, a) && !(state.filtered && state.filtered[id])) return;
+        var d = renderer.getNodeDisplayData(id);
+        if (!d) return;
+        n++;
+        minX = Math.min(minX, d.x); maxX = Math.max(maxX, d.x);
+        minY = Math.min(minY, d.y); maxY = Math.max(maxY, d.y);
+      });
+      if (!n) return;
+      var target = { x: (minX + maxX) / 2, y: (minY + maxY) / 2,
+        ratio: Math.min(1, Math.max(0.04, Math.max(maxX - minX, maxY - minY) * 1.25)) };
+      if (animate) camera.animate(target, { duration: 300 });
+      else camera.setState(target);
+    }
+
+    // ---- one claim's neighbourhood ---------------------------------------------------------
+    // graph/?claim=<id> opens on the claim, its sources and their authors, its themes and
+    // the claims related to it; "Show the whole graph" (or Reset) widens to everything.
+    function neighbourhood(id) {
+      var keep = {};
+      keep[id] = true;
+      graph.forEachEdge(id, function (edge, a, s, t) {
+        var other = s === id ? t : s;
+        keep[other] = true;
+        var oa = graph.getNodeAttributes(other);
+        if (oa.kind === "source") {
+          graph.forEachOutEdge(other, function (e2, a2, s2, t2, sa2, ta2) {
+            if (ta2.kind === "author") keep[t2] = true;
+          });
+        }
+      });
+      return keep;
+    }
+
+    var widen = byId("evg-widen");
+    function showNeighbourhood(id) {
+      state.filtered = neighbourhood(id);
+      state.lodWanted = false;
+      state.lod = false;
+      select(id, false);
+      refresh();
+      fitToShown(false);
+      if (widen) widen.hidden = false;
+      setStatus("Showing " + visibleNodeCount() + " of " + plural(graph.order, "node") +
+        ": one claim and what it links to. Use “Show the whole graph” to widen.");
+    }
+    function showAll() {
+      themeSelect.value = "";
+      applyFilters();
+      camera.animatedReset({ duration: 300 });
+      if (widen) widen.hidden = true;
+    }
+    if (widen) widen.addEventListener("click", showAll);
+    themeSelect.addEventListener("change", function () {
+      fitToShown(true);
+      if (widen) widen.hidden = !themeSelect.value;
+    });
+    relationBoxes.forEach(function (box) {
+      box.addEventListener("change", function () { fitToShown(true); });
+    });
+
+    // ---- tap first on touch: the Selected panel comes into view ----------------------------
+    var panel = app.querySelector(".evg-summary");
+    renderer.on("clickNode", function (ev) {
+      var original = ev.event && ev.event.original;
+      if (original && /^touch/.test(original.type || "") && panel && panel.scrollIntoView) {
+        panel.scrollIntoView({ block: "nearest", behavior: "auto" });
+      }
+    });
+
+    // ---- where to open: ?claim=, ?theme=, else the first theme -----------------------------
+    (function openFromUrl() {
+      var params = new URLSearchParams(window.location.search);
+      var claim = params.get("claim");
+      var theme = params.get("theme");
+      if (claim && graph.hasNode("claim:" + claim)) {
+        showNeighbourhood("claim:" + claim);
+        return;
+      }
+      if (theme === "all") return;
+      var known = Array.prototype.some.call(themeSelect.options, function (o) { return o.value && o.value === theme; });
+      if (!known) theme = config.start_theme || "";
+      var has = theme && graph.someNode(function (id, a) { return a.kind === "claim" && a.themes.indexOf(theme) >= 0; });
+      if (!has) return;
+      themeSelect.value = theme;
+      applyFilters();
+      fitToShown(false);
+      if (widen) widen.hidden = false;
+    })();
 
     updateStatus();
 
@@ -606,6 +780,8 @@
       readyAt: Math.round(now()), // from navigation start
       timings: timings,
       visibleNodeCount: visibleNodeCount,
+      labelBoxes: function () { return labels.drawn.slice(); },
+      fitToShown: fitToShown,
       isShown: function (id) {
         return graph.hasNode(id) && nodeShown(id, graph.getNodeAttributes(id));
       },

@@ -1,7 +1,7 @@
 /* Evidence explorer: small progressive enhancements over pages that work without it.
  *  - "Cite this" blocks: fill in today's date, copy as plain text or as rich text.
  *  - The claims table: filter by theme, kind, setting, confidence, design, outcome, words.
- *  - Printing: show where each link goes.
+ *  - Printing: show where each outside link goes, unless its text already says so.
  * No dependencies, no network requests except data/claims-index.json on a paged table. */
 (function () {
   "use strict";
@@ -146,11 +146,27 @@
     }
     var facets = rows.map(rowFacets);
 
+    var caption = table.caption;
+    var captionAll = caption ? caption.textContent : "";
+
+    /* "theme: Does it reduce reoffending?; confidence: Low": the filters in words, for the
+       caption and the live region, so a screen reader hears what the count counts. */
+    function described(w) {
+      return controls.filter(function (c) { return w[c.name]; }).map(function (c) {
+        var label = form.querySelector('label[for="' + c.id + '"]');
+        var name = label ? label.textContent.trim().toLowerCase() : c.name;
+        var value = c.tagName === "SELECT" && c.selectedIndex >= 0 ? c.options[c.selectedIndex].textContent : w[c.name];
+        return name + ": " + value;
+      }).join("; ");
+    }
+
     function say(shown, all, w) {
       var active = Object.keys(w).length > 0;
+      var what = active ? described(w) : "";
       count.textContent = active
-        ? shown + " of " + all + " claims match"
+        ? shown + " of " + all + " claims match (" + what + ")"
         : all + " claims";
+      if (caption) caption.textContent = active ? shown + " of " + all + " claims, filtered by " + what : captionAll;
       if (empty) empty.hidden = shown !== 0;
     }
 
@@ -236,13 +252,15 @@
     if (Object.keys(wanted()).length) apply();
   }
 
-  /* ---- Printing: say where links go ----------------------------------------------- */
+  /* ---- Printing: say where links go, once ------------------------------------------ */
 
+  /* A printed brief shows the address of an outside link after its text (site.css), except
+     where the text already is the address; links inside the site print as text only. */
   function markLinksForPrint() {
+    function bare(u) { return u.replace(/^https?:\/\//, "").replace(/\/$/, ""); }
     Array.prototype.forEach.call(document.querySelectorAll(".md-content a[href]"), function (a) {
-      var href = a.getAttribute("href");
-      if (!href || href.charAt(0) === "#" || a.classList.contains("md-button") || a.closest(".ev-chips")) return;
-      if (a.href !== a.textContent.trim()) a.setAttribute("data-print-href", a.href);
+      var text = a.textContent.trim();
+      if (/^https?:/i.test(a.getAttribute("href") || "") && bare(a.href) === bare(text)) a.classList.add("ev-url-text");
     });
   }
 
@@ -257,13 +275,32 @@
     }, function () { /* the letter links above still lead there */ });
   }
 
+  /* Material wraps Markdown tables in a box that scrolls sideways on a phone, and code
+     samples scroll too (YAML keeps its indentation, so it must not wrap); a keyboard user
+     must be able to reach them (WCAG 2.1.1), so each scrolling box takes focus and has a name. */
+  function focusableScrollBoxes() {
+    var n = { table: 0, code: 0 };
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap, .md-typeset pre > code"), function (box) {
+      var code = box.tagName === "CODE";
+      n[code ? "code" : "table"]++;
+      if (box.hasAttribute("tabindex") || (code && box.scrollWidth <= box.clientWidth)) return;
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      var caption = box.querySelector("caption");
+      var label = caption ? caption.textContent.trim() : "";
+      if (!label) label = code ? "Code example " + n.code + " (scrolls sideways)" : "Table " + n.table;
+      box.setAttribute("aria-label", label);
+    });
+  }
+
   function init() {
+    focusableScrollBoxes();
     forwardAuthor();
     window.addEventListener("hashchange", forwardAuthor);
     Array.prototype.forEach.call(document.querySelectorAll("[data-ev-cite]"), setupCite);
     var table = document.querySelector("table[data-ev-table]");
     if (table) setupTable(table);
-    window.addEventListener("beforeprint", markLinksForPrint);
+    markLinksForPrint();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
