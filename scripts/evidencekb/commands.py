@@ -92,7 +92,11 @@ def _add_source_args(p):
 
 def _bench_args(p):
     p.add_argument("--claims", type=int, action="append",
-                   help="claim counts to measure (repeatable; default 1000 and 10000)")
+                   help="claim counts to measure (repeatable; default 1000, 3000 and 10000)")
+    p.add_argument("--site-up-to", type=int, metavar="N",
+                   help="build sites only for counts up to N (check and graph for all)")
+    p.add_argument("--repeats", type=int, default=3,
+                   help="runs of each command; min and median are reported (default 3)")
     p.add_argument("--sources", type=int, default=5000)
     p.add_argument("--skip-site", action="store_true")
     p.add_argument("--skip-browser", action="store_true")
@@ -142,9 +146,10 @@ def run_graph(args: argparse.Namespace, project: Project) -> int:
     base = checked_base(project).base
     base = render_base(base, format_bibliography(base.sources))  # [@key] as "(Buck, 2021b)"
     analysis = analyse(base)
-    written = write_exports(base, analysis, out, project.root)
+    g = build_graph(base)  # once, for the exports and the summary
+    written = write_exports(base, analysis, out, project.root, graph=g)
     if not args.quiet:
-        print(summary(base, analysis, build_graph(base)))
+        print(summary(base, analysis, g))
         print(f"wrote {len(written)} files to {display(out)}")
     return 0
 
@@ -204,9 +209,10 @@ def run_add_source(args: argparse.Namespace, project: Project) -> int:
 def run_bench(args: argparse.Namespace, project: Project) -> int:
     from .bench import bench
 
-    return bench(project, counts=args.claims or (1000, 10000), max_sources=args.sources,
-                 skip_site=args.skip_site,
-                 skip_browser=args.skip_browser, report=Path(args.report) if args.report else None)
+    return bench(project, counts=args.claims or (1000, 3000, 10000), max_sources=args.sources,
+                 skip_site=args.skip_site, skip_browser=args.skip_browser,
+                 report=Path(args.report) if args.report else None, repeats=args.repeats,
+                 site_up_to=args.site_up_to)
 
 
 def _release_args(p):

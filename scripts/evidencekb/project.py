@@ -51,7 +51,8 @@ class Project:
         if not self.claims_dir.is_dir():
             return []
         return sorted(p for p in self.claims_dir.iterdir()
-                      if p.suffix in (".yaml", ".yml") and p.is_file() and self.inside(p))
+                      if p.suffix in (".yaml", ".yml") and p.is_file()
+                      and (not p.is_symlink() or self.inside(p)))  # resolve only links: 10,000 files
 
     def inside(self, path: Path) -> bool:
         """True if `path`, with every symbolic link followed, stays inside the project."""

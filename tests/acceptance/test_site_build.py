@@ -109,7 +109,7 @@ def test_every_page_and_data_file_exists(real_site, real_base):
     for rel in ("index.html", "method/index.html", "themes/index.html", "browse/claims/index.html",
                 "browse/sources/index.html", "browse/authors/index.html", "map/index.html", "gaps/index.html",
                 "graph/index.html", "downloads/index.html", "contributing/index.html",
-                "search/search_index.json"):
+                "pagefind/pagefind-entry.json"):
         assert (real_site / rel).is_file(), rel
     for claim in real_base.claims:
         assert (real_site / "claims" / claim.id / "index.html").is_file(), claim.id
@@ -212,31 +212,55 @@ def test_source_page_has_highwire_tags_in_its_head(real_site):
     assert bib.lstrip().startswith("@article{buck2018core")
 
 
+def pagefind_docs(site) -> list[dict]:
+    """Pagefind's per-page fragments (gzipped JSON after a 12-byte signature): what each
+    indexed page contributes to the search."""
+    import gzip
+
+    docs = []
+    for f in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(f.read_bytes())
+        docs.append(json.loads(raw[raw.index(b"{"):]))
+    return docs
+
+
 def test_search_index_holds_statements_rationales_quotes_and_source_titles(real_site, real_base):
-    index = json.loads((real_site / "search/search_index.json").read_text(encoding="utf-8"))
-    text = " ".join(d["title"] + " " + d["text"] for d in index["docs"])
+    docs = pagefind_docs(real_site)
+    text = " ".join(d["meta"].get("title", "") + " " + d["content"] for d in docs)
     claim = real_base.claim("core-conditions-of-peer-mentoring")
     assert claim.statement.split(":")[0] in text
     assert claim.confidence.rationale[:40] in text
+    assert claim.confidence.caveat[:40] in text
     assert "encouraging small steps" in text  # a quote
     assert "The core conditions of peer mentoring" in text  # a source title
-    locations = {d["location"].split("#")[0] for d in index["docs"]}
-    assert "browse/claims/" not in locations and "downloads/" not in locations
+    assert "By Gillian Buck." in text  # a source's authors
+    urls = {d["url"] for d in docs}
+    assert "/claims/core-conditions-of-peer-mentoring/" in urls
+    for unsearched in ("/browse/claims/", "/downloads/", "/map/", "/gaps/", "/browse/sources/",
+                       "/browse/authors/"):
+        assert unsearched not in urls, unsearched
+    page = next(d for d in docs if d["url"] == "/claims/core-conditions-of-peer-mentoring/")
+    # only findings: no navigation, rating line, judgements, citation or edit links
+    for chrome in ("Skip to content", "Cite this finding", "Edit this claim", "Component", "rated with"):
+        assert chrome not in page["content"], chrome
+    assert page["filters"]["kind"] == ["Claim"] and page["filters"]["theme"]
+    assert page["meta"]["confidence"].endswith("confidence") and page["meta"]["type"]
 
 
 def test_search_terms_never_run_across_table_cells(real_site, real_base):
     # A quote must reach the index as words of its own: not glued to the text of the cell
     # before or after it ("stepsEthnographic" would be one unsearchable term).
-    from html import unescape
-
-    index = json.loads((real_site / "search/search_index.json").read_text(encoding="utf-8"))
-    texts = [unescape(re.sub(r"<[^>]+>", " ",
-                             d["text"])) for d in index["docs"] if d["location"].startswith("claims/")]
-    blob = "\n".join(texts)
+    blob = "\n".join(d["content"] for d in pagefind_docs(real_site) if d["url"].startswith("/claims/"))
     quotes = [link.quote for c in real_base.claims for link in c.evidence if link.quote]
     assert quotes
     for quote in quotes:
-        assert re.search(r"(?<!\w)" + re.escape(quote.strip()) + r"(?!\w)", blob), quote
+        assert re.search(r"(?<!\w)" + re.escape(" ".join(quote.split())) + r"(?!\w)", blob), quote
+
+
+def test_result_titles_are_text(real_site):
+    titles = [d["meta"].get("title", "") for d in pagefind_docs(real_site)]
+    assert any("'" in t for t in titles)
+    assert not any(re.search(r"&(#x?[0-9a-f]+|amp|quot|lt|gt);", t, re.I) for t in titles)
 
 
 class _Text(HTMLParser):
@@ -361,8 +385,9 @@ def test_script_in_a_statement_is_text_on_the_built_page(project, tmp_path):
     assert "<title>&lt;script&gt;" in html
     for page in (tmp_path / "site").rglob("*.html"):
         assert "<script>alert" not in page.read_text(encoding="utf-8"), page
-    index = (tmp_path / "site/search/search_index.json").read_text(encoding="utf-8")
-    assert "<script>" not in index
+    # the search index holds it as words; search.js puts index text in as text, never as HTML
+    page = next(d for d in pagefind_docs(tmp_path / "site") if d["url"] == "/claims/alpha/")
+    assert "alert(1)" in page["content"] and "onerror" in page["content"]
 
 
 def test_a_javascript_url_stops_the_build_with_its_position(project, tmp_path):

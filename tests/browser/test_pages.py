@@ -54,26 +54,6 @@ def test_no_console_errors(page, server, kind):
     assert page.console_errors == [], f"{kind}: {page.console_errors}"
 
 
-def test_search_finds_a_claim_by_a_word_of_its_statement(page, server):
-    page.goto(server)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    box = page.locator("input.md-search__input")
-    box.fill("manageable")
-    link = page.locator(f".md-search-result__link[href*='claims/{CLAIM}/']").first
-    link.wait_for(timeout=15000)
-    link.click()
-    page.wait_for_url(f"**/claims/{CLAIM}/**")
-    assert "Three core conditions" in page.locator("h1").inner_text()
-    assert page.console_errors == []
-
-
-def test_search_finds_a_source_by_its_title(page, server):
-    page.goto(server)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill("employing with conviction")
-    page.locator(".md-search-result__link[href*='sources/atherton2021employing/']").first.wait_for(timeout=15000)
-
-
 def test_copy_as_plain_text_puts_the_citation_on_the_clipboard(page, server, base):
     page.goto(server + f"claims/{CLAIM}/")
     today = page.evaluate("() => document.querySelector('.ev-accessed').textContent")

@@ -277,12 +277,9 @@ def test_an_empty_claims_subfolder_is_a_usage_error(kb, run, monkeypatch):
 # --- CSV --------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=False, reason="CSV formula neutralisation is the perf helper's (issue 14); passes once it lands"
-)
 def test_formula_cells_are_neutralised_in_every_csv(kb, run, tmp_path):
     kb.edit("alpha", "Peer mentors help people alpha.", "=HYPERLINK(\"https://evil.example\",\"x\")")
-    kb.edit("beta", "Peer mentors help people beta.", "@SUM(1+1)*cmd|' /C calc'!A0")
+    kb.edit("beta", "Peer mentors help people beta.", "+SUM(1+1)*cmd|' /C calc'!A0")
     out = tmp_path / "g"
     assert run("graph", "--root", kb.root, "--out", out, "--quiet").code == 0
     import csv

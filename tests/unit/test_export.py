@@ -42,7 +42,8 @@ def test_two_runs_byte_identical(project, tmp_path):
 
 def test_csv_and_cytoscape(project):
     out = render_exports(base_of(project))
-    assert out["edges.csv"].splitlines()[0] == "source,target,key,kind,relation,locator,via,source_locator"
+    assert out["edges.csv"].startswith("\ufeff")  # a UTF-8 BOM, so Excel reads it as UTF-8
+    assert out["edges.csv"][1:].splitlines()[0] == "source,target,key,kind,relation,locator,via,source_locator"  # noqa: E501
     assert "claim:alpha,source:lee2019book,evidence:0,evidence,supports,pp. 10-12" in out["edges.csv"]
     cy = json.loads(out["cytoscape.json"])
     assert {e["data"]["id"] for e in cy["elements"]["nodes"]} >= {"claim:alpha", "source:lee2019book"}

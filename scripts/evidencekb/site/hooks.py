@@ -18,6 +18,7 @@
                site folder is checked (safe_output: never a project source, never a folder
                we did not make), the build goes to a temporary sibling, and on_shutdown
                swaps it in only if the whole build succeeded (strict warnings included).
+- on_post_build: the second process's files, download sizes, then the Pagefind index.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ THEME_DIR = PACKAGE / "theme"
 ASSETS_DIR = PACKAGE / "assets"
 ASSET_URL = "assets/evidencekb/"
 CSS = ("site.css",)
-JS = ("site.js",)
+JS = ("site.js", "search.js")
 MARKER = re.compile(r"<!--\s*evidence:([a-z-]+)\s*-->")
 
 _state: dict = {}
@@ -265,13 +266,16 @@ def on_page_content(html, page, config, files, **kwargs):
 
 
 def on_post_page(output, page, config, **kwargs):
-    """The rest go into the finished HTML: neither Markdown nor the indexer parses them."""
-    generated = _state.get("pages", {}).get(page.file.src_uri)
-    if generated is None or not generated.chunks():
-        return output
-    from .common import fill
+    """The rest go into the finished HTML: neither Markdown nor the indexer parses them;
+    then the regions Pagefind indexes are marked (site/search.py)."""
+    from .search import mark
 
-    return fill(output, generated.chunks(), search=False)
+    generated = _state.get("pages", {}).get(page.file.src_uri)
+    if generated is not None and generated.chunks():
+        from .common import fill
+
+        output = fill(output, generated.chunks(), search=False)
+    return mark(output, (page.meta or {}).get("ev_kind", ""))
 
 
 def on_page_context(context, page, config, nav, **kwargs):
@@ -283,6 +287,10 @@ def on_page_context(context, page, config, nav, **kwargs):
     tags = [pair for pair in meta.get("highwire") or () if isinstance(pair, (list, tuple)) and len(pair) == 2]
     context["ev_head"] = render("head.html", tags=tags) if tags else ""
     context["ev_kind"] = meta.get("ev_kind", "")
+    if "data" in _state:
+        from .search import page_fields
+
+        context["ev_search"] = page_fields(_state["data"], page.file.src_uri, context["ev_kind"], meta)
     return context
 
 
@@ -305,7 +313,18 @@ def on_post_build(config, **kwargs):
         except RuntimeError as exc:
             raise PluginError(str(exc)) from None
     _fill_sizes(site_dir)
+    _index_for_search(site_dir)
     _mode["built"] = True
+
+
+def _index_for_search(site_dir: Path) -> None:
+    """Pagefind indexes the finished pages (also under `mkdocs serve`, so search works there
+    too). Without the binary the site still builds; its search box says search is unavailable."""
+    from .search import index_site
+
+    problem = index_site(site_dir)
+    if problem:
+        log.warning("search index not built: %s", problem)
 
 
 def _fill_sizes(site_dir: Path) -> None:

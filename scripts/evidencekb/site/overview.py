@@ -4,8 +4,6 @@ register, the method's generated reference, the downloads page and its data file
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from typing import Sequence
@@ -61,7 +59,7 @@ def headline_claims(base: EvidenceBase, analysis, n: int | None = None) -> list:
             themes.append(term)
         if len(chosen) == n:
             break
-    return list(zip(themes, chosen))
+    return list(zip(themes, chosen, strict=True))
 
 
 def block_headlines(base: EvidenceBase, analysis, root: str) -> str:
@@ -246,16 +244,18 @@ def claims_records(base: EvidenceBase, settings: Settings) -> list[dict]:
 
 
 def claims_csv(records: list[dict], relations: Sequence[str]) -> str:
-    """One row per claim; a column per evidence relation (the vocabulary's ids, in its order)."""
+    """One row per claim; a column per evidence relation (the vocabulary's ids, in its order).
+    Written by the shared CSV writer: a UTF-8 BOM for Excel, formula-leading cells neutralised
+    (evidencekb.writers.tables)."""
+    from ..writers.tables import csv_text
+
     cols = ["id", "summary", "statement", "claim_type", "themes", "settings", "populations", "outcomes", "schemes",
             "level", "method", "rationale", "caveat", "sources", *relations, "read_via", "related", "added",
             "updated", "reviewed", "reviewed_by", "reviewed_against", "url"]
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
-    w.writeheader()
+    rows = []
     for r in records:
         ev = r["evidence"]
-        w.writerow({
+        rows.append({
             **{k: r.get(k) or "" for k in ("id", "summary", "statement", "claim_type", "added", "updated", "url")},
             **{k: "; ".join(r[k]) for k in ("themes", "settings", "populations", "outcomes", "schemes")},
             "level": r["confidence"]["level"], "method": r["confidence"]["method"],
@@ -269,7 +269,7 @@ def claims_csv(records: list[dict], relations: Sequence[str]) -> str:
             **({"reviewed": rv["date"], "reviewed_by": rv["by"], "reviewed_against": rv["against"]}
                if (rv := r.get("reviewed")) else {}),
         })
-    return buf.getvalue()
+    return csv_text(cols, rows)
 
 
 #: file -> (group, format, what it holds)

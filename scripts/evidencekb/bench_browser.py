@@ -1,0 +1,176 @@
+"""The benchmark's browser half: what a reader waits for and what a page view fetches.
+
+- Bytes per page view: every response a page fetches until the network is idle (HTML, CSS,
+  JS, fonts, data), raw and gzipped (the local server does not compress, so the gzipped size
+  is computed from each body, as a static host with compression would send it).
+- Search: from a loaded page, the time from the keystroke (the input event, in the page's
+  own clock) to the first result drawn, and the bytes fetched for it; a rare word and a word
+  on almost every page, each in a fresh page (cold caches), repeated.
+- Graph explorer: load to interactive at a given node count.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+from .bench_tools import CHROMIUM_FLAGS, serve
+
+PAGE_KINDS = {
+    "home": "",
+    "claim page": "claims/{claim}/",
+    "claims table": "browse/claims/",
+    "graph page": "graph/",
+}
+SCRIPT_TYPES = ("document", "stylesheet", "script")
+
+WATCH_SEARCH = """() => {
+  const input = document.getElementById('ev-search-input');
+  const list = document.querySelector('.ev-search__results');
+  window.__ev = {t0: null, t1: null};
+  input.addEventListener('input', () => {
+    if (window.__ev.t0 === null) window.__ev.t0 = performance.now();
+  }, true);
+  new MutationObserver(() => {
+    if (window.__ev.t1 === null && list.querySelector('a')) window.__ev.t1 = performance.now();
+  }).observe(list, {childList: true, subtree: true});
+}"""
+
+
+class Fetches:
+    """Responses seen by a page: (url, resource type, raw bytes, gzipped bytes). Bodies are
+    read after the page settles (`rows`), not inside the event, where some were lost."""
+
+    def __init__(self, page):
+        self.responses: list = []
+        self._rows: list[tuple[str, str, int, int]] = []
+        page.on("response", lambda response: self.responses.append(response))
+
+    @property
+    def rows(self) -> list[tuple[str, str, int, int]]:
+        for response in self.responses[len(self._rows) :]:
+            try:
+                body = response.body()
+            except Exception:  # redirects and aborted requests have no body
+                body = b""
+            self._rows.append(
+                (
+                    response.url,
+                    response.request.resource_type,
+                    len(body),
+                    len(gzip.compress(body, 6)) if body else 0,
+                )
+            )
+        return self._rows
+
+    def totals(self, since: int = 0, types=None) -> tuple[int, int]:
+        rows = [r for r in self.rows[since:] if types is None or r[1] in types]
+        return sum(r[2] for r in rows), sum(r[3] for r in rows)
+
+
+def page_bytes(browser, base: str, claim: str) -> dict:
+    out = {}
+    for kind, path in PAGE_KINDS.items():
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        seen = Fetches(page)
+        page.goto(base + path.format(claim=claim))
+        page.wait_for_load_state("networkidle")
+        raw, gz = seen.totals()
+        code_raw, code_gz = seen.totals(types=SCRIPT_TYPES)
+        out[kind] = {
+            "raw": raw,
+            "gzip": gz,
+            "code_gzip": code_gz,
+            "data_gzip": gz - code_gz,
+            "requests": len(seen.responses),
+        }
+        page.close()
+    return out
+
+
+def search_latency(browser, base: str, word: str, repeats: int) -> dict:
+    times, fetched = [], []
+    for _ in range(repeats):
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        seen = Fetches(page)
+        page.goto(base)
+        page.wait_for_load_state("networkidle")
+        page.evaluate(WATCH_SEARCH)
+        before = len(seen.responses)
+        page.locator("#ev-search-input").click()
+        page.keyboard.type(word, delay=0)
+        page.wait_for_function("() => window.__ev.t1 !== null", timeout=60000)
+        page.wait_for_load_state("networkidle")
+        t0, t1 = page.evaluate("[window.__ev.t0, window.__ev.t1]")
+        times.append((t1 - t0) / 1000)
+        fetched.append(seen.totals(since=before)[1])
+        page.close()
+    return {
+        "median_s": statistics.median(times),
+        "min_s": min(times),
+        "gzip_bytes": statistics.median(fetched),
+        "repeats": repeats,
+    }
+
+
+def _trim_graph(graph: dict, n: int) -> dict:
+    """The first n nodes, themes and sources first (what the explorer shows first), and the
+    edges among them."""
+    order = {"theme": 0, "source": 1, "claim": 2, "scheme": 3, "author": 4}
+    nodes = sorted(graph["nodes"], key=lambda x: (order.get(x["kind"], 9), x["id"]))[:n]
+    keep = {x["id"] for x in nodes}
+    edges = [e for e in graph["edges"] if e["source"] in keep and e["target"] in keep]
+    return dict(graph, nodes=nodes, edges=edges)
+
+
+def explorer(browser, base: str, site: Path, node_counts) -> dict:
+    out: dict = {}
+    graph_file = site / "data" / "graph.json"
+    if not graph_file.exists() or not (site / "graph" / "index.html").exists():
+        return {"browser_error": "the site has no graph page or data/graph.json"}
+    full_text = graph_file.read_text(encoding="utf-8")
+    full = json.loads(full_text)
+    out["graph_nodes_full"] = len(full["nodes"])
+    try:
+        for n in node_counts:
+            graph_file.write_text(json.dumps(_trim_graph(full, n)), encoding="utf-8")
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            start = time.perf_counter()
+            page.goto(base + "graph/")
+            page.wait_for_function(
+                "window.evidenceGraph && window.evidenceGraph.ready === true", timeout=120000
+            )
+            out[f"graph_interactive_s_{n}"] = time.perf_counter() - start
+            out[f"graph_nodes_{n}"] = page.evaluate("window.evidenceGraph.graph.order")
+            out[f"graph_timings_{n}"] = page.evaluate(
+                "Object.assign({}, window.evidenceGraph.timings || {}, "
+                "{readyAt: window.evidenceGraph.readyAt})"
+            )
+            page.close()
+    finally:
+        graph_file.write_text(full_text, encoding="utf-8")
+    return out
+
+
+def browser_figures(
+    site: Path, claim: str, rare: str, common: str, repeats: int = 3, node_counts=(5000,)
+) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    out: dict = {}
+    with serve(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_FLAGS
+        )
+        try:
+            out["page_bytes"] = page_bytes(browser, base, claim)
+            out["search_rare"] = dict(search_latency(browser, base, rare, repeats), word=rare)
+            out["search_common"] = dict(search_latency(browser, base, common, repeats), word=common)
+            out.update(explorer(browser, base, site, node_counts))
+        finally:
+            browser.close()
+    return out

@@ -1,0 +1,101 @@
+"""CSV writers. Every cell that a spreadsheet would run as a formula is neutralised, and
+every file starts with a UTF-8 byte-order mark so Excel reads it as UTF-8 (issue 15).
+
+Formula neutralisation follows OWASP's CSV-injection advice: a text cell starting with
+=, +, -, @, tab or carriage return gets a leading apostrophe, so Excel, LibreOffice and
+Google Sheets show it as text; the csv module quotes cells holding commas, quotes or line
+breaks. Numbers are written as numbers (a negative x position is data, not a formula).
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Iterable, Sequence, TextIO
+
+from .base import Writer, register
+
+BOM = "\ufeff"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def flat(value):
+    """Lists joined with '; ', None as empty: what a table cell holds."""
+    if isinstance(value, (list, tuple, set)):
+        return "; ".join(str(v) for v in value)
+    if value is None:
+        return ""
+    return value
+
+
+def safe_cell(value):
+    if type(value) is str:  # the common case, first
+        return "'" + value if value.startswith(FORMULA_START) else value
+    value = flat(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def write_csv(stream: TextIO, columns: Sequence[str], rows: Iterable[dict], bom: bool = True) -> None:
+    if bom:
+        stream.write(BOM)
+    w = csv.writer(stream, lineterminator="\n")
+    w.writerow([safe_cell(c) for c in columns])
+    for r in rows:
+        w.writerow([safe_cell(r.get(c, "")) for c in columns])
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[dict], bom: bool = True) -> str:
+    import io
+
+    buf = io.StringIO()
+    write_csv(buf, columns, rows, bom)
+    return buf.getvalue()
+
+
+NODE_COLUMNS = [
+    "id",
+    "kind",
+    "label",
+    "x",
+    "y",
+    "claim_type",
+    "level",
+    "method",
+    "themes",
+    "settings",
+    "outcomes",
+    "populations",
+    "year",
+    "design",
+    "country",
+    "entry_type",
+    "incomplete",
+    "title",
+    "statement",
+]
+EDGE_COLUMNS = ["source", "target", "key", "kind", "relation", "locator", "via", "source_locator"]
+
+
+@register
+class NodesCsv(Writer):
+    name = "nodes.csv"
+    media_type = "text/csv"
+
+    def write_stream(self, data, stream):
+        pos = data.pos
+        write_csv(
+            stream, NODE_COLUMNS, ({"id": n, **d, "x": pos[n][0], "y": pos[n][1]} for n, d in data.nodes)
+        )
+
+
+@register
+class EdgesCsv(Writer):
+    name = "edges.csv"
+    media_type = "text/csv"
+
+    def write_stream(self, data, stream):
+        write_csv(
+            stream, EDGE_COLUMNS, ({"source": u, "target": v, "key": k, **d} for u, v, k, d in data.edges)
+        )
