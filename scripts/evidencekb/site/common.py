@@ -123,7 +123,7 @@ class GeneratedPage:
         meta = {"title": e(self.title), **self.meta}
         # JSON is YAML: every value is a quoted scalar, whatever the text holds.
         head = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items())
-        return f"---\n{head}\n---\n\n" + ("" if self.is_html else self.body + "\n")
+        return f"---\n{head}\n---\n\n" + (self.body + "\n" if isinstance(self.body, str) else "")
 
     def _anchors(self) -> list[str]:
         """Each heading's id, made unique as Markdown's toc extension does (x, x_1, x_2 ...)."""
@@ -144,7 +144,8 @@ class GeneratedPage:
         """The body as HTML, Raw blocks as placeholders (hooks fill them in), laid out as
         Python-Markdown laid out the same page (a blank line after each raw block)."""
         anchors = iter(self._anchors())
-        out, n, after_raw = [], 0, False
+        out: list[str] = []
+        n, after_raw = 0, False
         for part in self._parts():
             if isinstance(part, Raw):
                 text = PLACEHOLDER.format(n)

@@ -194,5 +194,6 @@ def _top_sources(base: EvidenceBase, root: str, labels: Mapping[str, str] | None
         from ..cite.harvard import harvard_labels
 
         labels = harvard_labels(base.sources)
-    return [{"url": root + source_url(key), "label": labels.get(key, key), "claims": plural(n, "claim")}
+    named = labels or {}
+    return [{"url": root + source_url(key), "label": named.get(key, key), "claims": plural(n, "claim")}
             for key, n in top]

@@ -91,7 +91,7 @@ def _claims(base: EvidenceBase, key: str, prof, refs, root: str) -> str:
             continue
         claims = []
         for cid in ids:
-            claim = base.claim(cid)
+            claim = base.claim_index[cid]
             locs = "; ".join(dict.fromkeys(l.locator for l in claim.evidence if l.source == key and l.relation == rel))
             claims.append({"url": root + claim_url(cid), "heading": claim_heading(claim),
                            "badge": level_badge(base, claim.confidence.level), "locators": locs})
