@@ -193,10 +193,11 @@ def _data_date(base: EvidenceBase) -> str:
     return max(dates) if dates else "1970-01-01"
 
 
-def render_exports(base: EvidenceBase, analysis: Analysis | None = None) -> dict[str, str]:
-    """Every export as file name -> text; writing is separate so the site can reuse this."""
+def render_exports(base: EvidenceBase, analysis: Analysis | None = None, g=None) -> dict[str, str]:
+    """Every export as file name -> text; writing is separate so the site can reuse this.
+    `g`: the graph, when the caller has built it already (built once per export)."""
     analysis = analysis or analyse(base)
-    g = build_graph(base)
+    g = g if g is not None else build_graph(base)
     pos = layout(g)
     node_rows = [{"id": n, **d, "x": pos[n][0], "y": pos[n][1]} for n, d in g.nodes(data=True)]
     edge_rows = [{"source": u, "target": v, "key": k, **d} for u, v, k, d in g.edges(keys=True, data=True)]
@@ -228,12 +229,12 @@ def render_exports(base: EvidenceBase, analysis: Analysis | None = None) -> dict
     }
 
 
-def write_exports(base: EvidenceBase, analysis: Analysis | None, out_dir: Path) -> list[Path]:
+def write_exports(base: EvidenceBase, analysis: Analysis | None, out_dir: Path, g=None) -> list[Path]:
     """Write all exports; each file is replaced atomically, so a reader never sees half a file."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in sorted(render_exports(base, analysis).items()):
+    for name, text in sorted(render_exports(base, analysis, g).items()):
         target = out_dir / name
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
@@ -274,8 +275,9 @@ def run(name: str, args, project) -> int:
     out = Path(args.out)
     if not out.is_absolute():
         out = Path.cwd() / out
-    written = write_exports(base, analysis, out)
+    g = build_graph(base)
+    written = write_exports(base, analysis, out, g)
     if not args.quiet:
-        print(summary(base, analysis, build_graph(base)))
+        print(summary(base, analysis, g))
         print(f"wrote {len(written)} files to {out}")
     return 0

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
-from .model import EvidenceBase, Person, Source
+from .model import EvidenceBase, Person
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -30,20 +30,6 @@ def author_slug(person: Person) -> str:
     return slugify(" ".join(p for p in (person.particle, person.family, first) if p))
 
 
-def short_label(source: Source) -> str:
-    """'Buck (2018)', 'Buck and Jaffe (2011)', 'Sells et al. (2020)': for graph nodes and tables."""
-    people = source.creators
-    if not people:
-        name = source.title[:40] or source.key
-    elif len(people) == 1:
-        name = people[0].family
-    elif len(people) == 2:
-        name = f"{people[0].family} and {people[1].family}"
-    else:
-        name = f"{people[0].family} et al."
-    return f"{name} ({source.year})"
-
-
 def claim_id(cid: str) -> str:
     return f"claim:{cid}"
 
@@ -52,10 +38,18 @@ def source_id(key: str) -> str:
     return f"source:{key}"
 
 
-def build_graph(base: EvidenceBase) -> nx.MultiDiGraph:
-    # Imported here: the site build needs author slugs and labels from this module but not the
-    # graph itself in its main process, and networkx costs 0.2 s to import.
+def build_graph(base: EvidenceBase, labels: Mapping[str, str] | None = None) -> nx.MultiDiGraph:
+    """`labels`: key -> in-text label, when the caller has them already; else made here. A
+    source node is labelled as everywhere else on the site, with the Harvard label and its
+    year letter ("Buck (2021b)"), so two works never share one name."""
+    # Imported here: the site build needs author slugs from this module but not the graph
+    # itself in its main process, and networkx costs 0.2 s to import.
     import networkx as nx
+
+    if labels is None:
+        from .cite.harvard import harvard_labels
+
+        labels = harvard_labels(base.sources)
 
     g = nx.MultiDiGraph()
     themes = base.vocabularies["theme"]
@@ -75,7 +69,7 @@ def build_graph(base: EvidenceBase) -> nx.MultiDiGraph:
 
     for key in sorted(base.sources):
         src = base.sources[key]
-        g.add_node(source_id(key), kind="source", label=short_label(src), title=src.title, year=src.year,
+        g.add_node(source_id(key), kind="source", label=labels.get(key, key), title=src.title, year=src.year,
                    design=src.design, country=src.country, settings=list(src.settings),
                    entry_type=src.entry_type, incomplete=bool(src.incomplete))
     for claim in base.claims:

@@ -1,5 +1,5 @@
 from evidencekb.checker import check_project
-from evidencekb.graph import author_slug, build_graph, short_label
+from evidencekb.graph import author_slug, build_graph
 from evidencekb.model import Person
 from evidencekb.project import Project
 
@@ -28,10 +28,28 @@ def test_same_person_different_forms_is_one_author():
     assert author_slug(Person("Her Majesty's Inspectorate", corporate=True)) == "her-majesty-s-inspectorate"
 
 
-def test_short_labels(project):
-    base = base_of(project)
-    assert short_label(base.sources["smith2020trial"]) == "Smith and Jones (2020)"
-    assert short_label(base.sources["lee2019book"]) == "Lee (2019)"
+def test_source_nodes_carry_the_harvard_label_with_its_year_letter(project):
+    project.bib((project.root / "references.bib").read_text() + """
+@book{lee2019second,
+  author = {Lee, Chris},
+  year = {2019},
+  title = {Mentoring again},
+  publisher = {Routledge}, address = {Oxon},
+}
+@article{ng2021three,
+  author = {Ng, Ann and Ortiz, Ben and Park, Cy},
+  year = {2021},
+  title = {Three authors},
+  journal = {Journal of Trials},
+}
+""")
+    g = build_graph(base_of(project))
+    label = {n: d["label"] for n, d in g.nodes(data=True)}
+    assert label["source:smith2020trial"] == "Smith and Jones (2020)"
+    # two works by one author in one year: two names, never two nodes called "Lee (2019)"
+    assert label["source:lee2019book"] == "Lee (2019a)"
+    assert label["source:lee2019second"] == "Lee (2019b)"
+    assert label["source:ng2021three"] == "Ng, Ortiz and Park (2021)"
 
 
 def test_graph_is_deterministic(project):

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ..model import Claim, EvidenceBase
-from .common import Settings, claim_heading, claim_url, source_url, title
-from .markup import a, clean, e
+from .common import Settings, claim_heading, claim_url, title
+from .templating import reference_html, render
 
 ACCESSED_SLOT = "{accessed}"
 NO_DATE_TEXT = "add the date you read this"
@@ -54,69 +54,50 @@ def long_date(iso: str) -> str:
     return f"{d.day} {d.strftime('%B')} {d.year}"
 
 
-def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, changed: str) -> tuple[str, str]:
-    """(plain text, HTML) of the citation block for one claim, with the {accessed} slot."""
+def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, changed: str) -> tuple[str, dict]:
+    """(plain text, record for templates/cite/claim.html) of one claim's citation block;
+    the plain text carries the {accessed} slot."""
     level = title(base, "level", claim.confidence.level)
     method = title(base, "method", claim.confidence.method)
-    supports = ordered_keys(claim, refs, "supports")
-    qualifies = ordered_keys(claim, refs, "qualifies")
-    disputes = ordered_keys(claim, refs, "disputes")
+    qualifies = _cite_list(refs, ordered_keys(claim, refs, "qualifies"))
+    disputes = _cite_list(refs, ordered_keys(claim, refs, "disputes"))
     everything = ordered_keys(claim, refs)
     permalink = settings.permalink(claim_url(claim.id))
-    heading = claim_heading(claim)
-    finding = _with_citation(claim.statement, _cite_list(refs, supports))
+    heading = claim_heading(claim).rstrip(".")
+    finding = _with_citation(claim.statement, _cite_list(refs, ordered_keys(claim, refs, "supports")))
+    caveat = claim.confidence.caveat
 
     plain = [f"Finding: {finding}", f"Confidence: {level} ({method})."]
-    rich = [f"<p><strong>Finding:</strong> {e(finding)}</p>",
-            f"<p><strong>Confidence:</strong> {e(level)} ({e(method)}).</p>"]
     if qualifies:
-        plain.append(f"Qualified by: {_cite_list(refs, qualifies)}.")
-        rich.append(f"<p><strong>Qualified by:</strong> {e(_cite_list(refs, qualifies))}.</p>")
+        plain.append(f"Qualified by: {qualifies}.")
     if disputes:
-        plain.append(f"Disputed by: {_cite_list(refs, disputes)}.")
-        rich.append(f"<p><strong>Disputed by:</strong> {e(_cite_list(refs, disputes))}.</p>")
-    if claim.confidence.caveat:
-        plain.append(f"Caveat: {claim.confidence.caveat}")
-        rich.append(f"<p><strong>Caveat:</strong> {e(claim.confidence.caveat)}</p>")
-    page_ref = (f"{settings.site_name} ({_year(changed)}) {heading.rstrip('.')}. "
-                f"Available at: {permalink} (Accessed: {ACCESSED_SLOT}).")
-    plain.append(f"Cite this page as: {page_ref}")
-    rich.append(
-        f"<p><strong>Cite this page as:</strong> {e(settings.site_name)} ({e(_year(changed))}) "
-        f"<i>{e(heading.rstrip('.'))}</i>. Available at: {a(permalink, permalink) if settings.site_url else e(permalink)} "
-        f'(Accessed: <span class="ev-accessed">{e(NO_DATE_TEXT)}</span>).</p>'
-    )
+        plain.append(f"Disputed by: {disputes}.")
+    if caveat:
+        plain.append(f"Caveat: {caveat}")
+    plain.append(f"Cite this page as: {settings.site_name} ({_year(changed)}) {heading}. "
+                 f"Available at: {permalink} (Accessed: {ACCESSED_SLOT}).")
     plain.append("References:")
     plain += [refs[k].text for k in everything]
-    rich.append("<p><strong>References:</strong></p>")
-    rich.append('<ul class="ev-refs">' + "".join(f"<li>{clean(refs[k].html)}</li>" for k in everything) + "</ul>")
-    return "\n".join(plain), "\n".join(rich)
+    record = {"finding": finding, "level": level, "method": method, "qualified": qualifies, "disputed": disputes,
+              "caveat": caveat, "site_name": settings.site_name, "year": _year(changed), "heading": heading,
+              "permalink": permalink, "linked": bool(settings.site_url), "no_date": NO_DATE_TEXT,
+              "references": [reference_html(refs[k].html) for k in everything]}
+    return "\n".join(plain), record
 
 
-def copy_block(block_id: str, plain: str, rich: str, heading: str, what: str) -> str:
-    """The visible block, its plain-text twin and the two copy buttons with a status line.
-
-    Buttons start hidden and site.js reveals them: without JavaScript nothing promises
-    a copy that cannot happen, and the text can still be selected by hand."""
-    return (
-        f'<div class="ev-cite" id="{e(block_id)}" data-ev-cite>\n'
-        f'<div class="ev-cite__body" data-ev-cite-html>\n{rich}\n</div>\n'
-        f'<template data-ev-cite-text>{e(plain)}</template>\n'
-        f'<div class="ev-cite__actions" hidden>'
-        f'<button type="button" class="md-button md-button--primary ev-copy" data-ev-copy="text">Copy {e(what)} as plain text</button> '
-        f'<button type="button" class="md-button ev-copy" data-ev-copy="html">Copy {e(what)} as rich text</button>'
-        f'</div>\n'
-        f'<p class="ev-cite__status" role="status" aria-live="polite"></p>\n'
-        f'</div>'
-    )
+def claim_citation_block(base: EvidenceBase, claim: Claim, refs, settings: Settings, changed: str) -> str:
+    plain, record = claim_citation(base, claim, refs, settings, changed)
+    return render("cite/claim.html", plain=plain, c=record)
 
 
-def source_citation(refs, key: str, settings: Settings) -> tuple[str, str]:
-    ref = refs[key]
+def source_citation_block(refs, key: str) -> str:
+    """The 'Reference' block of a source page (just the key when it has no reference)."""
+    ref = refs.get(key)
+    if ref is None:
+        return render("cite/source.html", plain=key, key=key, ref=None)
     plain = f"{ref.text}\nIn-text: {ref.parenthetical} or {ref.label}"
-    rich = (f'<p class="ev-ref">{clean(ref.html)}</p>\n'
-            f"<p><strong>In the text:</strong> {e(ref.parenthetical)} or {e(ref.label)}</p>")
-    return plain, rich
+    return render("cite/source.html", plain=plain, ref=reference_html(ref.html), label=ref.label,
+                  parenthetical=ref.parenthetical)
 
 
-__all__ = ["claim_citation", "copy_block", "source_citation", "long_date", "ACCESSED_SLOT", "source_url"]
+__all__ = ["claim_citation", "claim_citation_block", "source_citation_block", "long_date", "ACCESSED_SLOT"]

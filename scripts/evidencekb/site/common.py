@@ -176,11 +176,11 @@ def level_rank(level: str) -> int:
     return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else 0
 
 
-def badge(base: EvidenceBase, level: str, *, suffix: str = " confidence", small: bool = False) -> str:
-    """The rating in words; CSS draws a four-bar meter beside it (never colour alone), so a
-    badge costs a few dozen bytes in a table of thousands."""
-    cls = f"ev-level ev-level--{e(level)}" + (" ev-level--small" if small else "")
-    return f'<span class="{cls}">{e(title(base, "level", level))}{e(suffix)}</span>'
+def level_badge(base: EvidenceBase, level: str, suffix: str = " confidence") -> dict:
+    """The record templates/macros.html `badge` draws: the rating in words; CSS draws a
+    four-bar meter beside it (never colour alone), so a badge costs a few dozen bytes in a
+    table of thousands."""
+    return {"level": level, "text": title(base, "level", level) + suffix}
 
 
 def stance_counts(profile) -> list[str]:

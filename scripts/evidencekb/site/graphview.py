@@ -14,15 +14,15 @@ Why it is built this way:
 
 from __future__ import annotations
 
-import html
-import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
-from urllib.parse import quote
 
 from ..model import EvidenceBase
+from .common import source_url, theme_url
+from .markup import plural
+from .templating import render
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 #: Where the site puts this package's assets (relative to the site root).
@@ -87,21 +87,6 @@ class GraphPage:
     data_url: str = "data/graph.json"
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _seg(segment: str) -> str:
-    """One URL path segment: an id can never climb out of its folder or start a scheme."""
-    return quote(str(segment), safe="")
-
-
-def _json_for_script(data: object) -> str:
-    """JSON safe inside <script type="application/json">: no '</script>' or comment breakout."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def _relations(base: EvidenceBase) -> list[dict]:
     """Relations with titles from the vocabularies; evidence relations first, then claim-to-claim."""
     out = []
@@ -123,25 +108,13 @@ def _themes(base: EvidenceBase) -> list[dict]:
     return [{"id": t.id, "title": t.title} for t in (vocab.terms if vocab else ())]
 
 
-def _legend_line(style: Mapping) -> str:
-    """A small SVG drawn like the canvas edge, so shape carries meaning as well as colour."""
-    c = _e(style["color"])
-    shape = style["shape"]
-    if shape == "triangle":
-        body = f'<polygon points="2,3 2,11 30,7" fill="{c}"/>'
-    elif shape == "arrow":
-        body = f'<line x1="2" y1="7" x2="24" y2="7" stroke="{c}" stroke-width="2"/><polygon points="22,2 32,7 22,12" fill="{c}"/>'
-    else:
-        body = f'<line x1="2" y1="7" x2="32" y2="7" stroke="{c}" stroke-width="{1.5 if style["size"] >= 1.5 else 1}"/>'
-    return f'<svg class="evg-swatch-line" width="34" height="14" viewBox="0 0 34 14" aria-hidden="true" focusable="false">{body}</svg>'
-
-
 def render_graph_page(
     base: EvidenceBase,
     site_graph: Mapping | None = None,
     *,
     site_root: str = "../",
     asset_url: str = ASSET_URL,
+    labels: Mapping[str, str] | None = None,
 ) -> GraphPage:
     """Build the graph explorer page body and list the assets it needs.
 
@@ -150,6 +123,7 @@ def render_graph_page(
                 in the text alternative. The page itself fetches data/graph.json at run time.
     site_root:  the page's relative path back to the site root ("../" for graph/).
     asset_url:  where the assets live, relative to the site root.
+    labels:     key -> Harvard label of each source, if at hand (made here otherwise).
     """
     themes = _themes(base)
     relations = _relations(base)
@@ -163,148 +137,54 @@ def render_graph_page(
         "structure": STRUCTURE_STYLE,
         "themes": themes,
     }
-
-    n_claims = len(base.claims)
-    n_sources = len(base.sources)
-    per_theme = Counter(t for c in base.claims for t in c.themes)
-    per_relation = Counter(link.relation for c in base.claims for link in c.evidence)
-    per_related = Counter(r.relation for c in base.claims for r in c.related)
     n_authors = None
     if site_graph is not None:
         n_authors = sum(1 for n in site_graph.get("nodes", ()) if n.get("kind") == "author")
-
-    out: list[str] = ["# Graph explorer", ""]
-    # Inside the first HTML block: a bare <link> line would be wrapped in <p> by Markdown.
-    links = "".join(f'<link rel="stylesheet" href="{_e(assets + css)}">\n' for css in STYLESHEETS)
-
-    # Controls -------------------------------------------------------------------------
-    theme_options = "".join(f'<option value="{_e(t["id"])}">{_e(t["title"])}</option>' for t in themes)
-    rel_boxes = []
-    for r in relations:
-        rel_boxes.append(
-            f'<label class="evg-check"><input type="checkbox" name="relation" value="{_e(r["id"])}" checked> '
-            f'{_legend_line(r)} {_e(r["title"])}</label>'
-        )
-    kind_items = "".join(
-        f'<li><span class="evg-swatch" style="background:{_e(k["color"])}" aria-hidden="true"></span> {_e(k["title"])}s</li>'
-        for k in kinds
-    )
-    rel_items = "".join(
-        f'<li>{_legend_line(r)} <span><strong>{_e(r["title"])}</strong>'
-        + (f': {_e(r["description"])}' if r["description"] else "")
-        + "</span></li>"
-        for r in relations
-    )
-
-    out.append(
-        '<div class="evg" id="evg-app" data-config-id="evg-config">\n'
-        + links +
-        f'<p class="evg-intro">Every finding, the sources behind it, their authors and the themes they belong to, '
-        f'as one network. Hover over a dot for a summary, click it to open its page, or find one by name. '
-        f'With many nodes, themes and sources show first: zoom in to reveal the claims.</p>\n'
-        f'<div class="evg-controls" role="group" aria-label="Graph controls">\n'
-        f'<div class="evg-search">\n'
-        f'<label for="evg-search-input">Find a claim, source, author or theme</label>\n'
-        f'<input id="evg-search-input" type="text" role="combobox" autocomplete="off" spellcheck="false" '
-        f'aria-autocomplete="list" aria-expanded="false" aria-controls="evg-search-list" '
-        f'aria-describedby="evg-search-help" disabled>\n'
-        f'<ul id="evg-search-list" role="listbox" aria-label="Matching nodes" hidden></ul>\n'
-        f'<p id="evg-search-help" class="evg-help">Type a few letters, choose with the arrow keys and Enter to show '
-        f'the node; press Enter again to open its page.</p>\n'
-        f'</div>\n'
-        f'<div class="evg-filter">\n'
-        f'<label for="evg-theme">Theme</label>\n'
-        f'<select id="evg-theme" disabled><option value="">All themes</option>{theme_options}</select>\n'
-        f'</div>\n'
-        f'<fieldset class="evg-relations"><legend>Relations shown</legend>\n'
-        + "\n".join(rel_boxes)
-        + "\n</fieldset>\n"
-        f'<div class="evg-buttons">'
-        f'<button type="button" id="evg-zoom-in" class="md-button" disabled>Zoom in</button> '
-        f'<button type="button" id="evg-zoom-out" class="md-button" disabled>Zoom out</button> '
-        f'<button type="button" id="evg-reset" class="md-button" disabled>Reset</button>'
-        f'</div>\n'
-        f'</div>\n'
-        f'<p id="evg-status" class="evg-status" role="status">Loading the graph…</p>\n'
-        f'<div id="evg-canvas" class="evg-canvas" role="img" '
-        f'aria-label="Network of claims, sources, authors and themes. A text alternative follows the graph." '
-        f'aria-describedby="evg-alt-intro"></div>\n'
-        f'<div class="evg-summary"><h2 class="evg-summary-title">Selected</h2>'
-        f'<div id="evg-live" class="evg-live" aria-live="polite" aria-atomic="true">'
-        f'Hover over or find a node to see its summary here.</div>'
-        f'<p><a id="evg-open" class="evg-open" href="{_e(site_root)}" hidden>Open</a></p></div>\n'
-        f'<div class="evg-legend"><h2>Key</h2>\n'
-        f'<ul class="evg-legend-kinds">{kind_items}</ul>\n'
-        f'<ul class="evg-legend-relations">{rel_items}'
-        f'<li>{_legend_line(STRUCTURE_STYLE)} <span>belongs to a theme, written by an author, part of a scheme</span></li></ul>\n'
-        f'</div>\n'
-        f'<noscript><p class="evg-status">The interactive graph needs JavaScript. '
-        f'The text alternative below and the browse pages hold the same information.</p></noscript>\n'
-        f'</div>'
-    )
-    out.append("")
-
-    # Text alternative ---------------------------------------------------------------------
-    root = _e(site_root)
-    counts = [f"{n_claims} claims", f"{n_sources} sources"]
+    counts = [f"{len(base.claims)} claims", f"{len(base.sources)} sources"]
     if n_authors is not None:
         counts.append(f"{n_authors} authors")
     counts.append(f"{len(themes)} themes")
-    theme_list = "".join(
-        f'<li><a href="{root}themes/{_e(_seg(t["id"]))}/">{_e(t["title"])}</a>: '
-        f'{per_theme.get(t["id"], 0)} claim{"" if per_theme.get(t["id"], 0) == 1 else "s"}</li>'
-        for t in themes
+    markdown = render(
+        "graph.html", root=site_root, stylesheets=[assets + css for css in STYLESHEETS],
+        scripts=[assets + js for js in SCRIPTS], themes=themes, relations=relations, kinds=kinds,
+        structure=STRUCTURE_STYLE, config=config, counts_but_last=", ".join(counts[:-1]), counts_last=counts[-1],
+        theme_counts=_theme_counts(base, themes, site_root), relation_counts=_relation_counts(base, relations),
+        top_sources=_top_sources(base, site_root, labels),
     )
-    rel_titles = {r["id"]: r["title"] for r in relations}
-    rel_counts = "".join(
-        f'<li>{_e(rel_titles.get(rid, rid))}: {n} link{"" if n == 1 else "s"}</li>'
-        for rid, n in [*sorted(per_relation.items(), key=lambda kv: list(rel_titles).index(kv[0]) if kv[0] in rel_titles else 99),
-                       *sorted(per_related.items())]
-    )
-    cited = Counter(link.source for c in base.claims for link in c.evidence if link.source in base.sources)
-    top = sorted(cited.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
-    top_list = ""
-    if top:
-        from ..graph import short_label
-        from ..site_paths import source_slug
-
-        top_list = (
-            "<h3>Most-cited sources</h3><ol>"
-            + "".join(
-                f'<li><a href="{root}sources/{_e(_seg(source_slug(key)))}/">{_e(short_label(base.sources[key]))}</a>: '
-                f'cited by {n} claim{"" if n == 1 else "s"}</li>'
-                for key, n in top
-            )
-            + "</ol>"
-        )
-    out.append(
-        f'<details class="evg-alt" id="evg-alt">\n'
-        f'<summary>Text alternative: what the graph shows</summary>\n'
-        f'<p id="evg-alt-intro">The graph links {_e(", ".join(counts[:-1]))} and {_e(counts[-1])}. '
-        f'Each claim is joined to the sources that support, qualify or dispute it, to its themes and to '
-        f'related claims; each source is joined to its authors.</p>\n'
-        f'<h3>Claims by theme</h3><ul>{theme_list}</ul>\n'
-        f'<h3>Links by relation</h3><ul>{rel_counts}</ul>\n'
-        f'{top_list}\n'
-        f'<h3>The same information as lists and tables</h3><ul>'
-        f'<li><a href="{root}browse/claims/">Browse and filter all claims</a></li>'
-        f'<li><a href="{root}browse/sources/">Sources A to Z</a></li>'
-        f'<li><a href="{root}browse/authors/">Authors</a></li>'
-        f'<li><a href="{root}map/">Evidence map</a></li>'
-        f'<li><a href="{root}downloads/">Download the graph</a> (GraphML, GEXF, Cytoscape JSON, CSV)</li>'
-        f'</ul>\n'
-        f'</details>'
-    )
-    out.append("")
-    out.append(f'<script type="application/json" id="evg-config">{_json_for_script(config)}</script>')
-    for js in SCRIPTS:
-        out.append(f'<script src="{_e(assets + js)}"></script>')
-    out.append("")
-
     files = tuple((ASSETS / rel, asset_url + rel) for rel in (*SCRIPTS, *STYLESHEETS, *NOTICES))
     return GraphPage(
-        markdown="\n".join(out),
+        markdown=markdown,
         scripts=tuple(asset_url + s for s in SCRIPTS),
         stylesheets=tuple(asset_url + s for s in STYLESHEETS),
         files=files,
     )
+
+
+def _theme_counts(base: EvidenceBase, themes: list[dict], root: str) -> list[dict]:
+    per_theme = Counter(t for c in base.claims for t in c.themes)
+    return [{"url": root + theme_url(t["id"]), "title": t["title"], "claims": plural(per_theme.get(t["id"], 0), "claim")}
+            for t in themes]
+
+
+def _relation_counts(base: EvidenceBase, relations: list[dict]) -> list[dict]:
+    """Links per evidence relation in vocabulary order, then per claim-to-claim relation."""
+    per_relation = Counter(link.relation for c in base.claims for link in c.evidence)
+    per_related = Counter(r.relation for c in base.claims for r in c.related)
+    rel_titles = {r["id"]: r["title"] for r in relations}
+    order = list(rel_titles)
+    ordered = [*sorted(per_relation.items(), key=lambda kv: order.index(kv[0]) if kv[0] in rel_titles else 99),
+               *sorted(per_related.items())]
+    return [{"title": rel_titles.get(rid, rid), "links": plural(n, "link")} for rid, n in ordered]
+
+
+def _top_sources(base: EvidenceBase, root: str, labels: Mapping[str, str] | None) -> list[dict]:
+    """The ten most-cited sources (a text alternative summarises; it never lists everything),
+    by their Harvard labels."""
+    cited = Counter(link.source for c in base.claims for link in c.evidence if link.source in base.sources)
+    top = sorted(cited.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    if top and labels is None:
+        from ..cite.harvard import harvard_labels
+
+        labels = harvard_labels(base.sources)
+    return [{"url": root + source_url(key), "label": labels.get(key, key), "claims": plural(n, "claim")}
+            for key, n in top]

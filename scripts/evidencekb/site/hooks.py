@@ -25,7 +25,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from ..project import Project
-from .markup import e
 
 log = logging.getLogger("mkdocs.plugins.evidencekb")
 
@@ -153,7 +152,8 @@ def _graph_page(config):
             # graphview counts author nodes for its text alternative; the analysis knows them
             # already, so the explorer's JSON need not be made (or parsed) for this page.
             authors = {"nodes": [{"kind": "author"}] * len(data.analysis.authors)}
-            page = render_graph_page(data.base, authors)
+            labels = {k: ref.label for k, ref in data.references.items()}
+            page = render_graph_page(data.base, authors, labels=labels)
             data.memo[key] = GeneratedPage("graph/index.md", "Graph explorer", page.markdown, {"ev_kind": "graph"})
     page = data.memo[key]
     return File.generated(config, page.src_uri, content=page.markdown()) if page else None
@@ -174,7 +174,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
         if name not in BLOCKS:
             raise PluginError(f"{page.file.src_uri}: unknown marker <!-- evidence:{name} -->; "
                               f"known: {', '.join(sorted(BLOCKS))}")
-        return f'\n\n<div class="ev-block ev-block--{name}">\n{render_block(name, data, settings, root)}\n</div>\n\n'
+        return f"\n\n{render_block(name, data, settings, root)}\n\n"  # blank lines: a raw HTML block
 
     return MARKER.sub(fill, markdown)
 
@@ -198,13 +198,13 @@ def on_post_page(output, page, config, **kwargs):
 
 
 def on_page_context(context, page, config, nav, **kwargs):
-    """Head tags from page.meta, escaped here, printed by the theme's extrahead block."""
+    """Head tags from page.meta, rendered (escaped) by templates/head.html, printed by the
+    theme's extrahead block."""
+    from .templating import render
+
     meta = page.meta or {}
-    head = []
-    for pair in meta.get("highwire") or ():
-        if isinstance(pair, (list, tuple)) and len(pair) == 2:
-            head.append(f'<meta name="{e(pair[0])}" content="{e(pair[1])}">')
-    context["ev_head"] = "\n".join(head)
+    tags = [pair for pair in meta.get("highwire") or () if isinstance(pair, (list, tuple)) and len(pair) == 2]
+    context["ev_head"] = render("head.html", tags=tags) if tags else ""
     context["ev_kind"] = meta.get("ev_kind", "")
     return context
 

@@ -8,9 +8,10 @@ theme's `extrahead` block), which is what Zotero's browser connector reads.
 from __future__ import annotations
 
 from ..model import EvidenceBase, Source
-from .citation import copy_block, long_date, source_citation
-from .common import GeneratedPage, raw, Settings, author_url, badge, claim_heading, claim_url, description, root_of, source_url, title, titles
-from .markup import a, doi_href, e, external, plural
+from .citation import long_date, source_citation_block
+from .common import level_badge, GeneratedPage, raw, Settings, author_url, claim_heading, claim_url, description, root_of, source_url, title, titles
+from .markup import doi_href, e, external, plural
+from .templating import render
 from ..site_paths import source_slug
 
 ENTRY_TYPES = {
@@ -36,6 +37,67 @@ def download_files(key: str, source: Source) -> dict[str, str]:
     }
 
 
+def _links(source: Source) -> str:
+    """The DOI and web links, and the note on an incomplete reference ('' when none)."""
+    url = external(source.url)
+    if not (doi_href(source.doi) or source.url or source.incomplete):
+        return ""
+    return render("source/links.html", doi=doi_href(source.doi), url=url, url_text=source.url,
+                  incomplete=source.incomplete)
+
+
+def _fact(name: str, value: str = "", links: list | None = None, code: str = "") -> dict:
+    """One row of the study facts: plain text, a list of links, or code."""
+    return {"name": name, "value": value, "links": links or [], "code": code}
+
+
+def _facts(base: EvidenceBase, key: str, source: Source, root: str, author_slugs) -> str:
+    facts = [_fact("Kind of document", ENTRY_TYPES.get(source.entry_type, source.entry_type))]
+    if author_slugs:
+        facts.append(_fact("Authors", links=[{"url": root + author_url(s), "text": n} for s, n in author_slugs]))
+    design_desc = description(base, "design", source.design)
+    facts.append(_fact("Design", title(base, "design", source.design) + (f": {design_desc}" if design_desc else "")))
+    facts.append(_fact("Country", title(base, "country", source.country)))
+    if source.settings:
+        facts.append(_fact("Setting", ", ".join(titles(base, "setting", source.settings))))
+    if source.schemes:
+        facts.append(_fact("Schemes", ", ".join(titles(base, "scheme", source.schemes))))
+    if source.get("onlinedate"):
+        facts.append(_fact("Published online", long_date(source.get("onlinedate"))))
+    facts.append(_fact("Key", code=key))
+    return render("source/facts.html", facts=facts)
+
+
+def _claims(base: EvidenceBase, key: str, prof, root: str) -> str:
+    """Every claim citing the source, grouped by how the source bears on it."""
+    groups = []
+    for rel, ids in (("supports", prof.supports), ("qualifies", prof.qualifies), ("disputes", prof.disputes)) if prof else ():
+        if not ids:
+            continue
+        claims = []
+        for cid in ids:
+            claim = base.claim(cid)
+            locs = "; ".join(dict.fromkeys(l.locator for l in claim.evidence if l.source == key and l.relation == rel))
+            claims.append({"url": root + claim_url(cid), "heading": claim_heading(claim),
+                           "badge": level_badge(base, claim.confidence.level), "locators": locs})
+        groups.append({"relation": rel, "title": title(base, "relation", rel),
+                       "description": description(base, "relation", rel), "claims": claims})
+    return render("source/claims.html", groups=groups)
+
+
+def _related(base: EvidenceBase, source: Source, prof, refs, root: str, cites) -> str:
+    def link(k: str, count: str = "") -> dict:
+        return {"url": root + source_url(k), "text": refs[k].label if k in refs else k, "count": count}
+
+    cited_in = [link(k) for k in source.cited_in if k in base.sources] if source.cited_in else None
+    cited = [link(k) for k in cites] if cites else None
+    co_cited = ([link(k, plural(n, "claim")) for k, n in prof.co_cited[:6] if k in base.sources]
+                if prof and prof.co_cited else None)
+    if cited_in is None and cited is None and co_cited is None:
+        return ""
+    return render("source/related.html", cited_in=cited_in, cites=cited, co_cited=co_cited)
+
+
 def render_source(base: EvidenceBase, key: str, analysis, refs, settings: Settings,
                   cites: tuple[str, ...] = (), author_slugs: tuple[tuple[str, str], ...] = ()) -> GeneratedPage:
     """cites: keys of sources whose `citedin` names this one (works this source cites).
@@ -50,79 +112,24 @@ def render_source(base: EvidenceBase, key: str, analysis, refs, settings: Settin
     prof = analysis.sources.get(key)
     label = ref.label if ref else key
 
-    links = []
-    doi = doi_href(source.doi)
-    if doi:
-        links.append(f'<li>DOI: {a(doi, doi)}</li>')
-    url = external(source.url)
-    if url:
-        links.append(f'<li>Online: {a(url, source.url)}</li>')
-    elif source.url:
-        links.append(f'<li>Web address (not linked: only http and https addresses are): {e(source.url)}</li>')
-
-    facts = [("Kind of document", ENTRY_TYPES.get(source.entry_type, source.entry_type))]
-    if author_slugs:
-        facts.append(("Authors", None, ", ".join(a(root + author_url(s), n) for s, n in author_slugs)))
-    design_desc = description(base, "design", source.design)
-    facts.append(("Design", title(base, "design", source.design) + (f": {design_desc}" if design_desc else "")))
-    facts.append(("Country", title(base, "country", source.country)))
-    if source.settings:
-        facts.append(("Setting", ", ".join(titles(base, "setting", source.settings))))
-    if source.schemes:
-        facts.append(("Schemes", ", ".join(titles(base, "scheme", source.schemes))))
-    if source.get("onlinedate"):
-        facts.append(("Published online", long_date(source.get("onlinedate"))))
-    facts.append(("Key", None, f"<code>{e(key)}</code>"))
-    dl = "".join(f"<dt>{e(f[0])}</dt><dd>{f[2] if len(f) == 3 else e(f[1])}</dd>" for f in facts)
-
-    incomplete = (f'<div class="ev-caveat"><p><strong>Incomplete reference.</strong> {e(source.incomplete)}</p></div>'
-                  if source.incomplete else "")
-
-    groups = []
-    if prof:
-        for rel, ids in (("supports", prof.supports), ("qualifies", prof.qualifies), ("disputes", prof.disputes)):
-            if not ids:
-                continue
-            items = []
-            for cid in ids:
-                claim = base.claim(cid)
-                locs = "; ".join(dict.fromkeys(l.locator for l in claim.evidence if l.source == key and l.relation == rel))
-                items.append(f'<li>{a(root + claim_url(cid), claim_heading(claim))} '
-                             f'{badge(base, claim.confidence.level, small=True)} <span class="ev-muted">({e(locs)})</span></li>')
-            groups.append(f'<h3 id="{e(rel)}">{e(title(base, "relation", rel))} ({len(ids)})</h3>'
-                          f'<p class="ev-muted">{e(description(base, "relation", rel))}</p><ul>{"".join(items)}</ul>')
-    claims_html = "\n".join(groups) or "<p>No claim cites this source yet.</p>"
-
-    related = []
-    if source.cited_in:
-        related.append("<p>Cited in: " + ", ".join(
-            a(root + source_url(k), refs[k].label if k in refs else k) for k in source.cited_in if k in base.sources) + "</p>")
-    if cites:
-        related.append("<p>Cites: " + ", ".join(a(root + source_url(k), refs[k].label if k in refs else k) for k in cites) + "</p>")
-    if prof and prof.co_cited:
-        related.append("<p>Often cited together with: " + ", ".join(
-            f"{a(root + source_url(k), refs[k].label if k in refs else k)} ({plural(n, 'claim')})"
-            for k, n in prof.co_cited[:6] if k in base.sources) + "</p>")
-
-    downloads = "".join(f'<li><a href="{e(slug)}.{ext}" download>{e(what)}</a></li>' for ext, what in DOWNLOAD_FORMATS)
-    plain, rich = source_citation(refs, key, settings) if ref else (key, e(key))
     parts = [
-        raw(f'<div class="ev-source-head">\n<p class="ev-kicker">{e(label)}</p>\n<h1>{e(source.title or key)}</h1>\n</div>'),
+        raw(render("source/head.html", label=label, title=source.title or key)),
         "## Reference {#reference}",
-        raw(copy_block("cite-source", plain, rich, "Reference", "reference"), search=False),
+        raw(source_citation_block(refs, key), search=False),
     ]
-    if links or incomplete:
-        parts.append(raw(f'<div>\n<ul class="ev-links">{"".join(links)}</ul>\n{incomplete}\n</div>', search=False))
+    links = _links(source)
+    if links:
+        parts.append(raw(links, search=False))
     parts += [
-        "## Study facts {#facts data-search-exclude}", raw(f'<div>\n<dl class="ev-facts">{dl}</dl>\n</div>', search=False),
-        "## Claims citing it {#claims data-search-exclude}", raw(f"<div>\n{claims_html}\n</div>", search=False),
+        "## Study facts {#facts data-search-exclude}", raw(_facts(base, key, source, root, author_slugs), search=False),
+        "## Claims citing it {#claims data-search-exclude}", raw(_claims(base, key, prof, root), search=False),
     ]
+    related = _related(base, source, prof, refs, root, cites)
     if related:
-        parts += ["## Related sources {#related data-search-exclude}", raw("<div>\n" + "\n".join(related) + "\n</div>", search=False)]
+        parts += ["## Related sources {#related data-search-exclude}", raw(related, search=False)]
+    downloads = [{"href": f"{slug}.{ext}", "what": what} for ext, what in DOWNLOAD_FORMATS]
     parts += ["## Download this reference {#download data-search-exclude}",
-              raw(f'<div>\n<ul class="ev-downloads">{downloads}</ul>\n'
-                  f'<p class="ev-muted">For Zotero, EndNote, Mendeley and other reference managers. '
-                  f'{a(root + "downloads/", "Download the whole bibliography")}.</p>\n</div>', search=False)]
+              raw(render("source/downloads.html", downloads=downloads, root=root), search=False)]
     meta = {"ev_kind": "source", "highwire": [[n, v] for n, v in highwire_meta(source)],
             "description": e(ref.text if ref else source.title)}
     return GeneratedPage(src_uri, f"{label}: {source.title}" if source.title else label, parts, meta)
