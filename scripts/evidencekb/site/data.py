@@ -40,6 +40,7 @@ class SiteData:
     warnings: tuple[Problem, ...] = ()
     exports: Mapping[str, str] | None = None  # export.render_exports, made when first needed
     memo: dict = field(default_factory=dict)  # rendered pages, keyed by the site settings
+    history: object = None  # evidencekb.history.HistoryResult: claim versions from git (None: not read)
 
 
 _cache: dict = {"key": None, "data": None}
@@ -92,7 +93,15 @@ def derive(project: Project, base: EvidenceBase, warnings=()) -> SiteData:
         references=format_bibliography(base.sources),
         dates=claim_dates(project, base),
         warnings=tuple(warnings),
+        history=_history(project),
     )
+
+
+def _history(project: Project):
+    """Claim versions from git: one `git log` and one `git cat-file` for the whole base."""
+    from ..history import load_history
+
+    return load_history(project.root, project.relative(project.claims_dir))
 
 
 def clear_cache() -> None:
