@@ -24,10 +24,10 @@
       return Array.isArray(v) ? v.filter(function (x) { return x && ID.test(x.id); }) : [];
     } catch (e) { return []; }
   }
-  function save(items) {
+  function save(items, quiet) {
     try { window.localStorage.setItem(KEY, JSON.stringify(items)); } catch (e) { /* private mode */ }
     updateCount();
-    document.dispatchEvent(new CustomEvent("ev-pack-change"));
+    if (!quiet) document.dispatchEvent(new CustomEvent("ev-pack-change"));
   }
   function has(id) { return load().some(function (x) { return x.id === id; }); }
   function toggle(id) {
@@ -287,7 +287,8 @@
     var current = [];
 
     function items() { return shared || load(); }
-    function setItems(next) { if (shared) { shared = next; render(); } else save(next); }
+    /* The page's own changes render at once (records are loaded), so focus can be put back. */
+    function setItems(next) { if (shared) shared = next; else save(next, true); render(); }
     function say(msg) { status.textContent = msg; }
 
     function fetchAll(ids) {
@@ -312,8 +313,10 @@
       var x = next.splice(i, 1)[0];
       next.splice(i + by, 0, x);
       setItems(next);
-      var again = list.querySelector('[aria-label="' + focusLabel.replace(/"/g, '\\"') + '"]');
-      if (again && !again.disabled) again.focus();
+      var buttons = Array.prototype.filter.call(list.querySelectorAll("button"), function (b) { return b.getAttribute("aria-label") === focusLabel; });
+      var again = buttons[0];
+      if (again && again.disabled) again = by < 0 ? again.nextSibling : again.previousSibling;
+      if (again) again.focus();
       say("Moved.");
     }
 
@@ -342,7 +345,10 @@
         var mode = control((full ? "Show short form: " : "Show full form with rationale: ") + r.title, full ? "Short form" : "Full form", function () {
           var next = items().map(function (x) { return x.id === it.id ? { id: x.id, mode: full ? "short" : "full" } : x; });
           setItems(next); say(full ? "Short form." : "Full form, with the rationale.");
+          var same = list.querySelector('[data-ev-ctl="mode:' + it.id + '"]');
+          if (same) same.focus();
         });
+        mode.setAttribute("data-ev-ctl", "mode:" + it.id);
         mode.setAttribute("aria-pressed", full ? "true" : "false");
         ctl.appendChild(mode);
         ctl.appendChild(control("Remove: " + r.title, "Remove", function () {
