@@ -12,26 +12,26 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Mapping
 
+from . import confidence
 from .graph import author_slug
 from .model import Claim, EvidenceBase, Source
-from .rules import COMPARISON_DESIGNS
-from .vocabulary import LEVEL_ORDER
+from .vocabulary import Meaning
 
+# BibTeX entry types (not a schema vocabulary) that are normally peer reviewed or edited.
 PEER_REVIEWED_TYPES = frozenset({"article", "book", "incollection", "inbook"})
-GREY_DESIGNS = frozenset({"practitioner-account", "commentary", "policy-paper", "practice-guide", "seminar-report"})
 
 
 @dataclass(frozen=True)
 class ClaimProfile:
     claim_id: str
     n_sources: int
-    n_supports: int
-    n_qualifies: int
-    n_disputes: int
+    relations: tuple[tuple[str, int], ...]  # links per relation, in the vocabulary's order
+    n_supporting: int  # links whose relation counts as support
+    n_disputing: int  # links whose relation argues against the claim
     author_groups: int
     designs: tuple[tuple[str, int], ...]
     countries: tuple[str, ...]
-    uk: bool
+    home: bool | None  # has evidence from the schema's home country (None: the schema names none)
     contested: bool
     single_source: bool
     single_group: bool
@@ -44,12 +44,15 @@ class ClaimProfile:
 @dataclass(frozen=True)
 class SourceProfile:
     key: str
-    supports: tuple[str, ...]
-    qualifies: tuple[str, ...]
-    disputes: tuple[str, ...]
+    by_relation: tuple[tuple[str, tuple[str, ...]], ...]  # relation -> the claims linking it so, vocabulary order
     weight: int
     centrality: float
     co_cited: tuple[tuple[str, int], ...]
+
+    def claims(self, relation: str | None = None) -> tuple[str, ...]:
+        """The claims citing this source (with this relation), sorted."""
+        ids = {c for rel, cs in self.by_relation if relation in (None, rel) for c in cs}
+        return tuple(sorted(ids))
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,8 @@ GAP_KINDS = {
 }
 
 
-def is_grey(source: Source) -> bool:
-    return source.entry_type not in PEER_REVIEWED_TYPES or source.design in GREY_DESIGNS
+def is_grey(source: Source, m: Meaning) -> bool:
+    return source.entry_type not in PEER_REVIEWED_TYPES or source.design in m.grey_designs
 
 
 def _author_groups(keys: list[str], sources: Mapping[str, Source]) -> int:
@@ -128,37 +131,21 @@ def _author_groups(keys: list[str], sources: Mapping[str, Source]) -> int:
     return len({find(k) for k in keys})
 
 
-def supported_level(claim: Claim, groups: int, grey_only: bool, comparison: bool, contested: bool) -> str:
-    """The highest rating this profile can carry, whatever the method's judgements say.
-
-    A definition or context claim rated 'descriptive' states what a named body says:
-    its own document is the best evidence, so the caps on one author group and on
-    grey literature do not apply to it."""
-    descriptive = claim.confidence.method == "descriptive"
-    level = 3 if groups >= 2 or descriptive else 2
-    if grey_only and not descriptive:
-        level = min(level, 1)
-    if claim.claim_type == "effectiveness" and not comparison:
-        level = min(level, 1)
-    if contested:
-        level = min(level, 2)
-    if groups == 0:
-        level = 0
-    return LEVEL_ORDER[level]
-
-
-def claim_profile(claim: Claim, sources: Mapping[str, Source]) -> ClaimProfile:
+def claim_profile(claim: Claim, sources: Mapping[str, Source], m: Meaning) -> ClaimProfile:
     linked = [e for e in claim.evidence if e.source in sources]
     keys = sorted({e.source for e in linked})
-    supporting = sorted({e.source for e in linked if e.relation == "supports"})
+    supporting = sorted({e.source for e in linked if m.supports(e.relation)})
     rel = Counter(e.relation for e in linked)
     designs = Counter(sources[k].design for k in keys)
     countries = sorted({sources[k].country for k in keys})
     groups = _author_groups(supporting, sources) if supporting else 0
-    comparison = any(sources[k].design in COMPARISON_DESIGNS for k in supporting)
-    grey_only = bool(supporting) and all(is_grey(sources[k]) for k in supporting)
-    contested = rel["disputes"] > 0
-    supported = supported_level(claim, groups, grey_only, comparison, contested)
+    comparison = any(sources[k].design in m.comparison_designs for k in supporting)
+    grey_only = bool(supporting) and all(is_grey(sources[k], m) for k in supporting)
+    n_disputing = sum(n for r, n in rel.items() if m.disputes(r))
+    contested = n_disputing > 0
+    supported = confidence.supported_level(claim, groups, grey_only, comparison, contested, m)
+    effect = confidence.needs_comparison(claim, m)
+    home = m.home_country in countries if m.home_country else None
     flags = []
     if len(supporting) == 1:
         flags.append("Rests on one source")
@@ -166,41 +153,43 @@ def claim_profile(claim: Claim, sources: Mapping[str, Source]) -> ClaimProfile:
         flags.append("All its sources share an author")
     if grey_only:
         flags.append("Only practitioner or grey literature")
-    if claim.claim_type == "effectiveness" and not comparison:
+    if effect and not comparison:
         flags.append("No comparison-group study")
     if contested:
         flags.append("Contested")
-    if "uk" not in countries:
-        flags.append("No UK evidence")
+    if home is False:
+        flags.append(f"No {m.home_label} evidence")
     return ClaimProfile(
-        claim_id=claim.id, n_sources=len(keys), n_supports=rel["supports"], n_qualifies=rel["qualifies"],
-        n_disputes=rel["disputes"], author_groups=groups,
+        claim_id=claim.id, n_sources=len(keys),
+        relations=tuple((r, rel[r]) for r in m.vocab["relation"].ids()),
+        n_supporting=sum(n for r, n in rel.items() if m.supports(r)), n_disputing=n_disputing, author_groups=groups,
         designs=tuple(sorted(designs.items(), key=lambda kv: (-kv[1], kv[0]))),
-        countries=tuple(countries), uk="uk" in countries, contested=contested,
+        countries=tuple(countries), home=home, contested=contested,
         single_source=len(supporting) == 1, single_group=groups == 1, comparison=comparison,
         grey_only=grey_only, supported_level=supported, flags=tuple(flags),
     )
 
 
 def _source_profiles(base: EvidenceBase) -> dict[str, SourceProfile]:
-    by_rel: dict[str, dict[str, set]] = {k: {"supports": set(), "qualifies": set(), "disputes": set()} for k in base.sources}
+    relations = base.vocabularies["relation"].ids()
+    by_rel: dict[str, dict[str, set]] = {k: {r: set() for r in relations} for k in base.sources}
     co: dict[str, Counter] = defaultdict(Counter)
     for claim in base.claims:
         keys = sorted({e.source for e in claim.evidence if e.source in base.sources})
         for e in claim.evidence:
             if e.source in base.sources:
-                by_rel[e.source][e.relation].add(claim.id)
+                by_rel[e.source].setdefault(e.relation, set()).add(claim.id)
         for a, b in combinations(keys, 2):
             co[a][b] += 1
             co[b][a] += 1
-    weights = {k: len(r["supports"] | r["qualifies"] | r["disputes"]) for k, r in by_rel.items()}
+    weights = {k: len(set().union(*r.values())) for k, r in by_rel.items()}
     top = max(weights.values(), default=0) or 1
     out = {}
     for key in sorted(base.sources):
         r = by_rel[key]
         out[key] = SourceProfile(
-            key=key, supports=tuple(sorted(r["supports"])), qualifies=tuple(sorted(r["qualifies"])),
-            disputes=tuple(sorted(r["disputes"])), weight=weights[key], centrality=round(weights[key] / top, 4),
+            key=key, by_relation=tuple((rel, tuple(sorted(ids))) for rel, ids in r.items()),
+            weight=weights[key], centrality=round(weights[key] / top, 4),
             co_cited=tuple(sorted(co[key].items(), key=lambda kv: (-kv[1], kv[0]))[:10]),
         )
     return out
@@ -258,6 +247,7 @@ def _maps(base: EvidenceBase) -> dict[str, EvidenceMap]:
 
 
 def _gaps(base: EvidenceBase, profiles: Mapping[str, ClaimProfile], maps: Mapping[str, EvidenceMap]) -> tuple[Gap, ...]:
+    m = confidence.of(base)
     gaps: list[Gap] = []
     for claim in base.claims:
         p = profiles[claim.id]
@@ -266,20 +256,20 @@ def _gaps(base: EvidenceBase, profiles: Mapping[str, ClaimProfile], maps: Mappin
                             "Only one source supports this claim.", (claim.id,)))
         elif p.single_group:
             gaps.append(Gap("single-group", GAP_KINDS["single-group"], claim.id,
-                            f"Its {p.n_supports} supporting sources share an author, so they are not independent.", (claim.id,)))
+                            f"Its {p.n_supporting} supporting sources share an author, so they are not independent.", (claim.id,)))
         if p.grey_only:
             gaps.append(Gap("grey-only", GAP_KINDS["grey-only"], claim.id,
                             "No peer-reviewed study supports it: only reports, practitioner accounts or commentary.", (claim.id,)))
-        if claim.claim_type == "effectiveness" and not p.comparison:
+        if confidence.needs_comparison(claim, m) and not p.comparison:
             gaps.append(Gap("no-comparison", GAP_KINDS["no-comparison"], claim.id,
                             "No randomised or quasi-experimental study supports it, so the effect is not established.", (claim.id,)))
-        if LEVEL_ORDER.index(claim.confidence.level) > LEVEL_ORDER.index(p.supported_level):
+        if m.rank(claim.confidence.level) > m.rank(p.supported_level):
             gaps.append(Gap("rating-unsupported", GAP_KINDS["rating-unsupported"], claim.id,
                             f"Rated {claim.confidence.level}, but its evidence profile supports at most {p.supported_level}"
                             f" ({'; '.join(p.flags).lower() or 'see profile'}).", (claim.id,)))
         if p.contested:
             gaps.append(Gap("contested", GAP_KINDS["contested"], claim.id,
-                            f"{p.n_disputes} source(s) dispute it; read both sides before citing it.", (claim.id,)))
+                            f"{p.n_disputing} source(s) dispute it; read both sides before citing it.", (claim.id,)))
     tbo = maps.get("theme-by-outcome")
     if tbo:
         used_outcomes = {c for (_, c) in tbo.cells}
@@ -295,7 +285,8 @@ def _gaps(base: EvidenceBase, profiles: Mapping[str, ClaimProfile], maps: Mappin
 
 
 def analyse(base: EvidenceBase) -> Analysis:
-    profiles = {c.id: claim_profile(c, base.sources) for c in base.claims}
+    m = confidence.of(base)
+    profiles = {c.id: claim_profile(c, base.sources, m) for c in base.claims}
     maps = _maps(base)
     return Analysis(claims=profiles, sources=_source_profiles(base), authors=_authors(base),
                     gaps=_gaps(base, profiles, maps), maps=maps)

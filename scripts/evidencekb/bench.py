@@ -21,6 +21,9 @@ import time
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import Sequence
+
+from .project import Project
 
 REPO_FILES = ("mkdocs.yml", "docs", "scripts/mkdocs_hooks.py", "CONTRIBUTING.md")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -219,6 +222,7 @@ def bench_one(repo: Path, n_claims: int, n_sources: int, work: Path, skip_site: 
     with timer(r, "check_s"):
         result = check_project(Project(root))
     r["check_errors"] = len(result.errors)
+    assert result.base is not None, "the synthetic base must load"
     r["check_ratio"] = r["check_s"] / r["bare_parse_s"]
     log(f"[{n_claims}] check {r['check_s']:.2f} s; bare parse {r['bare_parse_s']:.2f} s; ratio {r['check_ratio']:.2f} (target <= 2)")
     with timer(r, "graph_s"):
@@ -343,7 +347,7 @@ def report_markdown(results: list[dict], when: str) -> str:
               "- The graph explorer draws themes and sources first and claims on zoom (level of detail), from "
               "positions computed at build time: no force layout runs in the browser.",
               ]
-    notes = [r.get("browser_error") for r in results if r.get("browser_error")]
+    notes = [str(r["browser_error"]) for r in results if r.get("browser_error")]
     if notes:
         lines += ["", "Browser figures could not be taken: " + "; ".join(sorted(set(notes)))]
     heavy = [r.get("heaviest_page") for r in results if r.get("heaviest_page")]
@@ -353,9 +357,10 @@ def report_markdown(results: list[dict], when: str) -> str:
     return "\n".join(lines)
 
 
-def run(name: str, args, project) -> int:
-    counts = args.claims or [1000, 10000]
-    if any(n < 10 for n in counts) or args.sources < 1:
+def bench(project: Project, counts: Sequence[int] = (1000, 10000), max_sources: int = 5000, skip_site: bool = False,
+          skip_browser: bool = False, report: Path | None = None) -> int:
+    """`evidence bench`: time check, graph, site and browser on synthetic bases of `counts` claims."""
+    if any(n < 10 for n in counts) or max_sources < 1:
         print("evidence bench: --claims must be at least 10 and --sources at least 1", file=sys.stderr)
         return 2
     repo = project.root
@@ -367,14 +372,14 @@ def run(name: str, args, project) -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="evidence-bench-") as tmp:
         for n in counts:
-            sources = min(args.sources, max(10, n // 2))
-            results.append(bench_one(repo, n, sources, Path(tmp), args.skip_site, args.skip_browser, log))
+            sources = min(max_sources, max(10, n // 2))
+            results.append(bench_one(repo, n, sources, Path(tmp), skip_site, skip_browser, log))
     if len(results) > 1 and all("site_s_per_claim_ms" in r for r in results):
         a, b = results[0], results[-1]
         log(f"linearity: site build per claim {a['site_s_per_claim_ms']:.1f} ms at {a['claims']:,} vs "
             f"{b['site_s_per_claim_ms']:.1f} ms at {b['claims']:,} claims (ratio {b['site_s_per_claim_ms'] / a['site_s_per_claim_ms']:.2f})")
-    if args.report:
-        Path(args.report).write_text(report_markdown(results, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())),
-                                     encoding="utf-8")
-        log(f"wrote {args.report}")
+    if report:
+        Path(report).write_text(report_markdown(results, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())),
+                                encoding="utf-8")
+        log(f"wrote {report}")
     return 0

@@ -14,8 +14,7 @@ from typing import Any, Iterable
 import jsonschema
 
 from . import rules
-from .model import (Claim, Confidence, EvidenceBase, EvidenceLink, Position, Problem, Review,
-                    RelatedLink)
+from .model import Claim, Confidence, EvidenceBase, EvidenceLink, Position, Problem, RelatedLink, Review
 from .parsers.bibtex import load_sources
 from .parsers.claim_yaml import ClaimDocument, load_claim_file
 from .project import Project
@@ -38,6 +37,35 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+@dataclass(frozen=True)
+class CheckedBase:
+    """A base that passed its check: what every later stage may start from."""
+
+    base: EvidenceBase
+    warnings: tuple[Problem, ...] = ()
+
+
+class BaseHasErrors(Exception):
+    """The base failed its check. `problems` holds every error found and `warnings` the
+    warnings, so whoever refuses can say all of it at once."""
+
+    def __init__(self, problems: tuple[Problem, ...]):
+        self.problems = tuple(p for p in problems if p.is_error)
+        self.warnings = tuple(p for p in problems if not p.is_error)
+        n = len(self.problems)
+        super().__init__(f"{n} error{'s' if n != 1 else ''}")
+
+
+def checked_base(project: Project, only: set[str] | None = None) -> CheckedBase:
+    """The one gate before any stage: the checked base, or BaseHasErrors with every problem.
+
+    `only` limits the problems considered to those files (as `evidence check FILE` does)."""
+    result = check_project(project, only=only)
+    if result.errors or result.base is None:
+        raise BaseHasErrors(result.problems)
+    return CheckedBase(result.base, result.warnings)
 
 
 def _dotted(path: Iterable) -> str:
@@ -123,7 +151,7 @@ class SchemaChecker:
                                 "schema-vocabulary")]
         if v == "type":
             want = error.validator_value
-            want_text = " or ".join(_TYPE_WORDS.get(w, w) for w in (want if isinstance(want, list) else [want]))
+            want_text = " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in (want if isinstance(want, list) else [want]))
             return [Problem(doc.where(path), "error", f"{where}: expected {want_text}, found {_kind(inst)}", "schema-type")]
         if v == "pattern":
             last = path[-1] if path else ""

@@ -1,4 +1,9 @@
-"""The `evidence` command. Exit codes: 0 clean, 1 problems found, 2 bad usage."""
+"""The `evidence` command. Exit codes: 0 clean, 1 problems found, 2 bad usage.
+
+The CLI parses, finds the project, calls the command's runner with both, and says why it
+stopped: a base that fails the gate (`checker.checked_base`) is reported here, once, for
+every command that needs a checked base.
+"""
 
 from __future__ import annotations
 
@@ -15,23 +20,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _project(args) -> Project | None:
-    root = Path(args.root) if args.root else find_root()
-    if root is None or not root.is_dir():
-        where = args.root or Path.cwd()
+def _project(root: str | None) -> Project | None:
+    found = Path(root) if root else find_root()
+    if found is None or not found.is_dir():
+        where = root or Path.cwd()
         print(f"evidence: no evidence project at {where} (looked for claims/claim.schema.json or references.bib); "
               "use --root", file=sys.stderr)
         return None
-    return Project(root.resolve())
+    return Project(found.resolve())
 
 
-def cmd_check(args) -> int:
+def cmd_check(args: argparse.Namespace, project: Project) -> int:
     from .checker import check_project
     from .reporter import write_report
 
-    project = _project(args)
-    if project is None:
-        return 2
     only = None
     if args.files:
         only = {project.relative(Path(f).resolve()) for f in args.files}
@@ -67,14 +69,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _refuse(command: str, exc) -> int:
+    """A base with errors: every error, then that nothing was done."""
+    from .reporter import format_text
+
+    for p in exc.problems:
+        print(format_text(p), file=sys.stderr)
+    print(f"evidence {command}: {exc} in the evidence base; fix them first (see `evidence check`); "
+          "nothing was changed", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
+    from .checker import BaseHasErrors
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
     try:
-        return args.func(args)
+        project = _project(args.root)
+        if project is None:
+            return 2
+        return args.func(args, project)
+    except BaseHasErrors as exc:
+        return _refuse(args.command, exc)
     except KeyboardInterrupt:
         print("evidence: interrupted", file=sys.stderr)
         return 130

@@ -1,31 +1,41 @@
-"""Subcommands beyond `check`. Each lives in the module of its pipeline stage,
-which defines `add_arguments(name, parser)` and `run(name, args, project) -> int`.
+"""Subcommands beyond `check`: their arguments, and the typed call each one makes.
 
-Modules are imported only when their command runs, so `evidence check` stays
-light; argument definitions are therefore kept here, in one table.
+The CLI layer is the only place that knows argparse: each runner here turns a parsed
+Namespace into the arguments of its stage's function (`build_site(project, site_dir,
+strict)`, `write_exports(base, analysis, out)`, `new_claim(options, project)`, ...) and
+calls it. Stage modules are imported only when their command runs, so `evidence check`
+stays light. A stage that needs a checked base gets it from the one gate,
+`checker.checked_base`; the CLI prints the refusal.
 """
 
 from __future__ import annotations
 
-import importlib
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+from typing import Callable
+
+from .project import Project
+
+Runner = Callable[[argparse.Namespace, Project], int]
 
 
-
-def _graph(p):
+def _graph_args(p):
     p.add_argument("--out", default="graph-out", help="output folder (default: graph-out)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
-def _build(p):
+def _build_args(p):
     p.add_argument("--site-dir", default=None, help="where the site goes (default: mkdocs.yml's site_dir)")
     p.add_argument("--no-strict", action="store_true", help="do not fail on MkDocs warnings")
 
 
-def _serve(p):
+def _serve_args(p):
     p.add_argument("--dev-addr", default="127.0.0.1:8000")
 
 
-def _new(p):
+def _new_args(p):
     p.add_argument("--statement", metavar="TEXT", help="the finding in one or two sentences")
     p.add_argument("--id", metavar="ID", help="the claim id (default: made from the statement)")
     p.add_argument("--summary", metavar="TEXT", help="a short title for lists")
@@ -57,7 +67,7 @@ def _new(p):
     p.add_argument("--no-input", action="store_true", help="never prompt; fail if something required is missing")
 
 
-def _add_source(p):
+def _add_source_args(p):
     p.add_argument("file", nargs="?", default="-", help="a .bib file with one or more entries, or - for standard input")
     p.add_argument("--doi", metavar="DOI", help="fetch the work's details by its DOI (CSL-JSON from the DOI resolver) "
                    "instead of reading a file")
@@ -73,40 +83,134 @@ def _add_source(p):
     p.add_argument("--dry-run", action="store_true", help="print the normalised entry without writing it")
 
 
-def _bench(p):
-    p.add_argument("--claims", type=int, action="append", help="claim counts to measure (repeatable; default 1000 and 10000)")
+def _bench_args(p):
+    p.add_argument("--claims", type=int, action="append",
+                   help="claim counts to measure (repeatable; default 1000 and 10000)")
     p.add_argument("--sources", type=int, default=5000)
     p.add_argument("--skip-site", action="store_true")
     p.add_argument("--skip-browser", action="store_true")
     p.add_argument("--report", help="write the results as Markdown to this file")
 
 
-# name: (module, help, arguments)
-SUBCOMMANDS = {
-    "graph": ("evidencekb.export", "build the claim–evidence graph, its analyses and exports", _graph),
-    "build": ("evidencekb.site.build", "check, then build the site safely (the old site stays if the build fails)", _build),
-    "serve": ("evidencekb.site.build", "serve the site locally with live reload", _serve),
-    "new": ("evidencekb.contribute", "scaffold a new claim file", _new),
-    "add-source": ("evidencekb.contribute", "add a BibTeX entry (e.g. from Zotero) to references.bib", _add_source),
-    "bench": ("evidencekb.bench", "measure check, graph, site and browser speed on synthetic bases", _bench),
+# --- Namespace -> typed call ------------------------------------------------------------
+
+
+def _options(cls, args: argparse.Namespace):
+    """A stage's options record from the parsed arguments of the same names (lists as tuples)."""
+    values = {}
+    for f in dataclasses.fields(cls):
+        if not hasattr(args, f.name):
+            continue
+        value = getattr(args, f.name)
+        if isinstance(value, list):
+            value = tuple(value)
+        elif value is None and f.default == ():  # an `append` option never given
+            value = ()
+        values[f.name] = value
+    return cls(**values)
+
+
+def new_claim_options(args: argparse.Namespace):
+    from .contribute import NewClaimOptions
+
+    return _options(NewClaimOptions, args)
+
+
+def add_source_options(args: argparse.Namespace):
+    from .contribute import AddSourceOptions
+
+    return _options(AddSourceOptions, args)
+
+
+def run_graph(args: argparse.Namespace, project: Project) -> int:
+    from .analysis import analyse
+    from .checker import checked_base
+    from .export import summary, write_exports
+    from .graph import build_graph
+
+    base = checked_base(project).base
+    analysis = analyse(base)
+    out = Path(args.out)
+    if not out.is_absolute():
+        out = Path.cwd() / out
+    written = write_exports(base, analysis, out)
+    if not args.quiet:
+        print(summary(base, analysis, build_graph(base)))
+        print(f"wrote {len(written)} files to {out}")
+    return 0
+
+
+def _print_warnings(checked) -> None:
+    from .reporter import format_text
+
+    for p in checked.warnings:
+        print(format_text(p), file=sys.stderr)
+
+
+def run_build(args: argparse.Namespace, project: Project) -> int:
+    from .checker import checked_base
+    from .site.build import build_site
+
+    checked = checked_base(project)
+    _print_warnings(checked)
+    try:
+        return build_site(project, Path(args.site_dir) if args.site_dir else None, strict=not args.no_strict,
+                          checked=checked)
+    except KeyboardInterrupt:
+        return 130
+
+
+def run_serve(args: argparse.Namespace, project: Project) -> int:
+    from .checker import checked_base
+    from .site.build import serve
+
+    _print_warnings(checked_base(project))
+    return serve(project, args.dev_addr)
+
+
+def _contribute(command: str, call: Callable[[], int]) -> int:
+    from .contribute import ContributeError
+
+    try:
+        return call()
+    except ContributeError as exc:
+        print(f"evidence {command}: {exc.message}", file=sys.stderr)
+        return exc.code
+
+
+def run_new(args: argparse.Namespace, project: Project) -> int:
+    from .contribute import new_claim
+
+    return _contribute("new", lambda: new_claim(new_claim_options(args), project))
+
+
+def run_add_source(args: argparse.Namespace, project: Project) -> int:
+    from .contribute import add_sources
+
+    return _contribute("add-source", lambda: add_sources(add_source_options(args), project))
+
+
+def run_bench(args: argparse.Namespace, project: Project) -> int:
+    from .bench import bench
+
+    return bench(project, counts=args.claims or (1000, 10000), max_sources=args.sources, skip_site=args.skip_site,
+                 skip_browser=args.skip_browser, report=Path(args.report) if args.report else None)
+
+
+# name: (help, arguments, runner)
+SUBCOMMANDS: dict[str, tuple[str, Callable, Runner]] = {
+    "graph": ("build the claim–evidence graph, its analyses and exports", _graph_args, run_graph),
+    "build": ("check, then build the site safely (the old site stays if the build fails)", _build_args, run_build),
+    "serve": ("serve the site locally with live reload", _serve_args, run_serve),
+    "new": ("scaffold a new claim file", _new_args, run_new),
+    "add-source": ("add a BibTeX entry (e.g. from Zotero) to references.bib", _add_source_args, run_add_source),
+    "bench": ("measure check, graph, site and browser speed on synthetic bases", _bench_args, run_bench),
 }
 
 
 def register(sub, common) -> None:
-    for name, (module, help_text, add_args) in SUBCOMMANDS.items():
-        p = sub.add_parser(name, parents=[common], help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+    for name, (help_text, add_args, runner) in SUBCOMMANDS.items():
+        p = sub.add_parser(name, parents=[common], help=help_text,
+                           description=help_text[0].upper() + help_text[1:] + ".")
         add_args(p)
-        p.set_defaults(func=_runner(name, module))
-
-
-def _runner(name: str, module: str):
-    def run(args) -> int:
-        from .cli import _project
-
-        project = _project(args)
-        if project is None:
-            return 2
-        mod = importlib.import_module(module)
-        return mod.run(name, args, project)
-
-    return run
+        p.set_defaults(func=runner)

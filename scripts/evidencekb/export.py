@@ -14,7 +14,6 @@ import json
 import math
 import os
 import re
-import sys
 import tempfile
 from collections import Counter
 from dataclasses import asdict
@@ -59,7 +58,7 @@ def layout(g) -> dict[str, tuple[float, float]]:
         a = 2 * math.pi * i / max(1, len(themes))
         pos[t] = (ring * math.cos(a), ring * math.sin(a))
     by_theme: dict[str, list[str]] = {t: [] for t in themes}
-    loose = []
+    loose: list[str] = []
     for n, d in g.nodes(data=True):
         if d["kind"] == "claim":
             ts = d.get("themes") or []
@@ -116,21 +115,22 @@ def site_graph(base: EvidenceBase, analysis: Analysis, g=None, pos=None) -> dict
                 "url": _url(kind, n)}
         if kind == "claim":
             cid = n.split(":", 1)[1]
-            claim = base.claim(cid)
+            claim = base.claim_index[cid]
             node.update(themes=list(claim.themes), level=claim.confidence.level,
                         detail=f"{claim.confidence.level} confidence · {analysis.claims[cid].n_sources} source(s): {claim.statement}")
         elif kind == "source":
             key = n.split(":", 1)[1]
             prof = analysis.sources[key]
-            themes = sorted({t for c in prof.supports + prof.qualifies + prof.disputes for t in base.claim(c).themes})
+            themes = sorted({t for c in prof.claims() for t in base.claim_index[c].themes})
             node.update(themes=themes, detail=f"{d.get('design', '')} · cited by {prof.weight} claim(s): {d.get('title', '')}")
         elif kind == "theme":
-            node.update(themes=[n.split(":", 1)[1]], detail=base.vocabularies["theme"].get(n.split(":", 1)[1]).description)
+            term = base.vocabularies["theme"].get(n.split(":", 1)[1])
+            node.update(themes=[n.split(":", 1)[1]], detail=term.description if term else "")
         else:
             node.update(themes=[], detail=d["label"])
         nodes.append(node)
     edges = []
-    for i, (u, v, k, d) in enumerate(g.edges(keys=True, data=True)):
+    for i, (u, v, _k, d) in enumerate(g.edges(keys=True, data=True)):
         if d["kind"] in ("evidence", "related", "theme", "authorship"):
             edges.append({"id": f"e{i}", "source": u, "target": v, "kind": d["kind"], "relation": d.get("relation", d["kind"])})
     return {
@@ -258,26 +258,3 @@ def summary(base: EvidenceBase, analysis: Analysis, g) -> str:
         "gaps: " + ", ".join(f"{GAP_KINDS[k].lower()} {gaps[k]}" for k in GAP_KINDS if gaps.get(k)),
     ]
     return "\n".join(lines)
-
-
-def run(name: str, args, project) -> int:
-    from .checker import check_project
-    from .reporter import format_text
-
-    result = check_project(project)
-    if not result.ok:
-        for p in result.errors:
-            print(format_text(p), file=sys.stderr)
-        print(f"evidence graph: {len(result.errors)} error(s); fix them first (see `evidence check`)", file=sys.stderr)
-        return 1
-    base = result.base
-    analysis = analyse(base)
-    out = Path(args.out)
-    if not out.is_absolute():
-        out = Path.cwd() / out
-    g = build_graph(base)
-    written = write_exports(base, analysis, out, g)
-    if not args.quiet:
-        print(summary(base, analysis, g))
-        print(f"wrote {len(written)} files to {out}")
-    return 0

@@ -93,7 +93,8 @@ def _snapshot(raw: bytes | None, rel: str) -> dict[str, Any] | None:
     if doc is None or not isinstance(doc.data, dict):
         return None
     d = doc.data
-    conf = d.get("confidence") if isinstance(d.get("confidence"), dict) else {}
+    raw = d.get("confidence")
+    conf: dict = raw if isinstance(raw, dict) else {}
     links: dict[str, str] = {}
     for e in d.get("evidence") or ():
         if isinstance(e, dict) and isinstance(e.get("source"), str):
@@ -140,7 +141,7 @@ def _log(root: Path, claims_rel: str) -> list[tuple[str, str, str, list[tuple[st
         fields = [f for f in raw.strip("\n").split("\x00") if f != ""]
         files = []
         # -z raw output: ":meta" then path, alternating
-        for meta, path in zip(fields[0::2], fields[1::2]):
+        for meta, path in zip(fields[0::2], fields[1::2], strict=False):  # a trailing odd field is dropped
             parts = meta.lstrip("\n:").split()
             if len(parts) >= 5:
                 files.append((parts[4][0], parts[3], path))

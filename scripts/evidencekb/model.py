@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Mapping
+from typing import Any, Mapping
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -40,6 +40,8 @@ class Term:
     id: str
     title: str
     description: str
+    # The schema's `x-` annotations on the term (rank, flags): what `vocabulary.meaning` reads.
+    meta: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,7 @@ class Vocabulary:
     name: str
     description: str
     terms: tuple[Term, ...]
+    meta: Mapping[str, Any] = field(default_factory=dict, compare=False)  # the definition's `x-` annotations
 
     def ids(self) -> tuple[str, ...]:
         return tuple(t.id for t in self.terms)

@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Iterable, TextIO
 
 from .model import EvidenceBase, Problem
+from .vocabulary import meaning
 
 
 def _escape_github(value: str, prop: bool = False) -> str:
@@ -42,7 +43,7 @@ def stats(base: EvidenceBase) -> dict:
         "evidence_links": len(links),
         "incomplete_sources": sum(1 for s in base.sources.values() if s.incomplete),
         "relations": dict(sorted(Counter(e.relation for e in links).items())),
-        "confidence": {lvl: n for lvl in ("high", "moderate", "low", "very-low")
+        "confidence": {lvl: n for lvl in meaning(base.vocabularies, base.schema).descending()
                        if (n := sum(1 for c in claims if c.confidence.level == lvl))},
         "claim_types": dict(sorted(Counter(c.claim_type for c in claims).items())),
         "themes": {t.id: sum(1 for c in claims if t.id in c.themes) for t in base.vocabularies["theme"].terms},

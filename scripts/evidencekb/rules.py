@@ -13,10 +13,10 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from .model import Claim, EvidenceBase, Position, Problem, Source, split_list
+from . import confidence
+from .model import EvidenceBase, Position, Problem, Source, split_list
 from .parsers.claim_yaml import ClaimDocument
 from .project import Project
-from .vocabulary import LEVEL_ORDER
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -25,9 +25,6 @@ QUOTE_WORD_LIMIT = 40
 _BAD_SCHEME = re.compile(r"(?i)\b(?!https?://)([a-z][a-z0-9+.-]{1,20})://")
 _BAD_SCHEME_EXPLICIT = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:")
 TEXT_FIELDS = ("statement", "summary")
-# Designs that compare a group receiving the intervention with one that does not.
-COMPARISON_DESIGNS = frozenset({"rct", "quasi-experimental"})
-GRADE_HIGH_START = frozenset({"rct", "systematic-review"})
 
 
 def _p(pos: Position, message: str, rule: str, severity: str = "error") -> Problem:
@@ -37,46 +34,6 @@ def _p(pos: Position, message: str, rule: str, severity: str = "error") -> Probl
 def _suggest(word: str, options) -> str:
     guess = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"; did you mean {guess[0]!r}?" if guess else ""
-
-
-def level_index(level: str) -> int:
-    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else 0
-
-
-def ceiling(claim: Claim, sources) -> tuple[str, str]:
-    """The highest level the method's component judgements allow, and why."""
-    c = claim.confidence
-    comps = c.components
-    if c.method == "GRADE":
-        designs = {sources[e.source].design for e in claim.evidence if e.relation == "supports" and e.source in sources}
-        start = 3 if designs & GRADE_HIGH_START else 1
-        why = ["starts high (randomised or systematic evidence)" if start == 3 else "starts low (no randomised trial or systematic review supports it)"]
-        down = 0
-        for name, judgement in comps.items():
-            step = {"serious": 1, "very-serious": 2}.get(judgement, 0)
-            if step:
-                why.append(f"-{step} for {name.replace('_', ' ')}")
-            down += step
-        return LEVEL_ORDER[max(0, start - down)], ", ".join(why)
-    if c.method == "CERQual":
-        down, why, minors = 0, [], 0
-        for name, judgement in comps.items():
-            step = {"moderate": 1, "serious": 2}.get(judgement, 0)
-            minors += judgement == "minor"
-            if step:
-                why.append(f"-{step} for {name.replace('_', ' ')}")
-            down += step
-        if minors >= 2:
-            down += 1
-            why.append("-1 for minor concerns in two or more components")
-        return LEVEL_ORDER[max(0, 3 - down)], ", ".join(why) or "no concerns"
-    if c.method == "descriptive":
-        authority, clarity = comps.get("authority"), comps.get("clarity")
-        if clarity == "unclear":
-            return "very-low", "the source is unclear"
-        score = 3 - (authority == "secondary") - (clarity == "partial")
-        return LEVEL_ORDER[score], f"{authority} source, {clarity} statement"
-    return "high", ""
 
 
 # --- claim rules -------------------------------------------------------------------------
@@ -132,7 +89,7 @@ def _word_count(text: str) -> int:
 def rule_text(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
     for claim in base.claims:
         doc = by_path[claim.path]
-        texts = [(("statement",), claim.statement), (("summary",), claim.summary or ""),
+        texts: list[tuple[tuple, str]] = [(("statement",), claim.statement), (("summary",), claim.summary or ""),
                  (("confidence", "rationale"), claim.confidence.rationale), (("confidence", "caveat"), claim.confidence.caveat or "")]
         for i, link in enumerate(claim.evidence):
             texts += [(("evidence", i, "quote"), link.quote or ""), (("evidence", i, "note"), link.note or ""),
@@ -174,33 +131,12 @@ def rule_dates(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
 
 
 def rule_confidence(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
+    """The rating policy's findings (`confidence.rating_findings`), placed at their lines."""
+    m = confidence.of(base)
     for claim in base.claims:
         doc = by_path[claim.path]
-        conf = claim.confidence
-        where = doc.where(("confidence", "level"))
-        supporting = {e.source for e in claim.evidence if e.relation == "supports"}
-        if not supporting:
-            yield _p(doc.where(("evidence",)), "no source supports this claim: at least one link must have relation 'supports'",
-                     "no-support")
-        if claim.claim_type == "effectiveness" and conf.method != "GRADE":
-            yield _p(doc.where(("confidence", "method")), "effectiveness claims are rated with GRADE", "method-for-type")
-        if conf.level == "high":
-            if len(supporting) < 2:
-                yield _p(where, "confidence 'high' needs at least two supporting sources; this claim rests on "
-                         f"{len(supporting)}", "high-single-source")
-            if any(e.relation == "disputes" for e in claim.evidence):
-                yield _p(where, "confidence 'high' on a disputed claim: a 'disputes' link argues against it", "high-disputed", "warning")
-            if claim.claim_type == "effectiveness":
-                designs = {base.sources[s].design for s in supporting if s in base.sources}
-                if not designs & COMPARISON_DESIGNS:
-                    yield _p(where, "confidence 'high' on an effectiveness claim with no comparison-group study (RCT or quasi-experimental)",
-                             "high-no-comparison")
-        allowed, why = ceiling(claim, base.sources)
-        if level_index(conf.level) > level_index(allowed):
-            yield _p(where, f"confidence {conf.level!r} is higher than the {conf.method} judgements allow ({why}): at most {allowed!r}",
-                     "confidence-ceiling")
-        if conf.level != "high" and not conf.caveat:
-            yield _p(doc.where(("confidence",)), "add a caveat: what someone citing this claim must say with it", "missing-caveat", "warning")
+        for f in confidence.rating_findings(claim, base.sources, m):
+            yield _p(doc.where(f.path), f.message, f.rule, f.severity)
 
 
 # --- source rules ------------------------------------------------------------------------

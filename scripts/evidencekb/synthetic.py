@@ -30,7 +30,15 @@ def generate(root: Path, n_claims: int, n_sources: int, schema_path: Path, seed:
     shutil.copy(schema_path, claims_dir / "claim.schema.json")
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     vocab = {k: [o["const"] for o in v["oneOf"]] for k, v in schema["$defs"].items() if isinstance(v, dict) and "oneOf" in v}
-    designs = [d for d in vocab["design"] if d != "unknown"]
+    defs = schema["$defs"]
+    designs = [d for d in vocab["design"] if d != defs["design"].get("x-unknown")]
+
+    def polar(polarity: str) -> str:
+        return next(o["const"] for o in defs["relation"]["oneOf"] if o.get("x-polarity") == polarity)
+
+    support, qualify = polar("for"), polar("neutral")
+    # claim types a CERQual rating fits: any not about effects (those must be rated by their own method)
+    types = [o["const"] for o in defs["claim_type"]["oneOf"] if not o.get("x-effectiveness")][:3]
     surnames = [f"Author{i:04d}" for i in range(max(50, n_sources // 3))]
     bib = []
     keys = []
@@ -47,7 +55,7 @@ def generate(root: Path, n_claims: int, n_sources: int, schema_path: Path, seed:
             f"  setting = {{{rng.choice(vocab['setting'])}}},\n}}\n")
     (root / "references.bib").write_text("\n".join(bib), encoding="utf-8")
     ids = [f"synthetic-claim-{i:05d}" for i in range(n_claims)]
-    cited = set()
+    cited: set[str] = set()
     for i, cid in enumerate(ids):
         links = []
         for j in range(rng.randint(2, 4)):
@@ -55,10 +63,10 @@ def generate(root: Path, n_claims: int, n_sources: int, schema_path: Path, seed:
             key = keys[(i * 3 + j) % len(keys)] if len(cited) < len(keys) else rng.choice(keys)
             cited.add(key)
             quote = f'\n    quote: "{_sentence(rng, rng.randint(8, 25))}"' if rng.random() < 0.4 else ""
-            links.append(f"  - source: {key}\n    relation: {rng.choice(['supports', 'supports', 'supports', 'qualifies'])}\n"
+            links.append(f"  - source: {key}\n    relation: {rng.choice([support, support, support, qualify])}\n"
                          f"    locator: p. {rng.randint(1, 400)}{quote}\n    note: {_sentence(rng, rng.randint(6, 16))}")
-        if not any("relation: supports" in l for l in links):
-            links[0] = links[0].replace("relation: qualifies", "relation: supports")
+        if not any(f"relation: {support}" in link for link in links):
+            links[0] = links[0].replace(f"relation: {qualify}", f"relation: {support}")
         related = ""
         if i > 0 and rng.random() < 0.5:
             related = f"related:\n  - claim: {ids[rng.randrange(i)]}\n    relation: {rng.choice(vocab['claim_relation'])}\n"
@@ -66,7 +74,7 @@ def generate(root: Path, n_claims: int, n_sources: int, schema_path: Path, seed:
         text = (
             "# yaml-language-server: $schema=claim.schema.json\n"
             f"id: {cid}\nstatement: >-\n  {_sentence(rng, rng.randint(18, 45))}\n"
-            f"claim_type: {rng.choice(['mechanism', 'experience', 'implementation'])}\n"
+            f"claim_type: {rng.choice(types)}\n"
             f"themes: [{', '.join(themes)}]\nsettings: [{rng.choice(vocab['setting'])}]\n"
             f"populations: [{rng.choice(vocab['population'])}]\noutcomes: [{rng.choice(vocab['outcome'])}]\n"
             "evidence:\n" + "\n".join(links) + "\n"

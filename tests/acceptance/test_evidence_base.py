@@ -103,7 +103,8 @@ def test_quotes_are_verbatim_from_the_seeds(result):
 
 
 def test_stats_are_reported():
-    import subprocess, sys
+    import subprocess
+    import sys
     r = subprocess.run([sys.executable, "-m", "evidencekb", "check", "--stats", "--root", str(REPO)],
                        capture_output=True, text=True)
     assert r.returncode == 0

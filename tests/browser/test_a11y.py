@@ -88,5 +88,5 @@ def test_headings_are_in_order(page, server):
         levels = page.evaluate("() => [...document.querySelectorAll('article h1, article h2, article h3, article h4')]"
                                ".map(h => +h.tagName[1])")
         assert levels and levels[0] == 1 and levels.count(1) == 1, (path, levels)
-        for a, b in zip(levels, levels[1:]):
+        for a, b in zip(levels, levels[1:], strict=False):
             assert b <= a + 1, (path, levels)

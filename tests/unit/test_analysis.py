@@ -56,16 +56,17 @@ added: 2026-11-01
 def test_profile_counts_and_designs(rich):
     base, a = rich
     p = a.claims["alpha"]
-    assert (p.n_sources, p.n_supports, p.n_disputes) == (2, 2, 0)
+    assert (p.n_sources, p.n_supporting, p.n_disputing) == (2, 2, 0)
+    assert p.relations == (("supports", 2), ("qualifies", 0), ("disputes", 0))
     assert p.author_groups == 2 and not p.single_group and not p.single_source
     assert dict(p.designs) == {"ethnography": 1, "rct": 1}
-    assert p.uk and p.comparison and not p.contested
+    assert p.home and p.comparison and not p.contested
 
 
 def test_same_author_is_not_independent(rich):
     _, a = rich
     p = a.claims["gamma"]
-    assert p.n_supports == 2 and p.author_groups == 1 and p.single_group
+    assert p.n_supporting == 2 and p.author_groups == 1 and p.single_group
 
 
 def test_grey_contested_single_source(rich):
@@ -98,9 +99,9 @@ def test_rating_unsupported_gap(project):
 def test_source_profiles(rich):
     _, a = rich
     s = a.sources["lee2019book"]
-    assert s.supports == ("alpha", "gamma") and s.weight == 2 and s.centrality == 1.0
+    assert s.claims("supports") == ("alpha", "gamma") and s.claims() == ("alpha", "gamma") and s.weight == 2 and s.centrality == 1.0
     assert dict(s.co_cited) == {"smith2020trial": 1, "lee2021second": 1}
-    assert a.sources["disputer2022"].disputes == ("delta",)
+    assert a.sources["disputer2022"].claims("disputes") == ("delta",)
 
 
 def test_authors_index(rich):

@@ -11,7 +11,8 @@ import pytest
 
 from evidencekb import contribute
 from evidencekb.checker import check_project
-from evidencekb.cli import build_parser
+from evidencekb.cli import build_parser, main
+from evidencekb.commands import add_source_options, new_claim_options
 from evidencekb.contribute import ContributeError, Prompter, add_source, slugify
 from evidencekb.parsers.bibtex import parse_bibtex_text
 from evidencekb.parsers.claim_yaml import parse_claim_bytes
@@ -32,18 +33,19 @@ MINIMAL = ["--statement", "Mentors listen first.", "--type", "mechanism", "--the
 
 
 def args_for(command: str, root: Path, *argv: str):
-    return build_parser().parse_args([command, "--root", str(root), *argv])
+    """The options record the CLI would hand the stage for these arguments."""
+    args = build_parser().parse_args([command, "--root", str(root), *argv])
+    return new_claim_options(args) if command == "new" else add_source_options(args)
 
 
 def new(project, *argv, prompter=None):
     out = io.StringIO()
-    code = contribute.cmd_new(args_for("new", project.root, *argv), Project(project.root), prompter=prompter, out=out)
+    code = contribute.new_claim(args_for("new", project.root, *argv), Project(project.root), prompter=prompter, out=out)
     return code, out.getvalue()
 
 
 def run(command, project, *argv, capsys=None):
-    code = contribute.run(command, args_for(command, project.root, *argv), Project(project.root))
-    return code
+    return main([command, "--root", str(project.root), *argv])
 
 
 def errors_in(project, rel):
@@ -336,7 +338,7 @@ def add(project, text, *argv, tmp_path=None):
     path = project.root.parent / "input.bib"
     path.write_text(text, encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
-    code = contribute.cmd_add_source(args_for("add-source", project.root, str(path), *argv), Project(project.root),
+    code = contribute.add_sources(args_for("add-source", project.root, str(path), *argv), Project(project.root),
                                      out=out, err=err)
     return code, out.getvalue(), err.getvalue()
 
@@ -473,14 +475,14 @@ def test_not_utf8_input(project):
     path = project.root.parent / "latin1.bib"
     path.write_bytes("@article{x, title = {Caf\u00e9}, year = {2020}}".encode("latin-1"))
     with pytest.raises(ContributeError, match="not UTF-8"):
-        contribute.cmd_add_source(args_for("add-source", project.root, str(path)), Project(project.root),
+        contribute.add_sources(args_for("add-source", project.root, str(path)), Project(project.root),
                                   out=io.StringIO(), err=io.StringIO())
 
 
 def test_standard_input(project):
     stdin = io.StringIO(BIBLATEX)
     out = io.StringIO()
-    code = contribute.cmd_add_source(args_for("add-source", project.root, "-"), Project(project.root),
+    code = contribute.add_sources(args_for("add-source", project.root, "-"), Project(project.root),
                                      out=out, err=io.StringIO(), stdin=stdin)
     assert code == 0 and out.getvalue() == "hmip2022peer\n"
 
@@ -534,7 +536,7 @@ def test_file_changed_during_append_is_not_overwritten(project, monkeypatch):
 def test_run_reports_refusals_on_stderr(project, capsys):
     path = project.root.parent / "dup.bib"
     path.write_text("@article{q, title = {A trial of peer mentoring}, year = {2020}}")
-    code = contribute.run("add-source", args_for("add-source", project.root, str(path)), Project(project.root))
+    code = run("add-source", project, str(path))
     err = capsys.readouterr().err
     assert code == 1 and "evidence add-source: refused" in err and "'smith2020trial'" in err
 
@@ -567,7 +569,7 @@ def test_coding_fields_asked_at_a_terminal(project):
     path.write_text(ZOTERO, encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     prompter = scripted("ethnograpy", "ethnography", "", "prison, 3")  # a typo is re-asked; Enter keeps unknown
-    code = contribute.cmd_add_source(args_for("add-source", project.root, str(path)), Project(project.root),
+    code = contribute.add_sources(args_for("add-source", project.root, str(path)), Project(project.root),
                                      prompter=prompter, out=out, err=err)
     assert code == 0, prompter.out.getvalue()
     src = parse_bibtex_text(bib(project).decode(), "x")[0]["kavanagh2019peer"]

@@ -60,7 +60,8 @@ def test_positions_precomputed_for_every_node(project):
 
 
 def test_cli_graph_summary(project, tmp_path):
-    import subprocess, sys
+    import subprocess
+    import sys
     r = subprocess.run([sys.executable, "-m", "evidencekb", "graph", "--root", str(project.root), "--out", str(tmp_path / "o")],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr

@@ -184,8 +184,8 @@ def test_claims_table_shows_qualifying_and_disputing_links_at_a_glance():
 
     from evidencekb.site.common import sources_cell, stance_counts
 
-    only_support = SimpleNamespace(n_sources=3, n_supports=3, n_qualifies=0, n_disputes=0)
-    mixed = SimpleNamespace(n_sources=3, n_supports=1, n_qualifies=2, n_disputes=1)
+    only_support = SimpleNamespace(n_sources=3, relations=(("supports", 3), ("qualifies", 0), ("disputes", 0)))
+    mixed = SimpleNamespace(n_sources=3, relations=(("supports", 1), ("qualifies", 2), ("disputes", 1)))
     assert sources_cell(only_support) == "3" and sources_cell(None) == ""
     assert sources_cell(mixed) == "3 (2 qualify, 1 disputes)"
     assert stance_counts(mixed) == ["1 supports", "2 qualify", "1 disputes"]

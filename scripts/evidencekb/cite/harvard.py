@@ -97,7 +97,7 @@ class _Name(PybtexPerson):
 
     def __init__(self, p: Person):  # noqa: D107 (pybtex's __init__ deliberately not called)
         self.first_names = p.given.split()
-        self.middle_names = []
+        self.middle_names: list[str] = []
         self.prelast_names = p.particle.split()
         self.last_names = [p.family] if p.family else []
         self.lineage_names = p.suffix.split()

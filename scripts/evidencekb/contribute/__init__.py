@@ -15,24 +15,10 @@ project's own parsers to exactly what was meant.
 
 from __future__ import annotations
 
-import sys
-
-from ..project import Project
-from .add_source import cmd_add_source, make_key
+from .add_source import add_sources, make_key
 from .common import ContributeError, Prompter, claim_path, slugify
-from .new_claim import cmd_new
+from .new_claim import new_claim
+from .options import AddSourceOptions, NewClaimOptions
 
-__all__ = ["ContributeError", "Prompter", "claim_path", "cmd_add_source", "cmd_new", "make_key", "run", "slugify"]
-
-
-def run(name: str, args, project: Project) -> int:
-    try:
-        if name == "new":
-            return cmd_new(args, project)
-        if name == "add-source":
-            return cmd_add_source(args, project)
-    except ContributeError as exc:
-        print(f"evidence {name}: {exc.message}", file=sys.stderr)
-        return exc.code
-    print(f"evidence: unknown command {name!r}", file=sys.stderr)
-    return 2
+__all__ = ["AddSourceOptions", "ContributeError", "NewClaimOptions", "Prompter", "add_sources", "claim_path",
+           "make_key", "new_claim", "slugify"]

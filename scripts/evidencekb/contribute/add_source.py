@@ -13,19 +13,19 @@ from typing import Mapping, Sequence, TextIO
 from ..model import Position, Source
 from ..project import Project
 from .common import (
+    STOP_WORDS,
     ContributeError,
     Prompter,
     SchemaInfo,
-    STOP_WORDS,
-    is_interactive,
-    isatty,
     ascii_fold,
     check_term,
     check_terms,
+    is_interactive,
+    isatty,
     load_bibliography,
     load_schema_info,
 )
-
+from .options import AddSourceOptions
 
 # Fields we keep: the bibliographic ones our citation style and exports read, and our own
 # coding fields. Everything else a reference manager adds (abstract, file, keywords, langid,
@@ -43,9 +43,15 @@ TYPE_MAP = {"inproceedings": "incollection", "conference": "incollection", "inbo
             "report": "techreport", "thesis": "phdthesis", "proceedings": "book", "collection": "book",
             "mvbook": "book", "online": "misc", "www": "misc", "webpage": "misc", "electronic": "misc",
             "booklet": "misc", "manual": "misc", "unpublished": "misc"}
-# Our coding fields, the vocabulary each draws on, whether it is a list, and its default when missing.
-CODING = (("design", "design", False, "unknown"), ("country", "country", False, "unknown"),
-          ("setting", "setting", True, "general"), ("schemes", "scheme", True, None))
+# Our coding fields, the vocabulary each draws on, and whether it is a list; the value a field
+# takes when missing is its vocabulary's x-default in the schema (none: left out).
+CODING = (("design", "design", False), ("country", "country", False),
+          ("setting", "setting", True), ("schemes", "scheme", True))
+
+
+def _default(info: SchemaInfo, vname: str) -> str | None:
+    v = info.vocab.get(vname)
+    return v.meta.get("x-default") if v else None
 # A key already in our convention: surname (or acronym) + year + first significant title word.
 OUR_KEY = re.compile(r"^[a-z]+(?:-[a-z]+)*(?:[0-9]{4}|nd)[a-z][a-z0-9]*$")
 _DATE = re.compile(r"^([0-9]{4})(?:-[0-9]{2}(?:-[0-9]{2})?)?")
@@ -185,7 +191,8 @@ def normalise_entry(src: Source, info: SchemaInfo) -> NewSource:
         notes.append(f"entry type @{src.entry_type} written as @{entry_type}")
     # our coding fields: checked when given, defaulted (and said so) when not
     defaulted = []
-    for name, vname, many, default in CODING:
+    for name, vname, many in CODING:
+        default = _default(info, vname)
         if vname not in info.vocab:
             continue
         if name in fields:
@@ -198,7 +205,8 @@ def normalise_entry(src: Source, info: SchemaInfo) -> NewSource:
             defaulted.append(name)
     for name, value in list(fields.items()) + [("author", p.family + p.given) for p in src.authors + src.editors]:
         if name not in VERBATIM_FIELDS and "\\" in value:
-            command = re.search(r"\\[A-Za-z]+|\\.?", value).group()
+            found = re.search(r"\\[A-Za-z]+|\\.?", value)
+            command = found.group() if found else "\\"
             raise ContributeError(f"entry {src.key!r}: {name} holds LaTeX we cannot read ({command}): "
                                   "write it in plain Unicode text")
     if not fields.get("title"):
@@ -308,7 +316,8 @@ def _ask_coding(src: Source, info: SchemaInfo, ask: Prompter) -> Source:
     """At a terminal, ask for the coding fields the entry lacks (Enter keeps the default)."""
     fields = dict(src.fields)
     asked = False
-    for name, vname, many, default in CODING:
+    for name, vname, many in CODING:
+        default = _default(info, vname)
         if name in fields or default is None or vname not in info.vocab:
             continue
         if not asked:
@@ -383,30 +392,29 @@ def _remove(path: str) -> None:
         pass
 
 
-def cmd_add_source(args, project: Project, prompter: Prompter | None = None, out: TextIO | None = None,
-                   err: TextIO | None = None, stdin: TextIO | None = None) -> int:
+def add_sources(args: AddSourceOptions, project: Project, prompter: Prompter | None = None, out: TextIO | None = None,
+                err: TextIO | None = None, stdin: TextIO | None = None) -> int:
+    """`evidence add-source`: append the entries of `args.file`, normalised, to references.bib."""
     out, err = out or sys.stdout, err or sys.stderr
     info = load_schema_info(project)
-    if getattr(args, "doi", None):
+    if args.doi:
         from .doi import bibtex_from_csl, fetch_csl, normalise_doi
 
         if args.file not in (None, "-"):
             raise ContributeError("give either a file or --doi, not both", 2)
         doi = normalise_doi(args.doi)
-        text, label = bibtex_from_csl(fetch_csl(doi, getattr(args, "resolver", None),
-                                                getattr(args, "timeout", 15.0)), doi), f"DOI {doi}"
+        text, label = bibtex_from_csl(fetch_csl(doi, args.resolver, args.timeout), doi), f"DOI {doi}"
     else:
         text, label = read_input(args.file, stdin)
     existing = load_bibliography(project)
-    if prompter is None and (args.file != "-" or getattr(args, "doi", None)) and not args.dry_run \
-            and is_interactive(args):
+    if prompter is None and (args.file != "-" or args.doi) and not args.dry_run and is_interactive(args.no_input):
         prompter = Prompter(out=err)
-    coding = {name: ", ".join(values) if isinstance(values, list) else values
+    coding = {name: ", ".join(values) if isinstance(values, (list, tuple)) else values
               for name in ("design", "country", "setting", "schemes")
               if (values := getattr(args, name, None))}
     planned = plan_sources(text, label, existing, info, key=args.key, prompter=prompter, coding=coding)
     entries = [entry_text(p.source) for p in planned]
-    for p, entry in zip(planned, entries):
+    for p, entry in zip(planned, entries, strict=True):
         from ..parsers.bibtex import parse_bibtex_text
 
         back, problems = parse_bibtex_text(entry, "<new>")

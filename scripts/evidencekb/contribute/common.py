@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Mapping, TextIO
 
 from ..model import Source, Vocabulary, split_list
 from ..project import Project
-from ..vocabulary import def_name
+from ..vocabulary import Meaning, def_name, meaning
 
 SCHEMA_LINE = "# yaml-language-server: $schema=claim.schema.json"
 AUTO_ID_MAX = 60  # shorter than the schema's limit: a made-up id is a handle, not the statement
@@ -40,6 +40,11 @@ class SchemaInfo:
     vocab: Mapping[str, Vocabulary]
     # method -> ordered {component: vocabulary name}
     components: Mapping[str, Mapping[str, str]]
+
+    @property
+    def meaning(self) -> Meaning:
+        """The vocabularies' annotations (order of levels, relation polarity): `vocabulary.meaning`."""
+        return meaning(self.vocab, self.schema)
 
     def prop(self, name: str) -> Mapping:
         return (self.schema.get("properties") or {}).get(name) or {}
@@ -306,7 +311,7 @@ def isatty(stream) -> bool:
         return False
 
 
-def is_interactive(args) -> bool:
-    return not getattr(args, "no_input", False) and isatty(sys.stdin)
+def is_interactive(no_input: bool) -> bool:
+    return not no_input and isatty(sys.stdin)
 
 

@@ -14,24 +14,24 @@ from typing import Mapping, Sequence, TextIO
 from ..model import Claim, Confidence, EvidenceLink, Source, Vocabulary, split_list
 from ..project import Project
 from .common import (
+    SCHEMA_LINE,
+    WRAP,
     ContributeError,
     Prompter,
-    SCHEMA_LINE,
     SchemaInfo,
-    WRAP,
-    is_interactive,
-    nearest,
     check_claim_id,
     check_source_key,
     check_term,
     check_terms,
     check_text,
     claim_path,
+    is_interactive,
     load_bibliography,
     load_schema_info,
+    nearest,
     unique_id,
 )
-
+from .options import NewClaimOptions
 
 
 @dataclass
@@ -73,53 +73,59 @@ def _split_component(raw: str) -> tuple[str, str]:
     return name.strip().replace("-", "_"), value.strip()
 
 
-def draft_from_args(args, info: SchemaInfo, sources: Mapping[str, Source]) -> Draft:
+def draft_from_args(args: NewClaimOptions, info: SchemaInfo, sources: Mapping[str, Source]) -> Draft:
     """Every flag checked against the schema and the bibliography; missing ones stay empty."""
     v = info.vocab
     d = Draft()
-    if getattr(args, "statement", None):
+    if args.statement:
         d.statement = check_text(args.statement, "the statement", info.max_length("statement"))
-    if getattr(args, "summary", None):
+    if args.summary:
         d.summary = check_text(args.summary, "the summary", info.max_length("summary"))
-    if getattr(args, "claim_type", None):
+    if args.claim_type:
         d.claim_type = check_term(v["claim_type"], args.claim_type, "--type")
-    d.themes = check_terms(v["theme"], getattr(args, "themes", None) or (), "--theme")
+    d.themes = check_terms(v["theme"], args.themes or (), "--theme")
     for name, flag in (("settings", "--setting"), ("populations", "--population"), ("outcomes", "--outcome"),
                        ("schemes", "--scheme")):
         vname = info.list_vocab(name)
         given = getattr(args, name, None) or ()
-        if given and vname in v:
+        if given and vname and vname in v:
             setattr(d, name, check_terms(v[vname], given, flag))
-    keys = [check_source_key(k, sources) for k in (getattr(args, "sources", None) or ())]
-    locators = list(getattr(args, "locators", None) or ())
-    relations = list(getattr(args, "relations", None) or ())
+    keys = [check_source_key(k, sources) for k in (args.sources or ())]
+    locators = list(args.locators or ())
+    relations = list(args.relations or ())
     if len(locators) > len(keys):
         raise ContributeError("more --locator than --source: give one --locator for each --source, in the same order", 2)
     if len(relations) > 1 and len(relations) != len(keys):
         raise ContributeError("give one --relation for all sources, or one for each --source in the same order", 2)
     for i, key in enumerate(keys):
-        rel = relations[i] if len(relations) > 1 else (relations[0] if relations else "supports")
+        rel = relations[i] if len(relations) > 1 else (relations[0] if relations else _default_relation(info))
         rel = check_term(v["relation"], rel, "--relation")
         loc = check_text(locators[i], f"--locator for {key}") if i < len(locators) else ""
         d.evidence.append(Link(key, rel, loc))
-    if getattr(args, "method", None):
+    if args.method:
         d.method = check_term(v["method"], args.method, "--method")
-    if getattr(args, "level", None):
+    if args.level:
         d.level = check_term(v["level"], args.level, "--level")
-    for raw in getattr(args, "components", None) or ():
+    for raw in args.components or ():
         name, value = _split_component(raw)
         d.components[name] = value
     if d.components:
         if not d.method:
             raise ContributeError("--component needs --method (the components depend on the method)", 2)
         d.components = check_components(d.method, d.components, info)
-    if getattr(args, "rationale", None):
+    if args.rationale:
         d.rationale = check_text(args.rationale, "--rationale")
-    if getattr(args, "caveat", None):
+    if args.caveat:
         d.caveat = check_text(args.caveat, "--caveat")
-    if getattr(args, "contributor", None):
+    if args.contributor:
         d.contributors = (check_text(args.contributor, "--contributor"),)
     return d
+
+
+def _default_relation(info: SchemaInfo) -> str:
+    """The relation a source is linked by unless told otherwise: the schema's first 'for' relation."""
+    supporting = info.meaning.relations("for")
+    return supporting[0] if supporting else info.vocab["relation"].ids()[0]
 
 
 def check_components(method: str, given: Mapping[str, str], info: SchemaInfo) -> dict[str, str]:
@@ -146,15 +152,16 @@ def suggested_method(claim_type: str, info: SchemaInfo) -> str:
     return ""
 
 
-def ceiling_for(draft: Draft, sources: Mapping[str, Source]) -> tuple[str, str]:
+def ceiling_for(draft: Draft, sources: Mapping[str, Source], info: SchemaInfo) -> tuple[str, str]:
     """The highest level the component judgements allow, by the checker's own rule."""
-    from ..rules import ceiling
+    from ..confidence import ceiling
 
+    m = info.meaning
     claim = Claim(id=draft.id or "new", statement=draft.statement, claim_type=draft.claim_type, themes=draft.themes,
                   evidence=tuple(EvidenceLink(e.source, e.relation, e.locator) for e in draft.evidence),
-                  confidence=Confidence(draft.level or "high", draft.method, dict(draft.components), draft.rationale),
+                  confidence=Confidence(draft.level or m.top, draft.method, dict(draft.components), draft.rationale),
                   added=draft.added, path="")
-    return ceiling(claim, sources)
+    return ceiling(claim, sources, m)
 
 
 def ask_missing(d: Draft, info: SchemaInfo, sources: Mapping[str, Source], project: Project, ask: Prompter) -> None:
@@ -192,7 +199,7 @@ def ask_missing(d: Draft, info: SchemaInfo, sources: Mapping[str, Source], proje
     for link in d.evidence:
         if not link.relation:
             (link.relation,) = ask.choose(v["relation"], f"How does {link.source} bear on the claim",
-                                          default="supports")
+                                          default=_default_relation(info))
         if not link.locator:
             link.locator = ask.text(f"Locator in {link.source}", info.link_description("locator"),
                                     check=lambda s: check_text(s, "the locator"))
@@ -207,15 +214,15 @@ def ask_missing(d: Draft, info: SchemaInfo, sources: Mapping[str, Source], proje
                 ask.say()
                 (d.components[name],) = ask.choose(v[vname], name.replace("_", " ").capitalize())
         if not d.level:
-            allowed, why = ceiling_for(d, sources)
+            from ..confidence import allowed_levels
+
+            allowed, why = ceiling_for(d, sources, info)
             ask.say()
             ask.say(f"The judgements allow at most {allowed!r} ({why}).")
-            from ..vocabulary import LEVEL_ORDER
-
-            allowed_levels = Vocabulary(v["level"].name, v["level"].description, tuple(
-                t for t in v["level"].terms
-                if t.id not in LEVEL_ORDER or LEVEL_ORDER.index(t.id) <= LEVEL_ORDER.index(allowed)))
-            (d.level,) = ask.choose(allowed_levels, "Level", default=allowed)
+            offered = set(allowed_levels(info.meaning, allowed))
+            choices = Vocabulary(v["level"].name, v["level"].description,
+                                 tuple(t for t in v["level"].terms if t.id in offered), v["level"].meta)
+            (d.level,) = ask.choose(choices, "Level", default=allowed)
         if not d.rationale:
             d.rationale = ask.text("Rationale", "Why this level, in plain English: what the judgements rest on.")
         if not d.caveat:
@@ -316,7 +323,7 @@ def render_claim(d: Draft, info: SchemaInfo) -> str:
     out.append(f"themes: {_flow(d.themes)}")
     for name in ("settings", "populations", "outcomes", "schemes"):
         vname = info.list_vocab(name)
-        if vname not in v:
+        if vname is None or vname not in v:
             continue
         values = getattr(d, name)
         if values:
@@ -432,14 +439,15 @@ def write_new_file(path: Path, text: str) -> None:
         raise ContributeError(f"cannot write claims/{path.name}: {exc.strerror}") from None
 
 
-def cmd_new(args, project: Project, prompter: Prompter | None = None, out: TextIO | None = None,
-            today: dt.date | None = None) -> int:
+def new_claim(args: NewClaimOptions, project: Project, prompter: Prompter | None = None, out: TextIO | None = None,
+              today: dt.date | None = None) -> int:
+    """`evidence new`: write claims/<id>.yaml from what `args` gives and the answers to what it lacks."""
     out = out or sys.stdout
     info = load_schema_info(project)
     sources = load_bibliography(project)
     d = draft_from_args(args, info, sources)
     d.added = (today or dt.date.today()).isoformat()
-    if getattr(args, "id", None) is not None:
+    if args.id is not None:
         d.id = check_claim_id(args.id, info)
         path = claim_path(project, d.id)
         if path.exists() or path.with_suffix(".yml").exists():
@@ -447,7 +455,7 @@ def cmd_new(args, project: Project, prompter: Prompter | None = None, out: TextI
                                   "Edit that file, or choose another id with --id.")
     if not d.id and d.statement:  # refuse a repeated statement before asking anything else
         d.id = unique_id(project, d.statement, info)
-    interactive = prompter is not None or is_interactive(args)
+    interactive = prompter is not None or is_interactive(args.no_input)
     if interactive:
         ask_missing(d, info, sources, project, prompter or Prompter())
     require_complete(d)
@@ -456,7 +464,7 @@ def cmd_new(args, project: Project, prompter: Prompter | None = None, out: TextI
     path = claim_path(project, d.id)
     text = render_claim(d, info)
     _verify_claim_text(text, d)
-    if getattr(args, "dry_run", False):
+    if args.dry_run:
         out.write(text)
         return 0
     if not project.claims_dir.is_dir():
@@ -470,13 +478,14 @@ def cmd_new(args, project: Project, prompter: Prompter | None = None, out: TextI
 
 def _report_remaining(project: Project, rel: str, out: TextIO) -> None:
     """Say what `evidence check` will still ask for in the new file, so the template is a to-do list."""
-    from ..checker import check_project
+    from ..checker import BaseHasErrors, checked_base
     from ..reporter import format_text
 
-    result = check_project(project, only={rel})
-    errors = [p for p in result.problems if p.is_error]
-    warnings = [p for p in result.problems if not p.is_error]
-    if not result.problems:
+    try:
+        errors, warnings = [], list(checked_base(project, only={rel}).warnings)
+    except BaseHasErrors as exc:
+        errors, warnings = list(exc.problems), list(exc.warnings)
+    if not errors and not warnings:
         print("It passes `evidence check`. Review it, then open a pull request.", file=out)
         return
     if errors:

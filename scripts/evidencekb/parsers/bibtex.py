@@ -70,7 +70,7 @@ def decode_latex(text: str) -> str:
         text = _ACCENT_ON_DOTLESS.sub(lambda m: f"{{\\{m.group(1)}\\{m.group(2) or m.group(3)}}}", text)
         text = _TEXT_COMMANDS.sub("{", text)
         try:
-            text = codecs.decode(text, "ulatex")
+            text = codecs.decode(text, "ulatex")  # type: ignore[call-overload]  # latexcodec registers it
         except Exception:  # latexcodec is lenient; this is belt and braces
             pass
         if "\\" in text:
@@ -171,7 +171,7 @@ def parse_bibtex_text(text: str, rel: str) -> tuple[dict[str, Source], list[Prob
     sources: dict[str, Source] = {}
     for key, entry in data.entries.items():
         line, chunk = chunks.get(key, (1, ""))
-        field_lines = {}
+        field_lines: dict[str, int] = {}
         for fm in _FIELD_START.finditer(chunk):
             field_lines.setdefault(fm.group(1).lower(), line + chunk.count("\n", 0, fm.start()))
         fields = {}

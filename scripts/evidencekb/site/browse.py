@@ -11,9 +11,8 @@ import unicodedata
 from collections import defaultdict
 
 from ..model import EvidenceBase
-from ..vocabulary import LEVEL_ORDER
 from .common import (GeneratedPage, raw, level_badge, sources_cell, stance_counts, claim_heading, claim_url, description,
-                     level_rank, root_of, source_url, theme_url, title, titles)
+                     level_rank, levels_descending, root_of, source_url, theme_url, title, titles)
 from .markup import plural
 from .templating import render
 
@@ -47,7 +46,7 @@ def level_counts(base: EvidenceBase, claims) -> str:
     from collections import Counter
 
     c = Counter(cl.confidence.level for cl in claims)
-    parts = [f"{c[lv]} {title(base, 'level', lv).lower()}" for lv in reversed(LEVEL_ORDER) if c.get(lv)]
+    parts = [f"{c[lv]} {title(base, 'level', lv).lower()}" for lv in levels_descending(base) if c.get(lv)]
     return ", ".join(parts)
 
 
@@ -79,7 +78,7 @@ def _theme_levels(base: EvidenceBase, theme_id: str, claims: list, analysis, roo
     """The theme's claims by confidence level, strongest first, at most THEME_LIST_LIMIT in all."""
     levels = []
     room = THEME_LIST_LIMIT
-    for lv in reversed(LEVEL_ORDER):
+    for lv in levels_descending(base):
         group = [c for c in claims if c.confidence.level == lv]
         if not group:
             continue
@@ -98,7 +97,7 @@ def render_theme(base: EvidenceBase, theme_id: str, analysis) -> GeneratedPage:
     term = base.vocabularies["theme"].get(theme_id)
     claims = [c for c in base.claims if theme_id in c.themes]
     detail = len(claims) <= THEME_DETAIL_LIMIT
-    claims.sort(key=lambda c: (-level_rank(c.confidence.level), claim_heading(c).lower()))
+    claims.sort(key=lambda c: (-level_rank(base, c.confidence.level), claim_heading(c).lower()))
     head = render("browse/theme_head.html", root=root, title=term.title if term else theme_id,
                   description=term.description if term else "", claims=plural(len(claims), "claim"),
                   levels=level_counts(base, claims) if claims else "", n_claims=len(claims), detail=detail,
@@ -245,7 +244,7 @@ def _claim_row(base: EvidenceBase, analysis, c, root: str) -> dict:
 
 
 def render_claims_table(base: EvidenceBase, analysis) -> list[GeneratedPage]:
-    claims = sorted(base.claims, key=lambda c: (-level_rank(c.confidence.level), claim_heading(c).lower()))
+    claims = sorted(base.claims, key=lambda c: (-level_rank(base, c.confidence.level), claim_heading(c).lower()))
     pages = [claims[i:i + CLAIMS_PER_PAGE] for i in range(0, len(claims), CLAIMS_PER_PAGE)] or [[]]
     used: dict[str, set] = defaultdict(set)
     for c in claims:

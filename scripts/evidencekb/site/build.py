@@ -1,6 +1,6 @@
 """`evidence build` and `evidence serve`.
 
-build: check the base (errors stop it here, as path:line:col), build with MkDocs into a
+build: the caller has passed the gate (`checker.checked_base`); build with MkDocs into a
 fresh folder beside the site, then swap it in with two renames. A failed or interrupted
 build (Ctrl-C) deletes only its own folder: the published site is never half-written.
 """
@@ -13,20 +13,11 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-
-def _check(project) -> object | None:
-    from ..checker import check_project
-    from ..reporter import format_text, summary_line
-
-    result = check_project(project)
-    for p in result.problems:
-        print(format_text(p), file=sys.stderr)
-    if not result.ok:
-        print(summary_line(result.problems, result.base), file=sys.stderr)
-        print("evidence build: fix the errors above first (the previous site is untouched)", file=sys.stderr)
-        return None
-    return result
+if TYPE_CHECKING:
+    from ..checker import CheckedBase
+    from ..project import Project
 
 
 def _logging() -> None:
@@ -59,8 +50,10 @@ def swap_in(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(project, site_dir: Path | None = None, strict: bool = True, check_result=None, quiet: bool = False) -> int:
-    """Build the site of `project` safely; 0 on success, 1 on failure."""
+def build_site(project: Project, site_dir: Path | None = None, strict: bool = True,
+               checked: CheckedBase | None = None, quiet: bool = False) -> int:
+    """Build the site of `project` safely; 0 on success, 1 on failure. `checked`, the gate's
+    result, saves the hooks checking the base again."""
     from mkdocs import config as mkconfig
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, MkDocsException
@@ -74,8 +67,8 @@ def build_site(project, site_dir: Path | None = None, strict: bool = True, check
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _logging()
     started = time.monotonic()
-    if check_result is not None:
-        load(project, check_result=check_result)  # prime the cache: the hooks will not parse again
+    if checked is not None:
+        load(project, checked=checked)  # prime the cache: the hooks will not parse again
     cfg = mkconfig.load_config(config_file=str(config_file), strict=strict)
     target = Path(site_dir) if site_dir else Path(cfg["site_dir"])
     if not target.is_absolute():
@@ -113,23 +106,7 @@ def build_site(project, site_dir: Path | None = None, strict: bool = True, check
     return 0
 
 
-def run(name: str, args, project) -> int:
-    result = _check(project)
-    if result is None:
-        return 1
-    if name == "build":
-        try:
-            return build_site(project, Path(args.site_dir) if args.site_dir else None,
-                              strict=not args.no_strict, check_result=result)
-        except KeyboardInterrupt:
-            return 130
-    if name == "serve":
-        return serve(project, args.dev_addr)
-    print(f"evidence: unknown site command {name!r}", file=sys.stderr)
-    return 2
-
-
-def serve(project, dev_addr: str) -> int:
+def serve(project: Project, dev_addr: str) -> int:
     """mkdocs serve with live reload; the hooks also watch claims/ and references.bib."""
     from mkdocs.commands.serve import serve as mk_serve
     from mkdocs.exceptions import Abort, MkDocsException

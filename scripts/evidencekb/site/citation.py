@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ..model import Claim, EvidenceBase
+from ..plain_language import plain_rating
+from ..vocabulary import meaning
 from .common import Settings, claim_heading, claim_url, title
 from .templating import reference_html, render
 
@@ -38,10 +40,11 @@ def _with_citation(statement: str, cite: str) -> str:
     return f"{s} {cite}."
 
 
-def ordered_keys(claim: Claim, refs, relation: str | None = None) -> list[str]:
+def ordered_keys(claim: Claim, refs, *relations: str) -> list[str]:
+    """The claim's sources (linked by any of `relations`, or by any at all), in reference-list order."""
     keys = []
     for link in claim.evidence:
-        if (relation is None or link.relation == relation) and link.source not in keys and link.source in refs:
+        if (not relations or link.relation in relations) and link.source not in keys and link.source in refs:
             keys.append(link.source)
     return sorted(keys, key=lambda k: refs[k].sort_key)
 
@@ -61,30 +64,33 @@ def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, c
     the citation names it and links to its permalink, which keeps the text as cited."""
     level = title(base, "level", claim.confidence.level)
     method = title(base, "method", claim.confidence.method)
-    qualifies = _cite_list(refs, ordered_keys(claim, refs, "qualifies"))
-    disputes = _cite_list(refs, ordered_keys(claim, refs, "disputes"))
+    m = meaning(base.vocabularies, base.schema)
+    # Other relations are listed after the finding, each introduced as its term's x-cited-as says.
+    cited_as = [(t.meta["x-cited-as"], _cite_list(refs, ordered_keys(claim, refs, t.id)))
+                for t in base.vocabularies["relation"].terms if t.meta.get("x-cited-as") and not m.supports(t.id)]
+    cited_as = [(label, cites) for label, cites in cited_as if cites]
     everything = ordered_keys(claim, refs)
     permalink = version["permalink"] if version else settings.permalink(claim_url(claim.id))
     if version:
         changed = version["date"]
     heading = claim_heading(claim).rstrip(".")
     edition = f" ({version['text']})" if version else ""
-    finding = _with_citation(claim.statement, _cite_list(refs, ordered_keys(claim, refs, "supports")))
+    finding = _with_citation(claim.statement, _cite_list(refs, ordered_keys(claim, refs, *m.relations("for"))))
     caveat = claim.confidence.caveat
 
-    plain = [f"Finding: {finding}", f"Confidence: {level} ({method})."]
-    if qualifies:
-        plain.append(f"Qualified by: {qualifies}.")
-    if disputes:
-        plain.append(f"Disputed by: {disputes}.")
+    pr = plain_rating(base, claim)
+    plain = [f"Finding: {finding}", f"Confidence: {level} ({method}). In plain words: {pr.meaning}"]
+    for label, cites in cited_as:
+        plain.append(f"{label}: {cites}.")
     if caveat:
         plain.append(f"Caveat: {caveat}")
     plain.append(f"Cite this page as: {settings.site_name} ({_year(changed)}) {heading}{edition}. "
                  f"Available at: {permalink} (Accessed: {ACCESSED_SLOT}).")
     plain.append("References:")
     plain += [refs[k].text for k in everything]
-    record = {"finding": finding, "level": level, "method": method, "qualified": qualifies, "disputed": disputes,
-              "caveat": caveat, "site_name": settings.site_name, "year": _year(changed), "heading": heading, "edition": edition,
+    record = {"finding": finding, "level": level, "method": method, "cited_as": cited_as, "plain": pr.meaning,
+              "caveat": caveat, "site_name": settings.site_name, "year": _year(changed), "heading": heading,
+              "edition": edition,
               "permalink": permalink, "linked": bool(settings.site_url), "no_date": NO_DATE_TEXT,
               "references": [reference_html(refs[k].html) for k in everything]}
     return "\n".join(plain), record

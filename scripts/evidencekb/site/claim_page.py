@@ -8,7 +8,9 @@ evidence profile and the table of sources with locators and quotes.
 from __future__ import annotations
 
 from ..model import Claim, EvidenceBase
-from ..rules import ceiling
+from ..confidence import ceiling
+from ..confidence import of as meaning_of
+from ..plain_language import plain_rating
 from ..vocabulary import method_components
 from .citation import claim_citation_block, long_date
 from .common import (level_badge, stance_counts, GeneratedPage, raw, Settings, claim_heading, claim_url, description, level_rank,
@@ -40,15 +42,20 @@ def _profile(base: EvidenceBase, claim: Claim, profile, root: str) -> str:
     countries = ", ".join(titles(base, "country", p.countries)) or "not recorded"
     facts = [
         ("Sources", f"{plural(p.n_sources, 'source')} ({', '.join(rel_parts)})"),
-        ("Independent author groups", str(p.author_groups) + (" (all its supporting sources share an author)" if p.single_group and p.n_supports > 1 else "")),
+        ("Independent author groups", str(p.author_groups) + (" (all its supporting sources share an author)"
+                                                               if p.single_group and p.n_supporting > 1 else "")),
         ("Study designs", designs),
         ("Countries", countries),
-        ("UK evidence", "Yes" if p.uk else "No"),
-        ("Contested", f"Yes: {plural(p.n_disputes, 'source')} dispute{'s' if p.n_disputes == 1 else ''} it" if p.contested else "No"),
+    ]
+    if p.home is not None:
+        facts.append((f"{meaning_of(base).home_label} evidence", "Yes" if p.home else "No"))
+    facts += [
+        ("Contested", f"Yes: {plural(p.n_disputing, 'source')} dispute{'s' if p.n_disputing == 1 else ''} it"
+         if p.contested else "No"),
         ("Comparison-group study", "Yes" if p.comparison else "No"),
     ]
     unsupported = (title(base, "level", p.supported_level).lower()
-                   if level_rank(claim.confidence.level) > level_rank(p.supported_level) else "")
+                   if level_rank(base, claim.confidence.level) > level_rank(base, p.supported_level) else "")
     return render("claim/profile.html", facts=facts, flags="; ".join(p.flags), unsupported=unsupported, root=root)
 
 
@@ -105,12 +112,12 @@ def _head(base: EvidenceBase, claim: Claim, root: str, version: dict | None = No
     return render("claim/head.html", claim_id=claim.id, version=version, heading=claim_heading(claim), lead=claim.statement if claim.summary else "",
                   level=level_badge(base, conf.level), method_url=root + "method/#" + conf.method.lower(),
                   method=title(base, "method", conf.method), level_desc=description(base, "level", conf.level),
-                  caveat=conf.caveat)
+                  caveat=conf.caveat, plain=plain_rating(base, claim))
 
 
 def _why(base: EvidenceBase, claim: Claim) -> str:
     conf = claim.confidence
-    allowed, why = ceiling(claim, base.sources)
+    allowed, why = ceiling(claim, base.sources, meaning_of(base))
     return render("claim/why.html", rationale=conf.rationale, method=title(base, "method", conf.method),
                   judgements=_judgements(base, claim), allowed=title(base, "level", allowed).lower(), why=why)
 

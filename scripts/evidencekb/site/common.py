@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from ..model import Claim, EvidenceBase
-from ..vocabulary import LEVEL_ORDER
+from ..vocabulary import meaning
 from .markup import e
 from ..site_paths import claim_slug, source_slug
 
@@ -172,8 +172,13 @@ def titles(base: EvidenceBase, vocab: str, ids) -> list[str]:
 
 # --- confidence ---------------------------------------------------------------------------
 
-def level_rank(level: str) -> int:
-    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else 0
+def level_rank(base: EvidenceBase, level: str) -> int:
+    """A level's place in the schema's order of levels (x-rank), lowest 0."""
+    return meaning(base.vocabularies, base.schema).rank(level)
+
+
+def levels_descending(base: EvidenceBase) -> tuple[str, ...]:
+    return meaning(base.vocabularies, base.schema).descending()
 
 
 def level_badge(base: EvidenceBase, level: str, suffix: str = " confidence") -> dict:
@@ -183,15 +188,22 @@ def level_badge(base: EvidenceBase, level: str, suffix: str = " confidence") -> 
     return {"level": level, "text": title(base, "level", level) + suffix}
 
 
+def _verb(relation: str, n: int) -> str:
+    """A relation id is a verb in the singular ('supports', 'qualifies'); its plural form."""
+    if n == 1:
+        return relation
+    if relation.endswith("ies"):
+        return relation[:-3] + "y"
+    return relation[:-1] if relation.endswith("s") else relation
+
+
 def stance_counts(profile) -> list[str]:
     """How the evidence bears on a claim, as scite counts citations: '3 support', '1 qualifies',
-    '1 disputes' (links, not sources; zero counts left out, except support)."""
-    p = profile
-    parts = [f"{p.n_supports} support{'s' if p.n_supports == 1 else ''}"]
-    if p.n_qualifies:
-        parts.append(f"{p.n_qualifies} qualif{'ies' if p.n_qualifies == 1 else 'y'}")
-    if p.n_disputes:
-        parts.append(f"{p.n_disputes} dispute{'s' if p.n_disputes == 1 else ''}")
+    '1 disputes' (links, not sources; zero counts left out, except the first relation's)."""
+    parts = []
+    for i, (relation, n) in enumerate(profile.relations):
+        if n or i == 0:
+            parts.append(f"{n} {_verb(relation, n)}")
     return parts
 
 

@@ -16,25 +16,22 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
+from ..checker import BaseHasErrors, CheckedBase, checked_base
 from ..model import EvidenceBase, Problem
 from ..project import Project
 
+if TYPE_CHECKING:
+    from ..analysis import Analysis
 
-class BaseHasErrors(Exception):
-    """The evidence base failed its check; `problems` are the errors."""
-
-    def __init__(self, problems: tuple[Problem, ...]):
-        super().__init__(f"{len(problems)} error(s)")
-        self.problems = problems
-
+__all__ = ["BaseHasErrors", "SiteData", "clear_cache", "derive", "load"]
 
 @dataclass
 class SiteData:
     project: Project
     base: EvidenceBase
-    analysis: object  # evidencekb.analysis.Analysis
+    analysis: Analysis
     references: Mapping  # key -> cite.harvard.Reference
     dates: Mapping[str, tuple[str, str]]  # claim id -> (added, last changed), YYYY-MM-DD
     warnings: tuple[Problem, ...] = ()
@@ -52,7 +49,7 @@ def input_key(project: Project) -> tuple:
     git_index = project.root / ".git" / "index"
     if git_index.exists():
         paths.append(git_index)
-    out = []
+    out: list[tuple[str, int | None, int | None]] = []
     for p in paths:
         try:
             st = p.stat()
@@ -62,20 +59,19 @@ def input_key(project: Project) -> tuple:
     return (str(project.root),) + tuple(out)
 
 
-def load(project: Project, *, check_result=None) -> SiteData:
-    """The checked base and everything derived from it; raises BaseHasErrors.
+def load(project: Project, *, checked: CheckedBase | None = None) -> SiteData:
+    """The checked base and everything derived from it; raises BaseHasErrors (`checked_base`).
 
-    `check_result` lets `evidence build`, which has just run the checker, hand its
-    result over so a build parses the data once."""
+    `checked` lets `evidence build`, which has just passed the gate, hand its base over
+    so a build parses the data once."""
     key = input_key(project)
     if _cache["key"] == key and _cache["data"] is not None:
         return _cache["data"]
-    from ..checker import check_project
-
-    result = check_result if check_result is not None else check_project(project)
-    if not result.ok or result.base is None:
+    try:
+        result = checked if checked is not None else checked_base(project)
+    except BaseHasErrors:
         _cache.update(key=None, data=None)
-        raise BaseHasErrors(result.errors)
+        raise
     data = derive(project, result.base, result.warnings)
     _cache.update(key=key, data=data)
     return data

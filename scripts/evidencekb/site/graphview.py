@@ -51,10 +51,11 @@ KINDS = (
 #: Relation styles: never colour alone. Each relation also has its own line shape (sigma edge
 #: program), drawn the same way in the legend, and its name appears as an edge label when a
 #: node is highlighted and in the hover summary.
+#: Keyed by the relation's x-polarity in the schema, so a new relation gets its polarity's style.
 RELATION_STYLES = {
-    "supports": {"color": "#1b5e20", "shape": "arrow", "size": 2.0},
-    "qualifies": {"color": "#8a5a00", "shape": "line", "size": 1.5},
-    "disputes": {"color": "#b71c1c", "shape": "triangle", "size": 3.0},
+    "for": {"color": "#1b5e20", "shape": "arrow", "size": 2.0},
+    "neutral": {"color": "#8a5a00", "shape": "line", "size": 1.5},
+    "against": {"color": "#b71c1c", "shape": "triangle", "size": 3.0},
 }
 OTHER_RELATION_STYLES = (
     {"color": "#37474f", "shape": "line", "size": 1.0},
@@ -96,7 +97,7 @@ def _relations(base: EvidenceBase) -> list[dict]:
         if vocab is None:
             continue
         for term in vocab.terms:
-            style = RELATION_STYLES.get(term.id) if group == "evidence" else None
+            style = RELATION_STYLES.get(term.meta.get("x-polarity", "")) if group == "evidence" else None
             style = style or next(others)
             out.append({"id": term.id, "title": term.title, "description": term.description,
                         "group": group, **style})

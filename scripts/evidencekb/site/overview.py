@@ -8,12 +8,12 @@ import csv
 import io
 import json
 from collections import Counter
+from typing import Sequence
 
 from ..model import EvidenceBase
-from ..vocabulary import LEVEL_ORDER
 from ..vocabulary import method_components
 from .claim_page import component_name
-from .common import (GeneratedPage, raw, Settings, claim_heading, claim_url, description, level_badge, level_rank,
+from .common import (GeneratedPage, raw, Settings, claim_heading, claim_url, description, level_badge, level_rank, levels_descending,
                      root_of, theme_url, title)
 from .markup import plural
 from .templating import render
@@ -39,7 +39,7 @@ def block_stats(base: EvidenceBase, analysis, root: str) -> str:
 
 def block_levels(base: EvidenceBase, root: str) -> str:
     levels = [{"badge": level_badge(base, lv, suffix=""), "description": description(base, "level", lv)}
-              for lv in reversed(LEVEL_ORDER)]
+              for lv in levels_descending(base)]
     return _block("levels", levels=levels)
 
 
@@ -49,7 +49,7 @@ def headline_claims(base: EvidenceBase, analysis, n: int | None = None) -> list:
     even when the answer is 'we do not know yet'."""
     def key(c):
         p = analysis.claims.get(c.id)
-        return (-level_rank(c.confidence.level), -(p.author_groups if p else 0), -(p.n_sources if p else 0), c.id)
+        return (-level_rank(base, c.confidence.level), -(p.author_groups if p else 0), -(p.n_sources if p else 0), c.id)
 
     chosen: list = []
     themes: list = []
@@ -240,10 +240,10 @@ def claims_records(base: EvidenceBase, settings: Settings) -> list[dict]:
     return out
 
 
-def claims_csv(records: list[dict]) -> str:
+def claims_csv(records: list[dict], relations: Sequence[str]) -> str:
+    """One row per claim; a column per evidence relation (the vocabulary's ids, in its order)."""
     cols = ["id", "summary", "statement", "claim_type", "themes", "settings", "populations", "outcomes", "schemes",
-            "level", "method", "rationale", "caveat", "sources", "supports", "qualifies", "disputes", "related",
-            "added", "updated", "url"]
+            "level", "method", "rationale", "caveat", "sources", *relations, "related", "added", "updated", "url"]
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
     w.writeheader()
@@ -256,7 +256,7 @@ def claims_csv(records: list[dict]) -> str:
             "rationale": r["confidence"]["rationale"], "caveat": r["confidence"]["caveat"] or "",
             "sources": "; ".join(dict.fromkeys(l["source"] for l in ev)),
             **{rel: "; ".join(dict.fromkeys(l["source"] for l in ev if l["relation"] == rel))
-               for rel in ("supports", "qualifies", "disputes")},
+               for rel in relations},
             "related": "; ".join(f"{x['relation']}:{x['claim']}" for x in r["related"]),
         })
     return buf.getvalue()
@@ -292,7 +292,7 @@ def data_files(base: EvidenceBase, analysis, exports, settings: Settings) -> dic
         "references.ris": to_ris(base.sources),
         "references.json": csl_json_text(base.sources),
         "claims.json": json.dumps(records, ensure_ascii=False, separators=(",", ":")) + "\n",
-        "claims.csv": claims_csv(records),
+        "claims.csv": claims_csv(records, base.vocabularies["relation"].ids()),
     }
     files.update(exports)
     return dict(sorted(files.items()))

@@ -15,31 +15,21 @@ import json
 import re
 
 from ..history import version_text
+from ..plain_language import plain_rating
+from ..vocabulary import meaning
 from .citation import _cite_list, _with_citation, ordered_keys
 from .common import GeneratedPage, Settings, claim_heading, claim_url, raw, title
 from .templating import render
 from .versions import current_version, version_record
 
-try:  # the site issue's plain-language wording (schema-driven); until then the statement itself
-    from ..plain_language import plain_rating
-except ImportError:  # pragma: no cover - depends on the merge order of the branches
-    plain_rating = None
-
 PACK_DIR = "pack/claims/"
-ALWAYS_CAVEAT = ("low", "very-low")
+
+
+
+def always_caveat(base) -> frozenset[str]:
+    """The levels whose caveat a pack always carries: the schema's two lowest (GRADE's low and very low)."""
+    return frozenset(meaning(base.vocabularies, base.schema).descending()[-2:])
 _KEY_REF = re.compile(r"\[@([A-Za-z0-9_:.\-]+)\]|(?<![\w@])@([A-Za-z0-9_:\-]+(?:\.[A-Za-z0-9_:\-]+)*)")
-
-
-def plain(base, claim) -> dict:
-    """{verdict, advice, sentence} in the schema's plain-language wording for the claim's level."""
-    if plain_rating is not None:
-        p = plain_rating(base, claim)
-        return {"verdict": p.verdict, "advice": p.advice, "sentence": p.sentence}
-    level = claim.confidence.level
-    vocab = base.vocabularies.get("level")
-    term = vocab.get(level) if vocab else None
-    return {"verdict": f"{title(base, 'level', level)} confidence", "advice": term.description if term else "",
-            "sentence": claim.statement}
 
 
 def cited_text(text: str | None, refs, keys: list[str]) -> str:
@@ -63,21 +53,24 @@ def cited_text(text: str | None, refs, keys: list[str]) -> str:
 def claim_record(base, claim, refs, rank: dict[str, int], settings: Settings, history) -> dict:
     conf = claim.confidence
     keys = ordered_keys(claim, refs)
-    p = plain(base, claim)
+    p = plain_rating(base, claim)  # the schema's plain-language wording, as on the claim page
+    m = meaning(base.vocabularies, base.schema)
     version = version_record(history, claim.id, settings)
-    supports = _cite_list(refs, ordered_keys(claim, refs, "supports")) or _cite_list(refs, keys)
+    supports = _cite_list(refs, ordered_keys(claim, refs, *m.relations("for"))) or _cite_list(refs, keys)
+    # other relations, each introduced as its term's x-cited-as says ("Qualified by", ...), as the citation does
+    cited_as = [f"{t.meta['x-cited-as']}: {cites}." for t in base.vocabularies["relation"].terms
+                if t.meta.get("x-cited-as") and not m.supports(t.id)
+                and (cites := _cite_list(refs, ordered_keys(claim, refs, t.id)))]
     extra: list[str] = []
     caveat = cited_text(conf.caveat, refs, extra)
     rationale = cited_text(conf.rationale, refs, extra)
     cites = keys + [k for k in extra if k not in keys]
     return {
         "id": claim.id, "title": claim_heading(claim).rstrip("."), "statement": claim.statement,
-        "sentence": _with_citation(p["sentence"], supports), "verdict": p["verdict"], "advice": p["advice"],
-        "level": conf.level, "level_title": title(base, "level", conf.level),
-        "method": title(base, "method", conf.method),
-        "caveat": caveat, "caveat_always": conf.level in ALWAYS_CAVEAT, "rationale": rationale,
-        "qualified": _cite_list(refs, ordered_keys(claim, refs, "qualifies")),
-        "disputed": _cite_list(refs, ordered_keys(claim, refs, "disputes")),
+        "sentence": _with_citation(p.sentence, supports),
+        "confidence": f"{title(base, 'level', conf.level)} ({title(base, 'method', conf.method)}). {p.meaning}",
+        "cited_as": cited_as, "level": conf.level, "level_title": title(base, "level", conf.level),
+        "caveat": caveat, "caveat_always": conf.level in always_caveat(base), "rationale": rationale,
         "url": settings.permalink(claim_url(claim.id)),
         "permalink": version["permalink"] if version else settings.permalink(claim_url(claim.id)),
         "version": version["text"] if version else "",
@@ -126,7 +119,7 @@ def recommendation_claims(base) -> dict[str, list]:
         for audience in claim.recommendation:
             out.setdefault(audience, []).append(claim)
     for claims in out.values():
-        claims.sort(key=lambda c: (-level_rank(c.confidence.level), claim_heading(c).lower()))
+        claims.sort(key=lambda c: (-level_rank(base, c.confidence.level), claim_heading(c).lower()))
     return out
 
 
@@ -144,7 +137,7 @@ def render_checklist(data) -> GeneratedPage:
             v = current_version(data.history, c.id)
             items.append({"id": c.id, "heading": claim_heading(c), "statement": c.statement,
                           "url": "../" + claim_url(c.id), "badge": level_badge(base, c.confidence.level),
-                          "caveat": c.confidence.caveat if c.confidence.level in ALWAYS_CAVEAT else "",
+                          "caveat": c.confidence.caveat if c.confidence.level in always_caveat(base) else "",
                           "version": version_text(v) if v else ""})
         groups.append({"id": audience, "title": title(base, "audience", audience), "lines": items,
                        "description": (base.vocabularies["audience"].get(audience).description

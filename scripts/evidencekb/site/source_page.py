@@ -71,7 +71,7 @@ def _facts(base: EvidenceBase, key: str, source: Source, root: str, author_slugs
 def _claims(base: EvidenceBase, key: str, prof, root: str) -> str:
     """Every claim citing the source, grouped by how the source bears on it."""
     groups = []
-    for rel, ids in (("supports", prof.supports), ("qualifies", prof.qualifies), ("disputes", prof.disputes)) if prof else ():
+    for rel, ids in prof.by_relation if prof else ():
         if not ids:
             continue
         claims = []

@@ -147,10 +147,8 @@
       if (!r) return;
       blocks.push({ kind: "h2", runs: [t(r.title)] });
       blocks.push({ kind: "p", runs: [t(r.sentence)] });
-      var conf = "Confidence: " + r.verdict + " (" + r.method + ").";
-      if (r.qualified) conf += " Qualified by " + r.qualified + ".";
-      if (r.disputed) conf += " Disputed by " + r.disputed + ".";
-      blocks.push({ kind: "p", runs: [t(conf)] });
+      blocks.push({ kind: "p", runs: [t("Confidence: ", { b: true }), t(r.confidence)] });
+      r.cited_as.forEach(function (line) { blocks.push({ kind: "p", runs: [t(line)] }); });
       if (r.caveat && (r.caveat_always || it.mode === "full")) blocks.push({ kind: "p", runs: [t("Caveat: ", { b: true }), t(r.caveat)] });
       if (it.mode === "full" && r.rationale) blocks.push({ kind: "p", runs: [t("Why this rating: ", { b: true }), t(r.rationale)] });
       r.references.forEach(function (ref) { refs[ref.key] = ref; });
