@@ -138,7 +138,7 @@ def render_checklist(data) -> GeneratedPage:
             items.append({"id": c.id, "heading": claim_heading(c), "statement": c.statement,
                           "url": "../" + claim_url(c.id), "badge": level_badge(base, c.confidence.level),
                           "caveat": c.confidence.caveat if c.confidence.level in always_caveat(base) else "",
-                          "version": version_text(v) if v else ""})
+                          "version": "V" + version_text(v)[1:] if v else ""})
         groups.append({"id": audience, "title": title(base, "audience", audience), "lines": items,
                        "description": (base.vocabularies["audience"].get(audience).description
                                        if "audience" in base.vocabularies and base.vocabularies["audience"].get(audience)
