@@ -44,7 +44,8 @@ class ClaimProfile:
 @dataclass(frozen=True)
 class SourceProfile:
     key: str
-    by_relation: tuple[tuple[str, tuple[str, ...]], ...]  # relation -> the claims linking it so, vocabulary order
+    by_relation: tuple[tuple[str, tuple[str, ...]],
+                       ...]  # relation -> the claims linking it so, vocabulary order
     weight: int
     centrality: float
     co_cited: tuple[tuple[str, int], ...]
@@ -162,7 +163,8 @@ def claim_profile(claim: Claim, sources: Mapping[str, Source], m: Meaning) -> Cl
     return ClaimProfile(
         claim_id=claim.id, n_sources=len(keys),
         relations=tuple((r, rel[r]) for r in m.vocab["relation"].ids()),
-        n_supporting=sum(n for r, n in rel.items() if m.supports(r)), n_disputing=n_disputing, author_groups=groups,
+        n_supporting=sum(n for r, n in rel.items() if m.supports(r)), n_disputing=n_disputing,
+        author_groups=groups,
         designs=tuple(sorted(designs.items(), key=lambda kv: (-kv[1], kv[0]))),
         countries=tuple(countries), home=home, contested=contested,
         single_source=len(supporting) == 1, single_group=groups == 1, comparison=comparison,
@@ -235,18 +237,22 @@ def _maps(base: EvidenceBase) -> dict[str, EvidenceMap]:
         return _claim_designs(claim, base.sources)
 
     maps = {
-        "theme-by-design": build("theme-by-design", "Themes by study design", "theme", "design", theme_rows, design_cols,
+        "theme-by-design": build("theme-by-design", "Themes by study design", "theme", "design", theme_rows,
+                                 design_cols,
                                  lambda c: c.themes, designs_of),
-        "claim_type-by-design": build("claim_type-by-design", "Kinds of finding by study design", "claim_type", "design",
+        "claim_type-by-design": build("claim_type-by-design", "Kinds of finding by study design",
+                                      "claim_type", "design",
                                       type_rows, design_cols, lambda c: (c.claim_type,), designs_of),
     }
     if outcome_cols:
-        maps["theme-by-outcome"] = build("theme-by-outcome", "Themes by outcome", "theme", "outcome", theme_rows,
+        maps["theme-by-outcome"] = build("theme-by-outcome", "Themes by outcome", "theme", "outcome",
+                                         theme_rows,
                                          outcome_cols, lambda c: c.themes, lambda c: c.outcomes)
     return maps
 
 
-def _gaps(base: EvidenceBase, profiles: Mapping[str, ClaimProfile], maps: Mapping[str, EvidenceMap]) -> tuple[Gap, ...]:
+def _gaps(base: EvidenceBase, profiles: Mapping[str, ClaimProfile],
+          maps: Mapping[str, EvidenceMap]) -> tuple[Gap, ...]:
     m = confidence.of(base)
     gaps: list[Gap] = []
     for claim in base.claims:
@@ -256,20 +262,25 @@ def _gaps(base: EvidenceBase, profiles: Mapping[str, ClaimProfile], maps: Mappin
                             "Only one source supports this claim.", (claim.id,)))
         elif p.single_group:
             gaps.append(Gap("single-group", GAP_KINDS["single-group"], claim.id,
-                            f"Its {p.n_supporting} supporting sources share an author, so they are not independent.", (claim.id,)))
+                            f"Its {p.n_supporting} supporting sources share an author, so they are not "
+                            "independent.", (claim.id,)))
         if p.grey_only:
             gaps.append(Gap("grey-only", GAP_KINDS["grey-only"], claim.id,
-                            "No peer-reviewed study supports it: only reports, practitioner accounts or commentary.", (claim.id,)))
+                            "No peer-reviewed study supports it: only reports, practitioner accounts or "
+                            "commentary.", (claim.id,)))
         if confidence.needs_comparison(claim, m) and not p.comparison:
             gaps.append(Gap("no-comparison", GAP_KINDS["no-comparison"], claim.id,
-                            "No randomised or quasi-experimental study supports it, so the effect is not established.", (claim.id,)))
+                            "No randomised or quasi-experimental study supports it, so the effect is not "
+                            "established.", (claim.id,)))
         if m.rank(claim.confidence.level) > m.rank(p.supported_level):
             gaps.append(Gap("rating-unsupported", GAP_KINDS["rating-unsupported"], claim.id,
-                            f"Rated {claim.confidence.level}, but its evidence profile supports at most {p.supported_level}"
+                            f"Rated {claim.confidence.level}, but its evidence profile supports at most "
+                            f"{p.supported_level}"
                             f" ({'; '.join(p.flags).lower() or 'see profile'}).", (claim.id,)))
         if p.contested:
             gaps.append(Gap("contested", GAP_KINDS["contested"], claim.id,
-                            f"{p.n_disputing} source(s) dispute it; read both sides before citing it.", (claim.id,)))
+                            f"{p.n_disputing} source(s) dispute it; read both sides before citing it.",
+                            (claim.id,)))
     tbo = maps.get("theme-by-outcome")
     if tbo:
         used_outcomes = {c for (_, c) in tbo.cells}

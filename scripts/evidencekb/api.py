@@ -36,11 +36,14 @@ def claim_document(claim: Claim, addr: Addresses, version: dict[str, Any] | None
     doc: dict[str, Any] = {
         "api_version": API_VERSION, "id": claim.id, "url": addr.claim(claim.id), "statement": claim.statement,
         "summary": claim.summary, "claim_type": claim.claim_type, "themes": list(claim.themes),
-        "settings": list(claim.settings), "populations": list(claim.populations), "outcomes": list(claim.outcomes),
+        "settings": list(claim.settings), "populations": list(claim.populations),
+        "outcomes": list(claim.outcomes),
         "schemes": list(claim.schemes), "evidence_basis": claim.evidence_basis,
-        "confidence": {"level": conf.level, "method": conf.method, "components": dict(sorted(conf.components.items())),
+        "confidence": {"level": conf.level, "method": conf.method,
+                       "components": dict(sorted(conf.components.items())),
                        "rationale": conf.rationale, "caveat": conf.caveat},
-        "evidence": [{"source": e.source, "label": label(e.source), "relation": e.relation, "locator": e.locator,
+        "evidence": [{"source": e.source, "label": label(e.source), "relation": e.relation,
+                      "locator": e.locator,
                       "quote": e.quote, "note": e.note, "via": e.via, "source_locator": e.source_locator,
                       "api": f"../sources/{e.source}.json"} for e in claim.evidence],
         "related": [{"claim": r.claim, "relation": r.relation, "note": r.note, "api": f"{r.claim}.json"}
@@ -77,7 +80,8 @@ def api_documents(base: EvidenceBase, addr: Addresses, label: Callable[[str], st
                 if key in cited_by:
                     cited_by[key].add(claim.id)
     for key in sorted(base.sources):
-        out[f"sources/{key}.json"] = _dump(source_document(base.sources[key], addr, sorted(cited_by[key]), label(key)))
+        out[f"sources/{key}.json"] = _dump(source_document(base.sources[key], addr, sorted(cited_by[key]),
+                                                           label(key)))
     index = {
         "api_version": API_VERSION,
         "claims": [{"id": c.id, "summary": c.title, "level": c.confidence.level, "claim_type": c.claim_type,
@@ -93,4 +97,4 @@ def api_documents(base: EvidenceBase, addr: Addresses, label: Callable[[str], st
 
 
 def schema_text(name: str) -> str:
-    return resources.files(__package__).joinpath("api_schemas", name).read_text(encoding="utf-8")
+    return resources.files(__package__).joinpath("api_schemas").joinpath(name).read_text(encoding="utf-8")

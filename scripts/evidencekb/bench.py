@@ -26,7 +26,8 @@ from typing import Sequence
 from .project import Project
 
 REPO_FILES = ("mkdocs.yml", "docs", "scripts/mkdocs_hooks.py", "CONTRIBUTING.md")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update",
                   "--disable-sync", "--no-first-run"]
 
 
@@ -48,11 +49,13 @@ def machine() -> str:
         pass
     mem = ""
     try:
-        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines()
+                      if l.startswith("MemTotal")).split()[1])
         mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
     except (OSError, StopIteration, ValueError):
         pass
-    return f"{cpu or platform.processor() or platform.machine()}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; Python {platform.python_version()}"
+    return (f"{cpu or platform.processor() or platform.machine()}, {os.cpu_count()} cores{mem}; "
+            f"{platform.system()} {platform.release()}; Python {platform.python_version()}")
 
 
 def bare_parse(root: Path) -> float:
@@ -160,7 +163,8 @@ def serve(directory: Path):
 
 
 def _trim_graph(graph: dict, n: int) -> dict:
-    """The first n nodes, themes and sources first (what the explorer shows first), and the edges among them."""
+    """The first n nodes, themes and sources first (what the explorer shows first), and the edges
+    among them."""
     order = {"theme": 0, "source": 1, "claim": 2, "scheme": 3, "author": 4}
     nodes = sorted(graph["nodes"], key=lambda x: (order.get(x["kind"], 9), x["id"]))[:n]
     keep = {x["id"] for x in nodes}
@@ -178,14 +182,16 @@ def browser_figures(site: Path, node_counts=(500, 5000)) -> dict:
         return {"browser_error": "the site has no graph page or data/graph.json"}
     full = json.loads(graph_file.read_text(encoding="utf-8"))
     with serve(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_FLAGS)
+        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                    args=CHROMIUM_FLAGS)
         try:
             for n in node_counts:
                 graph_file.write_text(json.dumps(_trim_graph(full, n)), encoding="utf-8")
                 page = browser.new_page(viewport={"width": 1280, "height": 800})
                 start = time.perf_counter()
                 page.goto(base + "graph/")
-                page.wait_for_function("window.evidenceGraph && window.evidenceGraph.ready === true", timeout=60000)
+                page.wait_for_function("window.evidenceGraph && window.evidenceGraph.ready === true",
+                                       timeout=60000)
                 out[f"graph_interactive_s_{n}"] = time.perf_counter() - start
                 out[f"graph_nodes_{n}"] = page.evaluate("window.evidenceGraph.graph.order")
                 page.close()
@@ -204,7 +210,8 @@ def browser_figures(site: Path, node_counts=(500, 5000)) -> dict:
     return out
 
 
-def bench_one(repo: Path, n_claims: int, n_sources: int, work: Path, skip_site: bool, skip_browser: bool, log) -> dict:
+def bench_one(repo: Path, n_claims: int, n_sources: int, work: Path, skip_site: bool, skip_browser: bool,
+              log) -> dict:
     from .analysis import analyse
     from .checker import check_project
     from .export import write_exports
@@ -224,7 +231,8 @@ def bench_one(repo: Path, n_claims: int, n_sources: int, work: Path, skip_site: 
     r["check_errors"] = len(result.errors)
     assert result.base is not None, "the synthetic base must load"
     r["check_ratio"] = r["check_s"] / r["bare_parse_s"]
-    log(f"[{n_claims}] check {r['check_s']:.2f} s; bare parse {r['bare_parse_s']:.2f} s; ratio {r['check_ratio']:.2f} (target <= 2)")
+    log(f"[{n_claims}] check {r['check_s']:.2f} s; bare parse {r['bare_parse_s']:.2f} s; ratio "
+        f"{r['check_ratio']:.2f} (target <= 2)")
     with timer(r, "graph_s"):
         g = build_graph(result.base)
         analysis = analyse(result.base)
@@ -244,8 +252,10 @@ def bench_one(repo: Path, n_claims: int, n_sources: int, work: Path, skip_site: 
     r["site_ratio"] = r["site_build_s"] / r["plain_build_s"]
     r["site_s_per_claim_ms"] = 1000 * r["site_build_s"] / n_claims
     log(f"[{n_claims}] site build {r['site_build_s']:.1f} s; plain MkDocs build of {r['html_pages']} pages "
-        f"{r['plain_build_s']:.1f} s; ratio {r['site_ratio']:.2f} (target <= 1.5); {r['site_s_per_claim_ms']:.1f} ms/claim")
-    log(f"[{n_claims}] site {r['site_bytes'] / 1e6:.1f} MB; heaviest page {r['heaviest_page_bytes'] / 1e3:.0f} KB "
+        f"{r['plain_build_s']:.1f} s; ratio {r['site_ratio']:.2f} (target <= 1.5); "
+        f"{r['site_s_per_claim_ms']:.1f} ms/claim")
+    log(f"[{n_claims}] site {r['site_bytes'] / 1e6:.1f} MB; heaviest page "
+        f"{r['heaviest_page_bytes'] / 1e3:.0f} KB "
         f"({r['heaviest_page']}); search index {r['search_bytes_per_claim']:.0f} bytes/claim")
     if not skip_browser:
         try:
@@ -292,7 +302,8 @@ def verdicts(results: list[dict]) -> list[str]:
     if len(per_claim) >= 2:
         (n0, a), (n1, b) = per_claim[0], per_claim[-1]
         state = "linear" if b <= 1.25 * a else "worse than linear"
-        out.append(f"site build linear in claims: {a:.1f} ms a claim at {n0:,}, {b:.1f} ms at {n1:,} ({state})")
+        out.append(f"site build linear in claims: {a:.1f} ms a claim at {n0:,}, {b:.1f} ms at {n1:,} "
+                   f"({state})")
     return out
 
 
@@ -303,7 +314,8 @@ def report_markdown(results: list[dict], when: str) -> str:
     lines = [
         "# Performance",
         "",
-        "Measured by `evidence bench` on synthetic evidence bases (seeded, realistic field lengths, 2–4 links a "
+        "Measured by `evidence bench` on synthetic evidence bases (seeded, realistic field lengths, 2–4 "
+        "links a "
         "claim). Ratios compare against baselines measured in the same run on the same machine.",
         "",
         f"- Run: {when}",
@@ -326,25 +338,35 @@ def report_markdown(results: list[dict], when: str) -> str:
         ("HTML pages", "", lambda r: f"{r['html_pages']:,}" if "html_pages" in r else "–"),
         ("search index bytes per claim", "", lambda r: f(r.get("search_bytes_per_claim"), "{:.0f}")),
         ("total site (MB)", "", lambda r: f(r["site_bytes"] / 1e6, "{:.1f}") if "site_bytes" in r else "–"),
-        ("heaviest page (KB)", "< 500", lambda r: f(r["heaviest_page_bytes"] / 1e3, "{:.0f}") if "heaviest_page_bytes" in r else "–"),
+        ("heaviest page (KB)", "< 500",
+         lambda r: f(r["heaviest_page_bytes"] / 1e3, "{:.0f}") if "heaviest_page_bytes" in r else "–"),
         ("graph explorer interactive, 500 nodes (s)", "", lambda r: f(r.get("graph_interactive_s_500"))),
-        ("graph explorer interactive, 5,000 nodes (s)", "< 2", lambda r: f(r.get("graph_interactive_s_5000"))),
+        ("graph explorer interactive, 5,000 nodes (s)", "< 2",
+         lambda r: f(r.get("graph_interactive_s_5000"))),
         ("time to first search result (s)", "", lambda r: f(r.get("first_search_result_s"))),
     ]
     for name, target, fn in rows:
         lines.append(f"| {name} | {target} | " + " | ".join(fn(r) for r in results) + " |")
     lines += ["", "## Targets", ""] + [f"- {line}" for line in verdicts(results)]
     lines += ["", "## Reading the numbers", "",
-              "- The check's extra cost over the bare parse is schema validation (compiled; full messages only "
+              "- The check's extra cost over the bare parse is schema validation (compiled; full messages "
+              "only "
               "for invalid files) and the cross-file rules.",
-              "- The site build's extra cost over a plain build of as many pages is checking and analysing the "
-              "base once, formatting the bibliography, and the larger claim pages (tables, the cite block). Data "
+              "- The site build's extra cost over a plain build of as many pages is checking and analysing "
+              "the "
+              "base once, formatting the bibliography, and the larger claim pages (tables, the cite block). "
+              "Data "
               "downloads and graph exports are written by a second process while MkDocs renders pages."
-              " At 1,000 claims these fixed costs (checking, analysing and rendering the base: under 2 s on this machine) weigh more against a short plain build than at 10,000, so the ratio falls as the base grows.",
-              "- Time to the first search result is Material's search: the browser fetches the whole index and "
-              "builds a lunr index before it answers. It grows with the number of pages, as in any Material site; "
+              " At 1,000 claims these fixed costs (checking, analysing and rendering the base: under 2 s on "
+              "this machine) weigh more against a short plain build than at 10,000, so the ratio falls as "
+              "the base grows.",
+              "- Time to the first search result is Material's search: the browser fetches the whole index "
+              "and "
+              "builds a lunr index before it answers. It grows with the number of pages, as in any Material "
+              "site; "
               "claim pages index only the statement, caveat, rationale and evidence (quotes and notes).",
-              "- The graph explorer draws themes and sources first and claims on zoom (level of detail), from "
+              "- The graph explorer draws themes and sources first and claims on zoom (level of detail), "
+              "from "
               "positions computed at build time: no force layout runs in the browser.",
               ]
     notes = [str(r["browser_error"]) for r in results if r.get("browser_error")]
@@ -353,11 +375,13 @@ def report_markdown(results: list[dict], when: str) -> str:
     heavy = [r.get("heaviest_page") for r in results if r.get("heaviest_page")]
     if heavy:
         lines += ["", f"Heaviest page: `{heavy[-1]}` (downloads in `data/` are not pages and are excluded)."]
-    lines += ["", "Re-run with `evidence bench --claims 1000 --claims 10000 --report docs/performance.md`.", ""]
+    lines += ["", "Re-run with `evidence bench --claims 1000 --claims 10000 --report docs/performance.md`.",
+              ""]
     return "\n".join(lines)
 
 
-def bench(project: Project, counts: Sequence[int] = (1000, 10000), max_sources: int = 5000, skip_site: bool = False,
+def bench(project: Project, counts: Sequence[int] = (1000, 10000), max_sources: int = 5000,
+          skip_site: bool = False,
           skip_browser: bool = False, report: Path | None = None) -> int:
     """`evidence bench`: time check, graph, site and browser on synthetic bases of `counts` claims."""
     if any(n < 10 for n in counts) or max_sources < 1:
@@ -377,7 +401,8 @@ def bench(project: Project, counts: Sequence[int] = (1000, 10000), max_sources: 
     if len(results) > 1 and all("site_s_per_claim_ms" in r for r in results):
         a, b = results[0], results[-1]
         log(f"linearity: site build per claim {a['site_s_per_claim_ms']:.1f} ms at {a['claims']:,} vs "
-            f"{b['site_s_per_claim_ms']:.1f} ms at {b['claims']:,} claims (ratio {b['site_s_per_claim_ms'] / a['site_s_per_claim_ms']:.2f})")
+            f"{b['site_s_per_claim_ms']:.1f} ms at {b['claims']:,} claims (ratio "
+            f"{b['site_s_per_claim_ms'] / a['site_s_per_claim_ms']:.2f})")
     if report:
         Path(report).write_text(report_markdown(results, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())),
                                 encoding="utf-8")

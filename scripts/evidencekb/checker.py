@@ -89,7 +89,8 @@ def _kind(value: Any) -> str:
     return "text"
 
 
-_TYPE_WORDS = {"string": "text", "array": "a list", "object": "a mapping (key: value)", "integer": "a whole number",
+_TYPE_WORDS = {"string": "text", "array": "a list", "object": "a mapping (key: value)",
+               "integer": "a whole number",
                "number": "a number", "boolean": "true or false"}
 
 
@@ -129,7 +130,8 @@ class SchemaChecker:
             for key in inst:
                 if key not in allowed:
                     guess = difflib.get_close_matches(key, allowed, n=1)
-                    hint = f"; did you mean {guess[0]!r}?" if guess else f"; allowed here: {', '.join(allowed)}"
+                    hint = (f"; did you mean {guess[0]!r}?" if guess
+                            else f"; allowed here: {', '.join(allowed)}")
                     place = f" in {where}" if path else ""
                     out.append(Problem(doc.where(path + (key,), key=True), "error",
                                        f"unknown field {key!r}{place}{hint}", "schema-unknown-field"))
@@ -137,13 +139,15 @@ class SchemaChecker:
         if v == "required":
             missing = error.message.split("'")[1] if "'" in error.message else error.message
             place = f" in {where}" if path else ""
-            return [Problem(doc.where(path), "error", f"missing required field {missing!r}{place}", "schema-required")]
+            return [Problem(doc.where(path), "error", f"missing required field {missing!r}{place}",
+                            "schema-required")]
         if v == "oneOf":
             consts = tuple(o.get("const") for o in error.schema.get("oneOf", []) if isinstance(o, dict))
             name = self.vocab_by_consts.get(consts)
             if name:
                 guess = difflib.get_close_matches(str(inst), [str(c) for c in consts], n=1)
-                hint = f"; did you mean {guess[0]!r}?" if guess else f"; expected one of: {', '.join(map(str, consts))}"
+                hint = (f"; did you mean {guess[0]!r}?" if guess
+                        else f"; expected one of: {', '.join(map(str, consts))}")
                 what = "is empty" if inst is None else f"{inst!r} is not a known {name.replace('_', ' ')}"
                 if inst is None:
                     hint = f"; expected a {name.replace('_', ' ')}: {', '.join(map(str, consts))}"
@@ -151,27 +155,37 @@ class SchemaChecker:
                                 "schema-vocabulary")]
         if v == "type":
             want = error.validator_value
-            want_text = " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in (want if isinstance(want, list) else [want]))
-            return [Problem(doc.where(path), "error", f"{where}: expected {want_text}, found {_kind(inst)}", "schema-type")]
+            want_text = " or ".join(_TYPE_WORDS.get(str(w),
+                                                    str(w)) for w in (want if isinstance(want,
+                                                                                         list) else [want]))
+            return [Problem(doc.where(path), "error", f"{where}: expected {want_text}, found {_kind(inst)}",
+                            "schema-type")]
         if v == "pattern":
             last = path[-1] if path else ""
             if last in ("added", "updated"):
                 msg = f"{where}: {inst!r} is not a date written YYYY-MM-DD"
             elif last in ("id", "claim") or (len(path) >= 2 and path[-2] in ("themes",)):
-                msg = f"{where}: {inst!r} is not a slug (lowercase letters, digits and single hyphens, e.g. 'core-conditions')"
+                msg = (f"{where}: {inst!r} is not a slug (lowercase letters, digits and single hyphens, "
+                       "e.g. 'core-conditions')")
             elif last == "source":
                 msg = f"{where}: {inst!r} is not a BibTeX key (letters, digits and _:.+- only)"
             else:
-                msg = f"{where}: must contain text" if isinstance(inst, str) and not inst.strip() else f"{where}: {inst!r} is not in the expected form"
+                blank = isinstance(inst, str) and not inst.strip()
+                msg = (f"{where}: must contain text" if blank
+                       else f"{where}: {inst!r} is not in the expected form")
             return [Problem(doc.where(path), "error", msg, "schema-pattern")]
         if v == "minItems":
-            return [Problem(doc.where(path), "error", f"{where}: needs at least {error.validator_value} item(s)", "schema-min-items")]
+            return [Problem(doc.where(path), "error",
+                            f"{where}: needs at least {error.validator_value} item(s)", "schema-min-items")]
         if v == "minLength":
             return [Problem(doc.where(path), "error", f"{where}: must not be empty", "schema-empty")]
         if v == "maxLength":
-            return [Problem(doc.where(path), "error", f"{where}: too long ({len(inst)} characters; at most {error.validator_value})", "schema-max-length")]
+            return [Problem(doc.where(path), "error",
+                            f"{where}: too long ({len(inst)} characters; at most {error.validator_value})",
+                            "schema-max-length")]
         if v == "uniqueItems":
-            return [Problem(doc.where(path), "error", f"{where}: lists the same value twice", "schema-unique")]
+            return [Problem(doc.where(path), "error", f"{where}: lists the same value twice",
+                            "schema-unique")]
         return [Problem(doc.where(path), "error", f"{where}: {error.message}", f"schema-{v}")]
 
 
@@ -226,7 +240,8 @@ def to_claim(doc: ClaimDocument) -> Claim:
         updated=d.get("updated"),
         contributors=tuple(d.get("contributors", ()) or ()),
         evidence_basis=d.get("evidence_basis"),
-        reviewed=Review(rv["date"], rv["by"], rv["against"], rv.get("note")) if (rv := d.get("reviewed")) else None,
+        reviewed=Review(rv["date"], rv["by"], rv["against"],
+                        rv.get("note")) if (rv := d.get("reviewed")) else None,
         path=doc.path,
     )
 
@@ -240,9 +255,13 @@ def check_project(project: Project, only: set[str] | None = None) -> CheckResult
         vocab = vocabularies(schema)
         checker = SchemaChecker(schema)
     except SchemaError as exc:
-        return CheckResult(None, (Problem(Position(schema_rel), "error", str(exc).split(": ", 1)[-1], "schema-file"),))
+        return CheckResult(None,
+                           (Problem(Position(schema_rel), "error", str(exc).split(": ", 1)[-1],
+                                    "schema-file"),))
     except jsonschema.SchemaError as exc:
-        return CheckResult(None, (Problem(Position(schema_rel), "error", f"invalid JSON Schema: {exc.message}", "schema-file"),))
+        return CheckResult(None,
+                           (Problem(Position(schema_rel), "error", f"invalid JSON Schema: {exc.message}",
+                                    "schema-file"),))
 
     sources, bib_problems = load_sources(project.bib_path, project.relative(project.bib_path))
     problems += bib_problems
@@ -252,7 +271,8 @@ def check_project(project: Project, only: set[str] | None = None) -> CheckResult
     for path in project.claim_files():
         rel = project.relative(path)
         if path.suffix != ".yaml":
-            problems.append(Problem(Position(rel), "warning", "ignored: claim files end in .yaml", "file-extension"))
+            problems.append(Problem(Position(rel), "warning", "ignored: claim files end in .yaml",
+                                    "file-extension"))
             continue
         doc, parse_problems = load_claim_file(path, rel)
         problems += parse_problems
@@ -265,7 +285,8 @@ def check_project(project: Project, only: set[str] | None = None) -> CheckResult
             valid.append(doc)
 
     claims = tuple(sorted((to_claim(d) for d in valid), key=lambda c: c.id))
-    base = EvidenceBase(claims=claims, sources=dict(sorted(sources.items())), vocabularies=vocab, schema=schema)
+    base = EvidenceBase(claims=claims, sources=dict(sorted(sources.items())), vocabularies=vocab,
+                        schema=schema)
     problems += rules.check_rules(base, docs, {d.path: d for d in valid}, project)
     if only is not None:
         problems = [p for p in problems if p.position.path in only]

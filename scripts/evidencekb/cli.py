@@ -24,7 +24,8 @@ def _project(root: str | None) -> Project | None:
     found = Path(root) if root else find_root()
     if found is None or not found.is_dir():
         where = root or Path.cwd()
-        print(f"evidence: no evidence project at {where} (looked for claims/claim.schema.json or references.bib); "
+        print(f"evidence: no evidence project at {where} (looked for claims/claim.schema.json or "
+              "references.bib); "
               "use --root", file=sys.stderr)
         return None
     return Project(found.resolve())
@@ -49,15 +50,18 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="evidence", description="Check, graph and publish a claim–evidence knowledge base.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__import__('evidencekb').__version__}")
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {__import__('evidencekb').__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     common = _Parser(add_help=False)
-    common.add_argument("--root", help="the project folder (default: the nearest folder above holding claims/)")
+    common.add_argument("--root",
+                        help="the project folder (default: the nearest folder above holding claims/)")
 
     p = sub.add_parser("check", parents=[common], help="validate claims and sources",
                        description="Validate every claim and source; print every problem as path:line:col.")
-    p.add_argument("files", nargs="*", help="report only problems in these files (the whole base is still checked)")
+    p.add_argument("files", nargs="*",
+                   help="report only problems in these files (the whole base is still checked)")
     p.add_argument("--format", choices=("text", "github", "json"), default="text")
     p.add_argument("--stats", action="store_true", help="also print counts of claims, sources and links")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")

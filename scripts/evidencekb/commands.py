@@ -39,7 +39,8 @@ def _new_args(p):
     p.add_argument("--statement", metavar="TEXT", help="the finding in one or two sentences")
     p.add_argument("--id", metavar="ID", help="the claim id (default: made from the statement)")
     p.add_argument("--summary", metavar="TEXT", help="a short title for lists")
-    p.add_argument("--type", metavar="TYPE", dest="claim_type", help="claim type (e.g. mechanism, effectiveness)")
+    p.add_argument("--type", metavar="TYPE", dest="claim_type",
+                   help="claim type (e.g. mechanism, effectiveness)")
     p.add_argument("--theme", metavar="ID", action="append", dest="themes", default=[],
                    help="a theme id (repeatable)")
     p.add_argument("--setting", metavar="ID", action="append", dest="settings", default=[],
@@ -55,25 +56,31 @@ def _new_args(p):
     p.add_argument("--locator", metavar="TEXT", action="append", dest="locators", default=[],
                    help="locator for each --source, in order")
     p.add_argument("--relation", metavar="RELATION", action="append", dest="relations", default=[],
-                   help="how the sources bear on the claim (default: supports): once for all, or once per --source")
+                   help="how the sources bear on the claim (default: supports): once for all, or once per "
+                   "--source")
     p.add_argument("--level", help="confidence level (e.g. moderate)")
-    p.add_argument("--method", help="rating method (e.g. CERQual); see the schema for each method's components")
+    p.add_argument("--method",
+                   help="rating method (e.g. CERQual); see the schema for each method's components")
     p.add_argument("--component", action="append", dest="components", default=[], metavar="NAME=VALUE",
                    help="a component judgement of the method, e.g. coherence=minor (repeatable)")
     p.add_argument("--rationale", metavar="TEXT", help="why this level, in plain English")
     p.add_argument("--caveat", metavar="TEXT", help="what someone citing the claim must say with it")
     p.add_argument("--contributor", metavar="NAME", help="your name")
     p.add_argument("--dry-run", action="store_true", help="print the file instead of writing it")
-    p.add_argument("--no-input", action="store_true", help="never prompt; fail if something required is missing")
+    p.add_argument("--no-input", action="store_true",
+                   help="never prompt; fail if something required is missing")
 
 
 def _add_source_args(p):
-    p.add_argument("file", nargs="?", default="-", help="a .bib file with one or more entries, or - for standard input")
-    p.add_argument("--doi", metavar="DOI", help="fetch the work's details by its DOI (CSL-JSON from the DOI resolver) "
+    p.add_argument("file", nargs="?", default="-",
+                   help="a .bib file with one or more entries, or - for standard input")
+    p.add_argument("--doi", metavar="DOI",
+                   help="fetch the work's details by its DOI (CSL-JSON from the DOI resolver) "
                    "instead of reading a file")
     p.add_argument("--resolver", metavar="URL", help="DOI resolver address (default https://doi.org/, or "
                    "EVIDENCE_DOI_RESOLVER)")
-    p.add_argument("--timeout", metavar="SECONDS", type=float, default=15.0, help="how long to wait for the resolver")
+    p.add_argument("--timeout", metavar="SECONDS", type=float, default=15.0,
+                   help="how long to wait for the resolver")
     p.add_argument("--key", help="use this key instead of the one given (single entry only)")
     p.add_argument("--design", metavar="ID", help="study design, e.g. ethnography, rct (see the method page)")
     p.add_argument("--country", metavar="ID", help="country code of the study, e.g. uk, usa")
@@ -193,17 +200,20 @@ def run_add_source(args: argparse.Namespace, project: Project) -> int:
 def run_bench(args: argparse.Namespace, project: Project) -> int:
     from .bench import bench
 
-    return bench(project, counts=args.claims or (1000, 10000), max_sources=args.sources, skip_site=args.skip_site,
+    return bench(project, counts=args.claims or (1000, 10000), max_sources=args.sources,
+                 skip_site=args.skip_site,
                  skip_browser=args.skip_browser, report=Path(args.report) if args.report else None)
 
 
 # name: (help, arguments, runner)
 SUBCOMMANDS: dict[str, tuple[str, Callable, Runner]] = {
     "graph": ("build the claim–evidence graph, its analyses and exports", _graph_args, run_graph),
-    "build": ("check, then build the site safely (the old site stays if the build fails)", _build_args, run_build),
+    "build": ("check, then build the site safely (the old site stays if the build fails)", _build_args,
+              run_build),
     "serve": ("serve the site locally with live reload", _serve_args, run_serve),
     "new": ("scaffold a new claim file", _new_args, run_new),
-    "add-source": ("add a BibTeX entry (e.g. from Zotero) to references.bib", _add_source_args, run_add_source),
+    "add-source": ("add a BibTeX entry (e.g. from Zotero) to references.bib", _add_source_args,
+                   run_add_source),
     "bench": ("measure check, graph, site and browser speed on synthetic bases", _bench_args, run_bench),
 }
 

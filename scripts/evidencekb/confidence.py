@@ -63,12 +63,14 @@ def ceiling(claim: Claim, sources: Mapping[str, Source], m: Meaning) -> tuple[st
     c = claim.confidence
     method = _term_meta(m, "method", c.method)
     wanted = m.components.get(c.method, {})
-    judged = [(name, value, _term_meta(m, wanted.get(name, ""), value)) for name, value in c.components.items()]
+    judged = [(name, value, _term_meta(m, wanted.get(name, ""), value)) for name,
+              value in c.components.items()]
     for _name, _value, meta in judged:
         if "x-cap" in meta:
             return meta["x-cap"], meta.get("x-cap-why", "")
     start = m.rank(method.get("x-start", m.top))
-    designs = {sources[e.source].design for e in claim.evidence if m.supports(e.relation) and e.source in sources}
+    designs = {sources[e.source].design for e in claim.evidence
+               if m.supports(e.relation) and e.source in sources}
     for design in sorted(designs):
         raised = (_term_meta(m, "design", design).get("x-start") or {}).get(c.method)
         if raised is not None:
@@ -100,7 +102,8 @@ def ceiling(claim: Claim, sources: Mapping[str, Source], m: Meaning) -> tuple[st
     return _down(m, start, down), ", ".join(why) or method.get("x-no-concerns", "")
 
 
-def supported_level(claim: Claim, groups: int, grey_only: bool, comparison: bool, contested: bool, m: Meaning) -> str:
+def supported_level(claim: Claim, groups: int, grey_only: bool, comparison: bool, contested: bool,
+                    m: Meaning) -> str:
     """The highest rating this evidence profile can carry, whatever the method's judgements say.
 
     A claim rated by an `x-authority-based` method (a definition or context claim stating
@@ -154,32 +157,39 @@ def rating_findings(claim: Claim, sources: Mapping[str, Source], m: Meaning) -> 
     backing = supporting(claim, m)
     if not backing:
         rels = " or ".join(repr(r) for r in m.relations("for"))
-        yield Finding(("evidence",), f"no source supports this claim: at least one link must have relation {rels}",
+        yield Finding(("evidence",),
+                      f"no source supports this claim: at least one link must have relation {rels}",
                       "no-support")
     required = m.type_method.get(claim.claim_type)
     if required and conf.method != required:
-        yield Finding(("confidence", "method"), f"{claim.claim_type} claims are rated with {required}", "method-for-type")
+        yield Finding(("confidence", "method"), f"{claim.claim_type} claims are rated with {required}",
+                      "method-for-type")
     if conf.level == m.top:
         if len(backing) < 2:
-            yield Finding(level, f"confidence {m.top!r} needs at least two supporting sources; this claim rests on "
+            yield Finding(level,
+                          f"confidence {m.top!r} needs at least two supporting sources; this claim rests on "
                           f"{len(backing)}", "high-single-source")
         if is_contested(claim, m):
             against = " or ".join(repr(r) for r in m.relations("against"))
-            yield Finding(level, f"confidence {m.top!r} on a disputed claim: a {against} link argues against it",
+            yield Finding(level,
+                          f"confidence {m.top!r} on a disputed claim: a {against} link argues against it",
                           "high-disputed", "warning")
         if needs_comparison(claim, m):
             designs = {sources[s].design for s in backing if s in sources}
             if not designs & m.comparison_designs:
                 names = " or ".join(d for d in m.vocab["design"].ids() if d in m.comparison_designs)
-                yield Finding(level, f"confidence {m.top!r} on an {claim.claim_type} claim with no comparison-group "
+                yield Finding(level,
+                              f"confidence {m.top!r} on an {claim.claim_type} claim with no comparison-group "
                               f"study ({names})", "high-no-comparison")
     allowed, why = ceiling(claim, sources, m)
     if m.rank(conf.level) > m.rank(allowed):
-        yield Finding(level, f"confidence {conf.level!r} is higher than the {conf.method} judgements allow ({why}): "
+        yield Finding(level,
+                      f"confidence {conf.level!r} is higher than the {conf.method} judgements allow ({why}): "
                       f"at most {allowed!r}", "confidence-ceiling")
     basis_max = basis_ceiling(claim, m)
     if basis_max is not None and m.rank(conf.level) > m.rank(basis_max):
-        yield Finding(level, f"evidence_basis {claim.evidence_basis} caps the level at {basis_max}", "basis-ceiling")
+        yield Finding(level, f"evidence_basis {claim.evidence_basis} caps the level at {basis_max}",
+                      "basis-ceiling")
     if conf.level != m.top and not conf.caveat:
         yield Finding(("confidence",), "add a caveat: what someone citing this claim must say with it",
                       "missing-caveat", "warning")

@@ -24,7 +24,8 @@ from .graph import build_graph
 from .model import EvidenceBase
 
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
-SITE_URLS = {"claim": "claims/{}/", "source": "sources/{}/", "theme": "themes/{}/", "author": "browse/authors/#{}",
+SITE_URLS = {"claim": "claims/{}/", "source": "sources/{}/", "theme": "themes/{}/",
+             "author": "browse/authors/#{}",
              "scheme": "browse/sources/#scheme-{}"}
 
 
@@ -117,12 +118,15 @@ def site_graph(base: EvidenceBase, analysis: Analysis, g=None, pos=None) -> dict
             cid = n.split(":", 1)[1]
             claim = base.claim_index[cid]
             node.update(themes=list(claim.themes), level=claim.confidence.level,
-                        detail=f"{claim.confidence.level} confidence · {analysis.claims[cid].n_sources} source(s): {claim.statement}")
+                        detail=f"{claim.confidence.level} confidence · {analysis.claims[cid].n_sources} "
+                        f"source(s): {claim.statement}")
         elif kind == "source":
             key = n.split(":", 1)[1]
             prof = analysis.sources[key]
             themes = sorted({t for c in prof.claims() for t in base.claim_index[c].themes})
-            node.update(themes=themes, detail=f"{d.get('design', '')} · cited by {prof.weight} claim(s): {d.get('title', '')}")
+            node.update(themes=themes,
+                        detail=f"{d.get('design', '')} · cited by {prof.weight} claim(s): "
+                        f"{d.get('title', '')}")
         elif kind == "theme":
             term = base.vocabularies["theme"].get(n.split(":", 1)[1])
             node.update(themes=[n.split(":", 1)[1]], detail=term.description if term else "")
@@ -132,12 +136,13 @@ def site_graph(base: EvidenceBase, analysis: Analysis, g=None, pos=None) -> dict
     edges = []
     for i, (u, v, _k, d) in enumerate(g.edges(keys=True, data=True)):
         if d["kind"] in ("evidence", "related", "theme", "authorship"):
-            edges.append({"id": f"e{i}", "source": u, "target": v, "kind": d["kind"], "relation": d.get("relation", d["kind"])})
+            edges.append({"id": f"e{i}", "source": u, "target": v, "kind": d["kind"],
+                          "relation": d.get("relation", d["kind"])})
     return {
         "nodes": nodes,
         "edges": edges,
         "themes": [{"id": t.id, "title": t.title} for t in base.vocabularies["theme"].terms],
-        "relations": [t.id for t in base.vocabularies["relation"].terms] + [t.id for t in base.vocabularies["claim_relation"].terms],
+        "relations": [*base.vocabularies["relation"].ids(), *base.vocabularies["claim_relation"].ids()],
     }
 
 
@@ -148,17 +153,21 @@ def _json(data) -> str:
 def node_link(g, pos) -> dict:
     return {
         "directed": True, "multigraph": True,
-        "nodes": [{"id": n, **{k: v for k, v in d.items()}, "x": pos[n][0], "y": pos[n][1]} for n, d in g.nodes(data=True)],
+        "nodes": [{"id": n, **{k: v for k, v in d.items()}, "x": pos[n][0], "y": pos[n][1]} for n,
+                  d in g.nodes(data=True)],
         "links": [{"source": u, "target": v, "key": k, **d} for u, v, k, d in g.edges(keys=True, data=True)],
     }
 
 
 def cytoscape(g, pos) -> dict:
     """Cytoscape.js / Cytoscape desktop 'elements' JSON."""
-    nodes = [{"data": {"id": n, **{k: v for k, v in d.items()}}, "position": {"x": pos[n][0] * 100, "y": pos[n][1] * 100}}
+    nodes = [{"data": {"id": n, **{k: v for k, v in d.items()}},
+              "position": {"x": pos[n][0] * 100, "y": pos[n][1] * 100}}
              for n, d in g.nodes(data=True)]
-    edges = [{"data": {"id": f"{u}->{v}#{k}", "source": u, "target": v, **d}} for u, v, k, d in g.edges(keys=True, data=True)]
-    return {"format_version": "1.0", "generated_by": "evidencekb", "elements": {"nodes": nodes, "edges": edges}}
+    edges = [{"data": {"id": f"{u}->{v}#{k}", "source": u, "target": v, **d}} for u, v, k,
+             d in g.edges(keys=True, data=True)]
+    return {"format_version": "1.0", "generated_by": "evidencekb",
+            "elements": {"nodes": nodes, "edges": edges}}
 
 
 def _csv(rows: list[dict], columns: list[str]) -> str:
@@ -201,7 +210,8 @@ def render_exports(base: EvidenceBase, analysis: Analysis | None = None, g=None)
     pos = layout(g)
     node_rows = [{"id": n, **d, "x": pos[n][0], "y": pos[n][1]} for n, d in g.nodes(data=True)]
     edge_rows = [{"source": u, "target": v, "key": k, **d} for u, v, k, d in g.edges(keys=True, data=True)]
-    node_cols = ["id", "kind", "label", "x", "y", "claim_type", "level", "method", "themes", "settings", "outcomes",
+    node_cols = ["id", "kind", "label", "x", "y", "claim_type", "level", "method", "themes", "settings",
+                 "outcomes",
                  "populations", "year", "design", "country", "entry_type", "incomplete", "title", "statement"]
     edge_cols = ["source", "target", "key", "kind", "relation", "locator"]
     profiles = {
@@ -212,7 +222,8 @@ def render_exports(base: EvidenceBase, analysis: Analysis | None = None, g=None)
     gaps = {"kinds": GAP_KINDS, "gaps": [asdict(x) for x in analysis.gaps]}
     maps = {name: {"title": m.title, "rows": m.rows, "cols": m.cols, "row_vocabulary": m.row_vocab,
                    "col_vocabulary": m.col_vocab,
-                   "cells": [{"row": r, "col": c, "count": len(ids), "claims": list(ids)} for (r, c), ids in m.cells.items()]}
+                   "cells": [{"row": r, "col": c, "count": len(ids), "claims": list(ids)} for (r, c),
+                             ids in m.cells.items()]}
             for name, m in analysis.maps.items()}
     return {
         "graph.node-link.json": _json(node_link(g, pos)),

@@ -56,7 +56,8 @@ def build_graph(base: EvidenceBase, labels: Mapping[str, str] | None = None) -> 
     for term in themes.terms:
         g.add_node(f"theme:{term.id}", kind="theme", label=term.title)
     schemes = base.vocabularies.get("scheme")
-    used_schemes = sorted({s for c in base.claims for s in c.schemes} | {s for src in base.sources.values() for s in src.schemes})
+    used_schemes = sorted({s for c in base.claims for s in c.schemes}
+                          | {s for src in base.sources.values() for s in src.schemes})
     for sid in used_schemes:
         g.add_node(f"scheme:{sid}", kind="scheme", label=schemes.title(sid) if schemes else sid)
 
@@ -96,7 +97,8 @@ def build_graph(base: EvidenceBase, labels: Mapping[str, str] | None = None) -> 
                            relation=link.relation, locator=link.locator)
         for i, rel in enumerate(claim.related):
             if rel.claim in base.claim_index:
-                g.add_edge(cnode, claim_id(rel.claim), key=f"related:{i}", kind="related", relation=rel.relation)
+                g.add_edge(cnode, claim_id(rel.claim), key=f"related:{i}", kind="related",
+                           relation=rel.relation)
         for theme in claim.themes:
             g.add_edge(cnode, f"theme:{theme}", key="theme", kind="theme")
         for sid in claim.schemes:

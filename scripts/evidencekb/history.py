@@ -201,7 +201,8 @@ def load_history(root: Path, claims_rel: str = "claims") -> HistoryResult:
                 continue  # a commit that changed nothing a citation carries is not a new version
             history = versions.setdefault(claim_id, [])
             if snap is None:
-                history.append(ClaimVersion(len(history) + 1, commit, date, subject, None, None, None, changes))
+                history.append(ClaimVersion(len(history) + 1, commit, date, subject, None, None, None,
+                                            changes))
             else:
                 history.append(ClaimVersion(len(history) + 1, commit, date, subject, snap["statement"],
                                             snap["level"], snap["caveat"], changes))

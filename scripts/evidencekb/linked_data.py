@@ -22,7 +22,8 @@ SCHEMA = "https://schema.org/"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 # BibTeX entry types (the BibTeX standard, not our vocabularies) and the schema.org type of each.
 WORK_TYPES = {"article": "ScholarlyArticle", "book": "Book", "incollection": "Chapter", "inbook": "Chapter",
-              "techreport": "Report", "phdthesis": "Thesis", "mastersthesis": "Thesis", "misc": "CreativeWork"}
+              "techreport": "Report", "phdthesis": "Thesis", "mastersthesis": "Thesis",
+              "misc": "CreativeWork"}
 
 
 class Addresses:
@@ -68,7 +69,8 @@ def _person(p) -> dict[str, Any]:
 
 def source_jsonld(src: Source, addr: Addresses, label: str | None = None) -> dict[str, Any]:
     """A work as schema.org describes it: type, name, authors, date, DOI, container, ISSN."""
-    node: dict[str, Any] = {"@id": addr.source(src.key), "@type": WORK_TYPES.get(src.entry_type, "CreativeWork"),
+    node: dict[str, Any] = {"@id": addr.source(src.key),
+                            "@type": WORK_TYPES.get(src.entry_type, "CreativeWork"),
                             "name": src.title, "identifier": src.key}
     if src.authors:
         node["author"] = [_person(p) for p in src.authors]
@@ -271,7 +273,8 @@ def turtle(base: EvidenceBase, addr: Addresses) -> str:
     return _serialise(g, "turtle")
 
 
-def nanopublications(base: EvidenceBase, addr: Addresses, created: Callable[[Claim], str] | None = None) -> str:
+def nanopublications(base: EvidenceBase, addr: Addresses,
+                     created: Callable[[Claim], str] | None = None) -> str:
     """One nanopublication per claim: head, assertion, provenance and publication-info graphs (TriG).
 
     rdflib's TriG writer orders graphs by hash, so each graph is written by the (ordered) Turtle
@@ -281,7 +284,8 @@ def nanopublications(base: EvidenceBase, addr: Addresses, created: Callable[[Cla
 
     np = Namespace("http://www.nanopub.org/nschema#")
     s, ekb = _rdf_namespaces(addr)
-    prefixes = (("np", np), ("schema", s), ("ekb", ekb), ("dct", DCTERMS), ("prov", "http://www.w3.org/ns/prov#"),
+    prefixes = (("np", np), ("schema", s), ("ekb", ekb), ("dct", DCTERMS),
+                ("prov", "http://www.w3.org/ns/prov#"),
                 ("rdf", str(RDF)), ("xsd", str(XSD)))
 
     def new_graph():

@@ -23,7 +23,8 @@ def format_text(p: Problem) -> str:
 
 def format_github(p: Problem) -> str:
     pos = p.position
-    props = f"file={_escape_github(pos.path, True)},line={pos.line},col={pos.col},title={_escape_github(p.rule, True)}"
+    props = (f"file={_escape_github(pos.path, True)},line={pos.line},col={pos.col},"
+             f"title={_escape_github(p.rule, True)}")
     return f"::{p.severity} {props}::{_escape_github(p.message)}"
 
 
@@ -46,7 +47,7 @@ def stats(base: EvidenceBase) -> dict:
         "confidence": {lvl: n for lvl in meaning(base.vocabularies, base.schema).descending()
                        if (n := sum(1 for c in claims if c.confidence.level == lvl))},
         "claim_types": dict(sorted(Counter(c.claim_type for c in claims).items())),
-        "themes": {t.id: sum(1 for c in claims if t.id in c.themes) for t in base.vocabularies["theme"].terms},
+        "themes": {t: sum(1 for c in claims if t in c.themes) for t in base.vocabularies["theme"].ids()},
     }
 
 

@@ -43,7 +43,9 @@ def rule_ids(base: EvidenceBase, docs: list[ClaimDocument], by_path, project: Pr
     for doc in docs:
         stem = Path(doc.path).stem
         if not SLUG.match(stem):
-            yield _p(Position(doc.path), f"file name {stem!r} is not a slug: use lowercase letters, digits and hyphens", "file-name")
+            yield _p(Position(doc.path),
+                     f"file name {stem!r} is not a slug: use lowercase letters, digits and hyphens",
+                     "file-name")
         cid = doc.data.get("id")
         if not isinstance(cid, str):
             continue
@@ -65,20 +67,25 @@ def rule_references(base: EvidenceBase, docs, by_path, project) -> Iterator[Prob
         for i, link in enumerate(claim.evidence):
             if link.source not in base.sources:
                 yield _p(doc.where(("evidence", i, "source")),
-                         f"unknown source {link.source!r}: no entry with that key in references.bib{_suggest(link.source, base.sources)}",
+                         f"unknown source {link.source!r}: no entry with that key in "
+                         f"references.bib{_suggest(link.source, base.sources)}",
                          "unknown-source")
         seen_links = set()
         for i, link in enumerate(claim.evidence):
             k = (link.source, link.locator.strip().lower())
             if k in seen_links:
-                yield _p(doc.where(("evidence", i)), f"source {link.source!r} is linked twice with the same locator", "duplicate-link", "warning")
+                yield _p(doc.where(("evidence", i)),
+                         f"source {link.source!r} is linked twice with the same locator", "duplicate-link",
+                         "warning")
             seen_links.add(k)
         for i, rel in enumerate(claim.related):
             if rel.claim == claim.id:
-                yield _p(doc.where(("related", i, "claim")), "a claim cannot be related to itself", "self-related")
+                yield _p(doc.where(("related", i, "claim")), "a claim cannot be related to itself",
+                         "self-related")
             elif rel.claim not in known_ids:
                 yield _p(doc.where(("related", i, "claim")),
-                         f"unknown claim {rel.claim!r}: no claims/{rel.claim}.yaml{_suggest(rel.claim, known_ids)}",
+                         f"unknown claim {rel.claim!r}: no "
+                         f"claims/{rel.claim}.yaml{_suggest(rel.claim, known_ids)}",
                          "unknown-claim")
 
 
@@ -89,14 +96,18 @@ def _word_count(text: str) -> int:
 def rule_text(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
     for claim in base.claims:
         doc = by_path[claim.path]
-        texts: list[tuple[tuple, str]] = [(("statement",), claim.statement), (("summary",), claim.summary or ""),
-                 (("confidence", "rationale"), claim.confidence.rationale), (("confidence", "caveat"), claim.confidence.caveat or "")]
+        texts: list[tuple[tuple, str]] = [
+            (("statement",), claim.statement), (("summary",), claim.summary or ""),
+            (("confidence", "rationale"), claim.confidence.rationale),
+            (("confidence", "caveat"), claim.confidence.caveat or "")]
         for i, link in enumerate(claim.evidence):
-            texts += [(("evidence", i, "quote"), link.quote or ""), (("evidence", i, "note"), link.note or ""),
+            texts += [(("evidence", i, "quote"), link.quote or ""),
+                      (("evidence", i, "note"), link.note or ""),
                       (("evidence", i, "locator"), link.locator)]
             if link.quote and _word_count(link.quote) > QUOTE_WORD_LIMIT:
                 yield _p(doc.where(("evidence", i, "quote")),
-                         f"quote has {_word_count(link.quote)} words; quote at most {QUOTE_WORD_LIMIT} and paraphrase the rest",
+                         f"quote has {_word_count(link.quote)} words; quote at most {QUOTE_WORD_LIMIT} and "
+                         "paraphrase the rest",
                          "quote-length")
         for i, rel in enumerate(claim.related):
             texts.append((("related", i, "note"), rel.note or ""))
@@ -105,7 +116,9 @@ def rule_text(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
                 continue
             m = _BAD_SCHEME_EXPLICIT.search(text) or _BAD_SCHEME.search(text)
             if m:
-                yield _p(doc.where(path), f"{m.group(1)}: link in {'.'.join(map(str, path))}: only http(s) and DOI links are allowed",
+                yield _p(doc.where(path),
+                         f"{m.group(1)}: link in {'.'.join(map(str, path))}: only http(s) and DOI links are "
+                         "allowed",
                          "link-scheme")
 
 
@@ -127,7 +140,8 @@ def rule_dates(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
             elif value and value > today + dt.timedelta(days=1):
                 yield _p(doc.where((name,)), f"{name}: {raw} is in the future", "date")
         if added and updated and updated < added:
-            yield _p(doc.where(("updated",)), f"updated ({claim.updated}) is before added ({claim.added})", "date-order")
+            yield _p(doc.where(("updated",)), f"updated ({claim.updated}) is before added ({claim.added})",
+                     "date-order")
 
 
 def rule_confidence(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:
@@ -151,33 +165,41 @@ def rule_sources(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem
         if not src.title:
             yield _p(src.position, f"source {key!r} has no title", "source-title")
         if "year" not in src.fields:
-            yield _p(src.position, f"source {key!r} has no year (use year = {{n.d.}} if unknown)", "source-year")
+            yield _p(src.position, f"source {key!r} has no year (use year = {{n.d.}} if unknown)",
+                     "source-year")
         if not src.creators and not src.incomplete:
-            yield _p(src.position, f"source {key!r} has no author or editor; add one or say why in an incomplete field",
+            yield _p(src.position,
+                     f"source {key!r} has no author or editor; add one or say why in an incomplete field",
                      "source-author", "warning")
         for name, vname in (("design", "design"), ("country", "country")):
             value = src.get(name)
             if not value:
-                yield _p(src.position, f"source {key!r} has no {name} field (use {name} = {{unknown}} if not known)",
+                yield _p(src.position,
+                         f"source {key!r} has no {name} field (use {name} = {{unknown}} if not known)",
                          f"source-{name}", "warning")
             elif value not in vocab[vname].ids():
-                yield _p(_field_pos(src, name), f"{name} {value!r} is not a known {vname}{_suggest(value, vocab[vname].ids())}",
+                yield _p(_field_pos(src, name),
+                         f"{name} {value!r} is not a known {vname}{_suggest(value, vocab[vname].ids())}",
                          "source-vocabulary")
         for name, vname in (("setting", "setting"), ("schemes", "scheme")):
             if vname not in vocab:
                 continue
             for value in split_list(src.get(name)):
                 if value not in vocab[vname].ids():
-                    yield _p(_field_pos(src, name), f"{name} {value!r} is not a known {vname}{_suggest(value, vocab[vname].ids())}",
+                    yield _p(_field_pos(src, name),
+                             f"{name} {value!r} is not a known {vname}{_suggest(value, vocab[vname].ids())}",
                              "source-vocabulary")
         url = src.url
         if url and not re.match(r"^https?://[^\s\"'<>]+$", url):
             yield _p(_field_pos(src, "url"), f"url {url!r}: only http(s) links are allowed", "link-scheme")
         if src.doi and not DOI.match(src.doi):
-            yield _p(_field_pos(src, "doi"), f"doi {src.doi!r} is not a DOI (10.xxxx/...; no https://doi.org/ prefix)", "doi")
+            yield _p(_field_pos(src, "doi"),
+                     f"doi {src.doi!r} is not a DOI (10.xxxx/...; no https://doi.org/ prefix)", "doi")
         for cited in src.cited_in:
             if cited not in base.sources:
-                yield _p(_field_pos(src, "citedin"), f"citedin: unknown source {cited!r}{_suggest(cited, base.sources)}", "unknown-source")
+                yield _p(_field_pos(src, "citedin"),
+                         f"citedin: unknown source {cited!r}{_suggest(cited, base.sources)}",
+                         "unknown-source")
 
 
 def rule_uncited(base: EvidenceBase, docs, by_path, project) -> Iterator[Problem]:

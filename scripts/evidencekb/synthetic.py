@@ -14,7 +14,8 @@ from pathlib import Path
 
 WORDS = ("mentor mentee peer support desistance prison probation community trust hope change service housing "
          "employment relationship supervision training volunteer lived experience scheme evidence outcome "
-         "reoffending women young people recovery engagement listening caring steps encouragement identity").split()
+         "reoffending women young people recovery engagement listening caring steps encouragement "
+         "identity").split()
 
 
 def _sentence(rng: random.Random, n: int) -> str:
@@ -29,7 +30,8 @@ def generate(root: Path, n_claims: int, n_sources: int, schema_path: Path, seed:
     claims_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy(schema_path, claims_dir / "claim.schema.json")
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    vocab = {k: [o["const"] for o in v["oneOf"]] for k, v in schema["$defs"].items() if isinstance(v, dict) and "oneOf" in v}
+    vocab = {k: [o["const"] for o in v["oneOf"]] for k,
+             v in schema["$defs"].items() if isinstance(v, dict) and "oneOf" in v}
     defs = schema["$defs"]
     designs = [d for d in vocab["design"] if d != defs["design"].get("x-unknown")]
 
@@ -45,11 +47,14 @@ def generate(root: Path, n_claims: int, n_sources: int, schema_path: Path, seed:
     for i in range(n_sources):
         key = f"src{i:05d}"
         keys.append(key)
-        authors = " and ".join(f"{rng.choice(surnames)}, {chr(65 + rng.randrange(26))}." for _ in range(rng.randint(1, 4)))
+        authors = " and ".join(f"{rng.choice(surnames)}, {chr(65 + rng.randrange(26))}."
+                               for _ in range(rng.randint(1, 4)))
         bib.append(
             f"@article{{{key},\n  author = {{{authors}}},\n  year = {{{rng.randint(1995, 2024)}}},\n"
-            f"  title = {{{_sentence(rng, rng.randint(6, 14))[:-1]}}},\n  journal = {{Journal of {rng.choice(WORDS).title()} Studies}},\n"
-            f"  volume = {{{rng.randint(1, 60)}}}, number = {{{rng.randint(1, 6)}}}, pages = {{{rng.randint(1, 300)}--{rng.randint(301, 600)}}},\n"
+            f"  title = {{{_sentence(rng, rng.randint(6, 14))[:-1]}}},\n  journal = {{Journal of "
+            f"{rng.choice(WORDS).title()} Studies}},\n"
+            f"  volume = {{{rng.randint(1, 60)}}}, number = {{{rng.randint(1, 6)}}}, pages = "
+            f"{{{rng.randint(1, 300)}--{rng.randint(301, 600)}}},\n"
             f"  doi = {{10.{rng.randint(1000, 9999)}/syn.{i}}},\n"
             f"  design = {{{rng.choice(designs)}}}, country = {{{rng.choice(vocab['country'])}}},\n"
             f"  setting = {{{rng.choice(vocab['setting'])}}},\n}}\n")
@@ -63,13 +68,16 @@ def generate(root: Path, n_claims: int, n_sources: int, schema_path: Path, seed:
             key = keys[(i * 3 + j) % len(keys)] if len(cited) < len(keys) else rng.choice(keys)
             cited.add(key)
             quote = f'\n    quote: "{_sentence(rng, rng.randint(8, 25))}"' if rng.random() < 0.4 else ""
-            links.append(f"  - source: {key}\n    relation: {rng.choice([support, support, support, qualify])}\n"
-                         f"    locator: p. {rng.randint(1, 400)}{quote}\n    note: {_sentence(rng, rng.randint(6, 16))}")
+            links.append(f"  - source: {key}\n    relation: "
+                         f"{rng.choice([support, support, support, qualify])}\n"
+                         f"    locator: p. {rng.randint(1, 400)}{quote}\n    note: "
+                         f"{_sentence(rng, rng.randint(6, 16))}")
         if not any(f"relation: {support}" in link for link in links):
             links[0] = links[0].replace(f"relation: {qualify}", f"relation: {support}")
         related = ""
         if i > 0 and rng.random() < 0.5:
-            related = f"related:\n  - claim: {ids[rng.randrange(i)]}\n    relation: {rng.choice(vocab['claim_relation'])}\n"
+            related = (f"related:\n  - claim: {ids[rng.randrange(i)]}\n"
+                       f"    relation: {rng.choice(vocab['claim_relation'])}\n")
         themes = sorted(set(rng.sample(vocab["theme"], rng.randint(1, 2))))
         text = (
             "# yaml-language-server: $schema=claim.schema.json\n"
@@ -78,9 +86,11 @@ def generate(root: Path, n_claims: int, n_sources: int, schema_path: Path, seed:
             f"themes: [{', '.join(themes)}]\nsettings: [{rng.choice(vocab['setting'])}]\n"
             f"populations: [{rng.choice(vocab['population'])}]\noutcomes: [{rng.choice(vocab['outcome'])}]\n"
             "evidence:\n" + "\n".join(links) + "\n"
-            "confidence:\n  level: low\n  method: CERQual\n  components:\n    methodological_limitations: moderate\n"
+            "confidence:\n  level: low\n  method: CERQual\n  components:\n    methodological_limitations: "
+            "moderate\n"
             "    coherence: minor\n    adequacy: moderate\n    relevance: no-or-very-minor\n"
-            f"  rationale: >-\n    {_sentence(rng, rng.randint(20, 50))}\n  caveat: {_sentence(rng, rng.randint(8, 20))}\n"
+            f"  rationale: >-\n    {_sentence(rng, rng.randint(20, 50))}\n  caveat: "
+            f"{_sentence(rng, rng.randint(8, 20))}\n"
             f"{related}added: 2026-01-{rng.randint(10, 28)}\n")
         (claims_dir / f"{cid}.yaml").write_text(text, encoding="utf-8")
     return root

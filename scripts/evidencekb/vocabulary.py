@@ -18,7 +18,8 @@ from typing import Any, Mapping
 from .model import Term, Vocabulary
 
 # Names the engine relies on; a project's schema must define them.
-REQUIRED = ("claim_type", "theme", "relation", "claim_relation", "level", "method", "design", "country", "setting")
+REQUIRED = ("claim_type", "theme", "relation", "claim_relation", "level", "method", "design", "country",
+            "setting")
 POLARITIES = ("for", "neutral", "against")
 
 
@@ -49,7 +50,8 @@ def vocabularies(schema: Mapping) -> dict[str, Vocabulary]:
         options = definition.get("oneOf") if isinstance(definition, dict) else None
         if not options or not all(isinstance(o, dict) and "const" in o for o in options):
             continue
-        terms = tuple(Term(str(o["const"]), o.get("title", str(o["const"])), o.get("description", ""), _annotations(o))
+        terms = tuple(Term(str(o["const"]), o.get("title", str(o["const"])), o.get("description", ""),
+                           _annotations(o))
                       for o in options)
         out[name] = Vocabulary(name, definition.get("description", ""), terms, _annotations(definition))
     missing = [n for n in REQUIRED if n not in out]
@@ -64,8 +66,10 @@ def _check_annotations(vocab: Mapping[str, Vocabulary]) -> None:
     breaks them is an error in the schema file, not a wrong rating later."""
     levels = vocab["level"]
     ranks = [t.meta.get("x-rank") for t in levels.terms]
-    if not all(isinstance(r, (int, float)) and not isinstance(r, bool) for r in ranks) or len(set(ranks)) != len(ranks):
-        raise SchemaError("every level needs a distinct number as its x-rank (its place in the order of levels)")
+    numbers = all(isinstance(r, (int, float)) and not isinstance(r, bool) for r in ranks)
+    if not numbers or len(set(ranks)) != len(ranks):
+        raise SchemaError("every level needs a distinct number as its x-rank "
+                          "(its place in the order of levels)")
     level_ids = set(levels.ids())
 
     def level_ref(value: Any, where: str) -> None:
@@ -154,7 +158,8 @@ def _meaning(vocab: Mapping[str, Vocabulary], schema: Mapping) -> Meaning:
         grey_designs=_flagged(vocab["design"], "x-grey-literature"),
         effectiveness_types=_flagged(vocab["claim_type"], "x-effectiveness"),
         type_method={t.id: t.meta["x-method"] for t in vocab["claim_type"].terms if t.meta.get("x-method")},
-        basis_max={t.id: t.meta["x-max-level"] for t in basis.terms if t.meta.get("x-max-level")} if basis else {},
+        basis_max={t.id: t.meta["x-max-level"] for t in (basis.terms if basis else ())
+                   if t.meta.get("x-max-level")},
         home_country=home,
         home_label=(home_term.meta.get("x-adjective") or home_term.title) if home_term else "",
         components=method_components(schema),

@@ -52,7 +52,8 @@ def test_github_format(project):
     project.edit("alpha", "source: lee2019book", "source: nope")
     r = run("check", "--root", str(project.root), "--format", "github")
     assert r.returncode == 1
-    assert "::error file=claims/alpha.yaml,line=9,col=13,title=unknown-source::unknown source 'nope'" in r.stdout
+    assert ("::error file=claims/alpha.yaml,line=9,col=13,title=unknown-source::unknown source 'nope'"
+            in r.stdout)
 
 
 def test_json_format(project):

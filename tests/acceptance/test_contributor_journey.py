@@ -15,7 +15,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 # Not copied: history, build output, installed tools and caches.
-SKIP = {".git", "site", "node_modules", ".venv", ".hypothesis", ".pytest_cache", ".benchmarks", "graph-out", "out",
+SKIP = {".git", "site", "node_modules", ".venv", ".hypothesis", ".pytest_cache", ".benchmarks", "graph-out",
+        "out",
         "build", ".cache", "test-results"}
 
 ZOTERO_EXPORT = r"""
@@ -38,7 +39,7 @@ ZOTERO_EXPORT = r"""
 	pages = {601-619},
 	file = {Marsh et al. - 2023.pdf:/home/r/Zotero/storage/QW12ER34/Marsh et al. - 2023.pdf:application/pdf},
 }
-"""
+"""  # noqa: E501 (verbatim test data)
 
 
 def env() -> dict:
@@ -83,9 +84,11 @@ def journey(repo_copy):
                    "--outcome", "relationship-quality",
                    "--source", key or "missing", "--locator", "pp. 605-607",
                    "--method", "CERQual",
-                   "--component", "methodological_limitations=minor", "--component", "coherence=no-or-very-minor",
+                   "--component", "methodological_limitations=minor", "--component",
+                   "coherence=no-or-very-minor",
                    "--component", "adequacy=moderate", "--component", "relevance=no-or-very-minor",
-                   "--level", "moderate", "--rationale", "One interview study; its accounts agree with each other.",
+                   "--level", "moderate", "--rationale",
+                   "One interview study; its accounts agree with each other.",
                    "--caveat", "Based on one study of 24 men in one region.",
                    "--contributor", "A. Researcher")
     m = re.search(r"Wrote claims/([a-z0-9-]+)\.yaml", new.stdout)
@@ -123,7 +126,8 @@ def test_check_passes(journey):
 
 def test_duplicate_source_is_refused(journey):
     bib = (journey["root"] / "references.bib").read_bytes()
-    r = evidence(journey["root"], "add-source", "-", stdin=ZOTERO_EXPORT.replace("marsh_lived_2023", "marsh2023again"))
+    r = evidence(journey["root"], "add-source", "-",
+                 stdin=ZOTERO_EXPORT.replace("marsh_lived_2023", "marsh2023again"))
     assert r.returncode == 1
     assert "already in references.bib as 'marsh2023lived'" in r.stderr and "DOI" in r.stderr
     assert "Traceback" not in r.stderr
@@ -135,11 +139,13 @@ def test_bad_field_is_refused(journey):
     r = evidence(journey["root"], "new", "--no-input", "--statement", "Mentors help.", "--type", "experience",
                  "--theme", "how-mentoring-work", "--source", "marsh2023lived", "--locator", "p. 1")
     assert r.returncode == 1
-    assert "--theme: 'how-mentoring-work' is not a known theme; did you mean 'how-mentoring-works'?" in r.stderr
+    assert ("--theme: 'how-mentoring-work' is not a known theme; did you mean 'how-mentoring-works'?"
+            in r.stderr)
     r = evidence(journey["root"], "new", "--no-input", "--statement", "Mentors help.", "--type", "experience",
                  "--theme", "how-mentoring-works", "--source", "marsh2023live", "--locator", "p. 1")
     assert r.returncode == 1 and "the nearest key is 'marsh2023lived'" in r.stderr
-    r = evidence(journey["root"], "add-source", "-", stdin="@article{a, title = {T}, year = {2020}, design = {trial}}")
+    r = evidence(journey["root"], "add-source", "-",
+                 stdin="@article{a, title = {T}, year = {2020}, design = {trial}}")
     assert r.returncode == 1 and "'trial' is not a known design" in r.stderr
     assert sorted(p.name for p in (journey["root"] / "claims").iterdir()) == claims
     assert "Traceback" not in r.stderr
@@ -211,12 +217,14 @@ def test_pre_commit_hook_fails_on_a_bad_claim_and_passes_on_a_good_one(git_copy)
     assert "evidence check" in r.stdout and "Passed" in r.stdout
 
     path = root / good
-    path.write_text(path.read_text(encoding="utf-8").replace("themes: [how-mentoring-works]", "themes: [how-it-works]"),
+    path.write_text(path.read_text(encoding="utf-8").replace("themes: [how-mentoring-works]",
+                                                             "themes: [how-it-works]"),
                     encoding="utf-8")
     git(root, "add", good)
     r = pre_commit(root, good)
     assert r.returncode == 1
-    assert "Failed" in r.stdout and f"{good}:" in r.stdout and "'how-it-works' is not a known theme" in r.stdout
+    assert "Failed" in r.stdout and f"{good}:" in r.stdout
+    assert "'how-it-works' is not a known theme" in r.stdout
 
     # files the hook does not watch are not checked
     (root / "notes.txt").write_text("anything")
@@ -229,7 +237,8 @@ def test_pre_commit_hook_checks_the_bibliography(git_copy):
     pytest.importorskip("pre_commit")
     root = git_copy
     bib = root / "references.bib"
-    bib.write_text(bib.read_text(encoding="utf-8") + "\n@article{broken2020x, title = {Unbalanced, year = {2020}\n",
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n@article{broken2020x, title = {Unbalanced, year = "
+                   "{2020}\n",
                    encoding="utf-8")
     git(root, "add", "references.bib")
     r = pre_commit(root, "references.bib")
@@ -246,7 +255,8 @@ def test_the_guides_example_claim_passes_check(journey):
     example = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
     assert example.startswith("# yaml-language-server: $schema=claim.schema.json\n")
     path = journey["root"] / "claims" / "contributing-example.yaml"
-    path.write_text(re.sub(r"^id: .*$", "id: contributing-example", example, count=1, flags=re.M), encoding="utf-8")
+    path.write_text(re.sub(r"^id: .*$", "id: contributing-example", example, count=1, flags=re.M),
+                    encoding="utf-8")
     try:
         r = evidence(journey["root"], "check", "claims/contributing-example.yaml")
         assert r.returncode == 0 and "0 errors" in r.stdout, r.stdout
@@ -271,7 +281,8 @@ def test_the_guides_links_work_from_github_and_from_the_site():
             assert target[1:] in anchors, target
         else:  # a relative link would point somewhere else once the site publishes the page
             assert target.startswith("https://"), target
-    for cmd in ("evidence new", "evidence add-source", "evidence check", "pre-commit install", "pip install -e"):
+    for cmd in ("evidence new", "evidence add-source", "evidence check", "pre-commit install",
+                "pip install -e"):
         assert cmd in text
     for words in ("GRADE", "CERQual", "escriptive", "ceiling", "What reviewers check", "Disputing a claim",
                   "relation: disputes", "Files changed"):

@@ -57,9 +57,11 @@ def test_works_missing_from_reference_lists_are_marked_incomplete(result):
 
 
 def test_one_entry_per_work_across_online_and_print_years(result):
-    works = [(re.sub(r"\W+", " ", s.title.lower()).strip(), s.entry_type) for s in result.base.sources.values()]
+    works = [(re.sub(r"\W+", " ", s.title.lower()).strip(),
+              s.entry_type) for s in result.base.sources.values()]
     assert len(works) == len(set(works))  # the 2020 book and workbook share a title but are two works
-    core = [k for k, s in result.base.sources.items() if "core conditions of peer mentoring" in s.title.lower()]
+    core = [k for k,
+            s in result.base.sources.items() if "core conditions of peer mentoring" in s.title.lower()]
     assert core == ["buck2018core"]
 
 
@@ -89,7 +91,11 @@ def test_quotes_are_verbatim_from_the_seeds(result):
     seeds = REPO.parent / "shared" / "seeds"
     if not seeds.is_dir():
         pytest.skip("the seed documents are not beside the repository")
-    norm = lambda t: re.sub(r"\s+", " ", t.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')).strip().lower()
+
+    def norm(t):
+        t = t.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+        return re.sub(r"\s+", " ", t).strip().lower()
+
     corpus = norm(" ".join(p.read_text(encoding="utf-8") for p in seeds.glob("*.txt")))
     missing = []
     for claim in result.base.claims:

@@ -33,7 +33,8 @@ REPO = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO / "scripts"))
 MAX_PAGE_BYTES = 500_000
 SITE_PATH = "/explorer/"  # the path of mkdocs.yml's site_url
-DATA_FILES = ("graph.json", "claims.json", "claims.csv", "references.bib", "references.ris", "references.json",
+DATA_FILES = ("graph.json", "claims.json", "claims.csv", "references.bib", "references.ris",
+              "references.json",
               "graph.graphml", "graph.gexf", "cytoscape.json", "nodes.csv", "edges.csv")
 
 
@@ -79,7 +80,8 @@ class Links(HTMLParser):
         if tag == "a" and "name" in a:
             self.ids.add(a["name"])
         in_primary = tag == "nav" and "md-nav--primary" in (a.get("class") or "")
-        if tag not in ("input", "img", "meta", "link", "br", "hr", "source", "area", "col", "embed", "wbr", "base"):
+        if tag not in ("input", "img", "meta", "link", "br", "hr", "source", "area", "col", "embed", "wbr",
+                       "base"):
             self._stack.append(in_primary)
             if in_primary:
                 self._nav_depth += 1
@@ -106,7 +108,8 @@ def parse(path: Path) -> Links:
 def test_every_page_and_data_file_exists(real_site, real_base):
     for rel in ("index.html", "method/index.html", "themes/index.html", "browse/claims/index.html",
                 "browse/sources/index.html", "browse/authors/index.html", "map/index.html", "gaps/index.html",
-                "graph/index.html", "downloads/index.html", "contributing/index.html", "search/search_index.json"):
+                "graph/index.html", "downloads/index.html", "contributing/index.html",
+                "search/search_index.json"):
         assert (real_site / rel).is_file(), rel
     for claim in real_base.claims:
         assert (real_site / "claims" / claim.id / "index.html").is_file(), claim.id
@@ -123,10 +126,13 @@ def test_every_page_and_data_file_exists(real_site, real_base):
 
 
 def test_claim_and_source_pages_stay_out_of_the_navigation(real_site):
-    for page in ("index.html", "browse/claims/index.html", "claims/core-conditions-of-peer-mentoring/index.html"):
-        nav = [urlsplit(urljoin("http://site/" + page, h)).path.lstrip("/") for h in parse(real_site / page).nav_links]
+    for page in ("index.html", "browse/claims/index.html",
+                 "claims/core-conditions-of-peer-mentoring/index.html"):
+        nav = [urlsplit(urljoin("http://site/" + page,
+                                h)).path.lstrip("/") for h in parse(real_site / page).nav_links]
         assert nav, f"no navigation found in {page}"
-        assert not [h for h in nav if h.startswith(("claims/", "sources/", "themes/") ) and h != "themes/"], (page, nav)
+        assert not [h for h in nav if h.startswith(("claims/", "sources/",
+                                                    "themes/") ) and h != "themes/"], (page, nav)
         assert len(nav) < 40, f"{page}: {len(nav)} navigation links"
 
 
@@ -167,7 +173,8 @@ def test_nothing_is_loaded_from_another_site(real_site):
                 if external:
                     # the canonical link and the sitemap are addresses, not loads
                     text = page.read_text(encoding="utf-8")
-                    assert re.search(rf'<link[^>]+rel="canonical"[^>]+href="{re.escape(href)}"', text), (page, href)
+                    assert re.search(rf'<link[^>]+rel="canonical"[^>]+href="{re.escape(href)}"', text), (page,
+                                                                                                         href)
         text = page.read_text(encoding="utf-8")
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, page
     for css in real_site.rglob("*.css"):
@@ -183,13 +190,16 @@ def test_no_page_is_over_500_kb(real_site):
 
 def test_claim_page_has_what_a_commissioner_needs(real_site):
     html = (real_site / "claims/core-conditions-of-peer-mentoring/index.html").read_text(encoding="utf-8")
-    assert "https://peer-mentoring-evidence.github.io/explorer/claims/core-conditions-of-peer-mentoring/" in html
+    site = "https://peer-mentoring-evidence.github.io/explorer/"
+    assert site + "claims/core-conditions-of-peer-mentoring/" in html
     assert "Cite this finding" in html and 'data-ev-copy="text"' in html and 'data-ev-copy="html"' in html
     assert "Buck, G. (2018)" in html
-    assert 'href="https://github.com/peer-mentoring-evidence/explorer/edit/main/claims/core-conditions-of-peer-mentoring.yaml"' in html
+    repo = "https://github.com/peer-mentoring-evidence/explorer/"
+    assert f'href="{repo}edit/main/claims/core-conditions-of-peer-mentoring.yaml"' in html
     assert "Challenge this rating" in html
     assert re.search(r'<time datetime="\d{4}-\d{2}-\d{2}">', html)
-    assert 'class="ev-level ev-level--moderate"' in html and "Moderate confidence" in html  # words, not colour alone
+    # words, not colour alone
+    assert 'class="ev-level ev-level--moderate"' in html and "Moderate confidence" in html
 
 
 def test_source_page_has_highwire_tags_in_its_head(real_site):
@@ -220,7 +230,8 @@ def test_search_terms_never_run_across_table_cells(real_site, real_base):
     from html import unescape
 
     index = json.loads((real_site / "search/search_index.json").read_text(encoding="utf-8"))
-    texts = [unescape(re.sub(r"<[^>]+>", " ", d["text"])) for d in index["docs"] if d["location"].startswith("claims/")]
+    texts = [unescape(re.sub(r"<[^>]+>", " ",
+                             d["text"])) for d in index["docs"] if d["location"].startswith("claims/")]
     blob = "\n".join(texts)
     quotes = [link.quote for c in real_base.claims for link in c.evidence if link.quote]
     assert quotes
@@ -273,7 +284,8 @@ def test_a_javascript_url_stops_the_build_with_its_position(project, tmp_path):
     root = site_project(project)
     bib = (root / "references.bib").read_text(encoding="utf-8")
     (root / "references.bib").write_text(
-        bib.replace("url = {https://www.justiceinspectorates.gov.uk/x.pdf}", "url = {javascript:alert(1)}"), encoding="utf-8")
+        bib.replace("url = {https://www.justiceinspectorates.gov.uk/x.pdf}", "url = {javascript:alert(1)}"),
+        encoding="utf-8")
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("previous site", encoding="utf-8")
@@ -288,7 +300,8 @@ def test_plain_mkdocs_build_refuses_a_broken_base_without_a_traceback(project, t
     root = site_project(project)
     project.edit("alpha", "source: lee2019book", "source: nobody2020none")
     project.edit("beta", "level: moderate", "level: sky-high")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "s")],
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
+                           str(tmp_path / "s")],
                           cwd=root, env=ENV, capture_output=True, text=True)
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
@@ -317,7 +330,8 @@ def test_ctrl_c_mid_build_leaves_the_old_site(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("previous site", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "evidencekb", "build", "--site-dir", str(site)], cwd=REPO, env=ENV,
+    proc = subprocess.Popen([sys.executable, "-m", "evidencekb", "build", "--site-dir", str(site)], cwd=REPO,
+                            env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     building = []

@@ -58,7 +58,8 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
     bad.parent.mkdir(parents=True)
     bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
                    "      - uses: actions/setup-python@v6\n        with:\n          python-versio: '3.11'\n")
-    r = subprocess.run([exe, "-no-color", str(bad)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    r = subprocess.run([exe, "-no-color", str(bad)], cwd=tmp_path, capture_output=True, text=True,
+                       timeout=120)
     assert r.returncode == 1 and "python-versio" in r.stdout
 
 
@@ -102,7 +103,8 @@ def test_actions_are_pinned_by_major_version():
     for path in WORKFLOWS.glob("*.y*ml"):
         for job, step in steps(load(path)):
             if "uses" in step:
-                assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", step["uses"]), f"{path.name} {job}: {step['uses']}"
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+",
+                                    step["uses"]), f"{path.name} {job}: {step['uses']}"
 
 
 # --- issue forms -------------------------------------------------------------------------
@@ -151,8 +153,13 @@ def test_pull_request_template_has_the_reviewers_checklist():
 def test_pre_commit_hook_is_local_and_runs_the_checker():
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     assert [r["repo"] for r in config["repos"]] == ["local"]  # nothing fetched from the network
-    (hook,) = config["repos"][0]["hooks"]
-    assert hook["language"] == "system" and hook["entry"] == "evidence check" and hook["pass_filenames"] is True
+    hooks = {h["id"]: h for h in config["repos"][0]["hooks"]}
+    assert set(hooks) == {"evidence-check", "ruff"}
+    lint = hooks["ruff"]
+    assert lint["language"] == "system" and lint["entry"] == "ruff check" and lint["types"] == ["python"]
+    hook = hooks["evidence-check"]
+    assert hook["language"] == "system" and hook["entry"] == "evidence check"
+    assert hook["pass_filenames"] is True
     pattern = re.compile(hook["files"])
     assert pattern.search("claims/a-claim.yaml") and pattern.search("references.bib")
     assert not pattern.search("claims/claim.schema.json") and not pattern.search("docs/references.bib.md")

@@ -108,7 +108,8 @@ def page(browser, server):
     pg = context.new_page()
     errors: list[str] = []
     pg.console_errors = errors
-    pg.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text} @ {msg.location}") if msg.type == "error" else None)
+    pg.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text} @ {msg.location}")
+          if msg.type == "error" else None)
     pg.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
     try:
         yield pg
@@ -123,7 +124,8 @@ def run_axe(page, tags=AXE_TAGS) -> list[dict]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: "
+        "['violations']})",
         list(tags),
     )
     return result["violations"]

@@ -34,7 +34,8 @@ def test_no_serious_violations_on_desktop(page, server, axe, serious, describe, 
     assert not bad, f"{kind}:\n{describe(bad)}"
 
 
-@pytest.mark.parametrize("kind", ["home", "claim", "source", "theme", "map", "graph", "method", "claims table"])
+@pytest.mark.parametrize("kind",
+                         ["home", "claim", "source", "theme", "map", "graph", "method", "claims table"])
 def test_no_serious_violations_on_a_phone(browser, server, axe, serious, describe, kind):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     try:
@@ -57,7 +58,8 @@ def test_the_claims_table_stays_accessible_when_filtered(page, server, axe, seri
 def test_the_skip_link_is_first_and_moves_focus_to_the_content(page, server):
     page.goto(server + "claims/core-conditions-of-peer-mentoring/")
     page.keyboard.press("Tab")
-    focused = page.evaluate("() => [document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]")
+    focused = page.evaluate("() => [document.activeElement.textContent.trim(), "
+                            "document.activeElement.getAttribute('href')]")
     assert focused == ["Skip to content", "#ev-main"]
     assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle !== 'none' || "
                          "getComputedStyle(document.activeElement).boxShadow !== 'none' || "
@@ -72,7 +74,8 @@ def test_focus_is_visible_on_content_links(page, server):
     page.goto(server + "claims/core-conditions-of-peer-mentoring/")
     link = page.locator(".ev-evidence a").first
     link.focus()
-    style = page.evaluate("() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]; }")
+    style = page.evaluate("() => { const s = getComputedStyle(document.activeElement); return "
+                          "[s.outlineStyle, s.outlineWidth]; }")
     assert style[0] != "none" and style[1] != "0px", style
 
 
@@ -85,7 +88,8 @@ def test_confidence_is_never_colour_alone(page, server):
 def test_headings_are_in_order(page, server):
     for path in PAGES.values():
         page.goto(server + path)
-        levels = page.evaluate("() => [...document.querySelectorAll('article h1, article h2, article h3, article h4')]"
+        levels = page.evaluate("() => [...document.querySelectorAll('article h1, article h2, article h3, "
+                               "article h4')]"
                                ".map(h => +h.tagName[1])")
         assert levels and levels[0] == 1 and levels.count(1) == 1, (path, levels)
         for a, b in zip(levels, levels[1:], strict=False):

@@ -34,13 +34,16 @@ def synthetic_graph(n_nodes: int, seed: int = 5) -> dict:
     def node(nid, kind, label, r, **extra):
         a = rng.random() * 2 * math.pi
         nodes.append({"id": nid, "kind": kind, "label": label, "x": round(math.cos(a) * r, 4),
-                      "y": round(math.sin(a) * r, 4), "size": {"theme": 13, "source": 5, "claim": 4, "author": 3}[kind],
-                      "url": extra.pop("url", ""), "themes": extra.pop("themes", []), "detail": f"{kind} {label}", **extra})
+                      "y": round(math.sin(a) * r, 4),
+                      "size": {"theme": 13, "source": 5, "claim": 4, "author": 3}[kind],
+                      "url": extra.pop("url", ""), "themes": extra.pop("themes", []),
+                      "detail": f"{kind} {label}", **extra})
 
     for t in range(n_themes):
         node(f"theme:t{t}", "theme", f"Theme {t}", 5, url=f"themes/t{t}/", themes=[f"t{t}"])
     for s in range(n_sources):
-        node(f"source:s{s}", "source", f"Source {s} (20{s % 25:02d})", rng.uniform(10, 40), url=f"sources/s{s}/")
+        node(f"source:s{s}", "source", f"Source {s} (20{s % 25:02d})", rng.uniform(10, 40),
+             url=f"sources/s{s}/")
     for a in range(n_authors):
         node(f"author:a{a}", "author", f"Author {a}", rng.uniform(30, 50), url=f"browse/authors/#a{a}")
     rels = ["supports", "supports", "supports", "qualifies", "disputes"]
@@ -49,22 +52,27 @@ def synthetic_graph(n_nodes: int, seed: int = 5) -> dict:
         node(f"claim:c{c}", "claim", f"Synthetic claim number {c}", rng.uniform(5, 45), url=f"claims/c{c}/",
              themes=themes, level=rng.choice(["high", "moderate", "low", "very-low"]))
         for s in rng.sample(range(n_sources), k=min(3, n_sources)):
-            edges.append({"source": f"claim:c{c}", "target": f"source:s{s}", "kind": "evidence", "relation": rng.choice(rels)})
+            edges.append({"source": f"claim:c{c}", "target": f"source:s{s}", "kind": "evidence",
+                          "relation": rng.choice(rels)})
         for t in themes:
-            edges.append({"source": f"claim:c{c}", "target": f"theme:{t}", "kind": "theme", "relation": "theme"})
+            edges.append({"source": f"claim:c{c}", "target": f"theme:{t}", "kind": "theme",
+                          "relation": "theme"})
     for s in range(n_sources):
         for a in rng.sample(range(n_authors), k=min(2, n_authors)):
-            edges.append({"source": f"source:s{s}", "target": f"author:a{a}", "kind": "authorship", "relation": "authorship"})
+            edges.append({"source": f"source:s{s}", "target": f"author:a{a}", "kind": "authorship",
+                          "relation": "authorship"})
     for i, e in enumerate(edges):
         e["id"] = f"e{i}"
-    return {"nodes": nodes, "edges": edges, "themes": [{"id": f"t{t}", "title": f"Theme {t}"} for t in range(n_themes)],
+    return {"nodes": nodes, "edges": edges,
+            "themes": [{"id": f"t{t}", "title": f"Theme {t}"} for t in range(n_themes)],
             "relations": ["supports", "qualifies", "disputes", "elaborates", "contrasts", "depends-on"]}
 
 
 def serve_graph(page, graph: dict) -> None:
     """Answer data/graph.json with this graph instead of the built one (the page is unchanged)."""
     body = json.dumps(graph)
-    page.route("**/data/graph.json", lambda route: route.fulfill(status=200, content_type="application/json", body=body))
+    page.route("**/data/graph.json",
+               lambda route: route.fulfill(status=200, content_type="application/json", body=body))
 
 
 # Finds a shown node of the given kind that no other shown node overlaps on screen, and
@@ -86,7 +94,7 @@ FIND_CLEAR_NODE = """
   const hit = ordered.find(clear);
   return hit ? {...hit, pageX: box.left + hit.x, pageY: box.top + hit.y} : null;
 }
-"""
+"""  # noqa: E501 (verbatim test data)
 
 
 def find_node(page, kind="claim", prefer=None):
@@ -131,7 +139,8 @@ def test_graph_page_draws_nodes(page, server):
 def test_graph_data_matches_the_built_site(page, server, site_dir):
     """Every node the explorer can open is a page the build produced."""
     open_graph(page, server)
-    urls = page.evaluate("() => { const u = []; evidenceGraph.graph.forEachNode((id, a) => { if (a.url) u.push(a.url); }); return u; }")
+    urls = page.evaluate("() => { const u = []; evidenceGraph.graph.forEachNode((id, a) => { if (a.url) "
+                         "u.push(a.url); }); return u; }")
     assert urls
     missing = []
     for url in urls:
@@ -182,7 +191,7 @@ def test_filters_reduce_visible_nodes_and_reset_restores(page, server):
     # Every shown claim belongs to the chosen theme.
     wrong = page.evaluate(
         """t => { const out = []; evidenceGraph.graph.forEachNode((id, a) => {
-             if (a.kind === 'claim' && evidenceGraph.isShown(id) && !a.themes.includes(t)) out.push(id); }); return out; }""",
+             if (a.kind === 'claim' && evidenceGraph.isShown(id) && !a.themes.includes(t)) out.push(id); }); return out; }""",  # noqa: E501 (verbatim test data)
         themes[0],
     )
     assert wrong == []
@@ -210,7 +219,7 @@ def test_search_selects_a_node_and_enter_opens_it(page, server):
     open_graph(page, server)
     target = page.evaluate(
         """() => { let best = null; evidenceGraph.graph.forEachNode((id, a) => {
-             if (a.kind === 'claim' && (!best || id < best.id)) best = {id, label: a.label, url: a.url}; }); return best; }"""
+             if (a.kind === 'claim' && (!best || id < best.id)) best = {id, label: a.label, url: a.url}; }); return best; }"""  # noqa: E501 (verbatim test data)
     )
     box = page.locator("#evg-search-input")
     box.focus()

@@ -95,7 +95,8 @@ def test_copy_as_plain_text_puts_the_citation_on_the_clipboard(page, server, bas
     assert copied == expected
     assert copied.startswith("Finding: Peer mentoring relationships rest on three core conditions")
     assert "(Buck, 2018;" in copied
-    assert f"Available at: https://peer-mentoring-evidence.github.io/explorer/claims/{CLAIM}/ (Accessed: {today})." in copied
+    site = "https://peer-mentoring-evidence.github.io/explorer/"
+    assert f"Available at: {site}claims/{CLAIM}/ (Accessed: {today})." in copied
     assert "Buck, G. (2018) 'The core conditions of peer mentoring', Criminology & Criminal Justice" in copied
     assert "Caveat: " in copied
     assert page.console_errors == []
@@ -129,7 +130,8 @@ def test_source_page_copies_its_harvard_reference(page, server):
 
 
 def visible_rows(page) -> int:
-    return page.evaluate("() => [...document.querySelectorAll('#ev-claims tbody tr')].filter(r => !r.hidden).length")
+    return page.evaluate("() => [...document.querySelectorAll('#ev-claims tbody tr')].filter(r => "
+                         "!r.hidden).length")
 
 
 def test_the_claims_table_filters(page, server, site_dir):
@@ -140,13 +142,15 @@ def test_the_claims_table_filters(page, server, site_dir):
 
     page.select_option("#ev-f-theme", "effectiveness")
     want = [c for c in claims if "effectiveness" in c["themes"]]
-    page.wait_for_function(f"() => document.getElementById('ev-count').textContent.startsWith('{len(want)} of')")
+    page.wait_for_function(f"() => document.getElementById('ev-count').textContent.startsWith('{len(want)} "
+                           "of')")
     assert visible_rows(page) == len(want)
     assert "theme=effectiveness" in page.url
 
     page.select_option("#ev-f-level", "moderate")
     want = [c for c in want if c["confidence"]["level"] == "moderate"]
-    page.wait_for_function(f"() => document.getElementById('ev-count').textContent.startsWith('{len(want)} of')")
+    page.wait_for_function(f"() => document.getElementById('ev-count').textContent.startsWith('{len(want)} "
+                           "of')")
     assert visible_rows(page) == len(want)
 
     page.locator("#ev-f-q").fill("zzzz-no-such-word")
@@ -154,7 +158,8 @@ def test_the_claims_table_filters(page, server, site_dir):
     assert visible_rows(page) == 0
 
     page.get_by_role("button", name="Clear filters").click()
-    page.wait_for_function(f"() => document.getElementById('ev-count').textContent === '{len(claims)} claims'")
+    page.wait_for_function(
+        f"() => document.getElementById('ev-count').textContent === '{len(claims)} claims'")
     assert visible_rows(page) == len(claims)
     assert "?" not in page.url
     assert page.console_errors == []
@@ -187,7 +192,8 @@ def test_a_claim_page_prints_as_a_clean_brief(page, server):
     hidden = page.evaluate("""() => ['.md-header', '.md-sidebar--primary', '.md-footer', '.ev-cite__actions']
         .map(s => getComputedStyle(document.querySelector(s)).display)""")
     assert hidden == ["none"] * 4
-    after = page.evaluate("""() => getComputedStyle(document.querySelector('.ev-evidence a[data-print-href]'), '::after').content""")
+    after = page.evaluate("() => getComputedStyle(document.querySelector('.ev-evidence a[data-print-href]'), "
+                          "'::after').content")
     assert f"sources/{SOURCE}/" in after and after.startswith('" <http')
 
 
@@ -195,7 +201,8 @@ def test_a_claim_page_fits_a_phone(browser, server):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     try:
         pg = context.new_page()
-        for path in (f"claims/{CLAIM}/", f"sources/{SOURCE}/", "browse/claims/", "themes/how-mentoring-works/", ""):
+        for path in (f"claims/{CLAIM}/", f"sources/{SOURCE}/", "browse/claims/",
+                     "themes/how-mentoring-works/", ""):
             pg.goto(server + path)
             overflow = pg.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"

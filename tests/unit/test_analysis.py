@@ -30,7 +30,8 @@ def analysed(project):
 def rich(project):
     project.bib((project.root / "references.bib").read_text() + EXTRA_BIB)
     # gamma: two Lee papers only -> one author group
-    project.claim("gamma", (project.root / "claims" / "alpha.yaml").read_text().replace("id: alpha", "id: gamma")
+    project.claim("gamma",
+                  (project.root / "claims" / "alpha.yaml").read_text().replace("id: alpha", "id: gamma")
                   .replace("source: smith2020trial", "source: lee2021second"))
     # delta: only a practitioner blog, effectiveness, rated low
     project.claim("delta", """\
@@ -49,7 +50,7 @@ confidence:
   rationale: A practitioner's claim.
   caveat: No data.
 added: 2026-11-01
-""")
+""")  # noqa: E501 (verbatim test data)
     return analysed(project)
 
 
@@ -99,7 +100,8 @@ def test_rating_unsupported_gap(project):
 def test_source_profiles(rich):
     _, a = rich
     s = a.sources["lee2019book"]
-    assert s.claims("supports") == ("alpha", "gamma") and s.claims() == ("alpha", "gamma") and s.weight == 2 and s.centrality == 1.0
+    assert s.claims("supports") == ("alpha", "gamma") and s.claims() == ("alpha", "gamma")
+    assert s.weight == 2 and s.centrality == 1.0
     assert dict(s.co_cited) == {"smith2020trial": 1, "lee2021second": 1}
     assert a.sources["disputer2022"].claims("disputes") == ("delta",)
 

@@ -51,7 +51,8 @@ def test_verdicts_say_met_or_by_how_much_missed():
 
 def test_report_has_every_figure_and_the_machine():
     md = report_markdown(RESULTS, "2026-11-23 12:00 UTC")
-    for label in ("check ÷ bare parse", "graph build + analysis", "site ÷ plain build", "search index bytes per claim",
+    for label in ("check ÷ bare parse", "graph build + analysis", "site ÷ plain build",
+                  "search index bytes per claim",
                   "heaviest page", "5,000 nodes", "first search result", "## Targets", "Machine:"):
         assert label in md, label
     assert "| 1,000 claims | 10,000 claims |" in md

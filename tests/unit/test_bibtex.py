@@ -6,7 +6,7 @@ def parse(text):
 
 
 def test_latex_accents_to_unicode():
-    sources, problems = parse(r"""@article{a, author = {L{\'o}pez, Jos{\'e} and M{\"u}ller, J{\"o}rg}, title = {Caf{\'e} \& {\c c}a}, year = {2020}}""")
+    sources, problems = parse(r"""@article{a, author = {L{\'o}pez, Jos{\'e} and M{\"u}ller, J{\"o}rg}, title = {Caf{\'e} \& {\c c}a}, year = {2020}}""")  # noqa: E501 (verbatim test data)
     assert problems == []
     a = sources["a"]
     assert [p.family for p in a.authors] == ["López", "Müller"]
@@ -15,14 +15,16 @@ def test_latex_accents_to_unicode():
 
 
 def test_corporate_author_kept_whole():
-    sources, _ = parse("@techreport{h, author = {{Her Majesty's Inspectorate of Probation} and Smith, Ann}, title={T}, year={2016}}")
+    sources, _ = parse("@techreport{h, author = {{Her Majesty's Inspectorate of Probation} and Smith, Ann}, "
+                       "title={T}, year={2016}}")
     corp, person = sources["h"].authors
     assert corp.corporate and corp.family == "Her Majesty's Inspectorate of Probation" and corp.given == ""
     assert not person.corporate and person.family == "Smith"
 
 
 def test_string_macros_expand():
-    sources, problems = parse('@string{psj = "Prison Service Journal"}\n@article{b, journal = psj # " (214)", title={T}, year={2014}}\n')
+    sources, problems = parse('@string{psj = "Prison Service Journal"}\n@article{b, journal = psj # " '
+                              '(214)", title={T}, year={2014}}\n')
     assert problems == []
     assert sources["b"].get("journal") == "Prison Service Journal (214)"
 
@@ -37,7 +39,7 @@ def test_duplicate_keys_reported_with_lines():
 
 
 def test_unbalanced_braces_reported_and_later_entries_survive():
-    text = "@article{ok, title={Fine}, year={2000}}\n@article{bad,\n  title = {Broken {brace,\n  year = {2001}\n}\n@book{after, title={After}, year={2002}}\n"
+    text = "@article{ok, title={Fine}, year={2000}}\n@article{bad,\n  title = {Broken {brace,\n  year = {2001}\n}\n@book{after, title={After}, year={2002}}\n"  # noqa: E501 (verbatim test data)
     sources, problems = parse(text)
     assert [p.rule for p in problems] == ["bib-braces"]
     assert problems[0].position.line == 2 and "'bad'" in problems[0].message
@@ -64,9 +66,11 @@ def test_field_lines_known():
 
 
 def test_custom_fields_and_lists():
-    sources, _ = parse("@article{a, title={T}, year={2020}, setting={prison, community}, citedin={x}, incomplete={journal unknown}}")
+    sources, _ = parse("@article{a, title={T}, year={2020}, setting={prison, community}, citedin={x}, "
+                       "incomplete={journal unknown}}")
     a = sources["a"]
-    assert a.settings == ("prison", "community") and a.cited_in == ("x",) and a.incomplete == "journal unknown"
+    assert a.settings == ("prison", "community") and a.cited_in == ("x",)
+    assert a.incomplete == "journal unknown"
 
 
 def test_decode_latex_dashes_and_braces():

@@ -48,7 +48,7 @@ TRICKY = r"""
 @incollection{chapter, author = {Smith, Ann}, editor = {Jones, Bob and {An Organisation}}, title = {Ch},
   booktitle = {Book}, year = {2020}, publisher = {Routledge}, address = {Oxon}, pages = {1--2}}
 @misc{nodate, title = {[Description; title not given]}, year = {n.d.}, howpublished = {Blog}}
-"""
+"""  # noqa: E501 (verbatim test data)
 
 
 # --- BibTeX ------------------------------------------------------------------------
@@ -57,7 +57,8 @@ def _same(a, b):
     assert set(a) == set(b)
     for key in a:
         x, y = a[key], b[key]
-        assert (x.entry_type, dict(x.fields), x.authors, x.editors) == (y.entry_type, dict(y.fields), y.authors, y.editors), key
+        assert (x.entry_type, dict(x.fields), x.authors, x.editors) == (y.entry_type, dict(y.fields),
+                                                                        y.authors, y.editors), key
 
 
 @pytest.mark.parametrize("which", ["fixture", "tricky"])
@@ -74,7 +75,8 @@ def test_bibtex_keeps_custom_fields_and_special_characters():
     s = sources["buck2018core"]
     assert s.title == "The “core” conditions – of UK peer mentoring: 50% & #1 a_b ~ x\\y López"
     out = to_bibtex(sources)
-    assert "design = {qualitative}" in out and "citedin = {x, y}" in out and "setting = {prison, community}" in out
+    assert "design = {qualitative}" in out and "citedin = {x, y}" in out
+    assert "setting = {prison, community}" in out
     assert r"journal = {Criminology \& Criminal Justice}" in out
     assert r"url = {https://example.org/a%20b_c?x=1&y=2}" in out
     assert "{Her Majesty's Inspectorate of Probation} and others}" in out
@@ -104,7 +106,8 @@ def test_bibtex_deterministic_order():
     random.Random(3).shuffle(items)
     out = to_bibtex(dict(items))
     assert out == to_bibtex(sources)
-    assert [line.split("{")[1].rstrip(",") for line in out.splitlines() if line.startswith("@")] == ["buck2018core", "chapter", "nodate"]
+    keys = [line.split("{")[1].rstrip(",") for line in out.splitlines() if line.startswith("@")]
+    assert keys == ["buck2018core", "chapter", "nodate"]
     fields = [line.split("=")[0].strip() for line in out.split("\n\n")[0].splitlines()[1:-1]]
     assert fields == ["author", "title", "journal", "year", "volume", "number", "pages", "doi", "url", "note",
                       "incomplete", "design", "country", "setting", "citedin"]
@@ -122,7 +125,8 @@ def test_ris_article():
     tags = _ris_tags(first)
     assert tags[0] == ("TY", "JOUR") and tags[-1] == ("ER", "")
     assert [v for t, v in tags if t == "AU"] == [
-        "Buck, Gillian", "van Lenthe, F. J.", "Reingle Gonzalez, J. M.", "Her Majesty's Inspectorate of Probation"]
+        "Buck, Gillian", "van Lenthe, F. J.", "Reingle Gonzalez, J. M.",
+        "Her Majesty's Inspectorate of Probation"]
     d = dict(tags)
     assert d["ID"] == "buck2018core" and d["PY"] == "2018" and d["T2"] == "Criminology & Criminal Justice"
     assert (d["VL"], d["IS"], d["SP"], d["EP"]) == ("18", "2", "190", "206")
@@ -133,7 +137,8 @@ def test_ris_article():
 def test_ris_chapter_and_undated():
     out = to_ris(parse(TRICKY))
     chapter = dict(_ris_tags(out.split("\n\n")[1]))
-    assert chapter["TY"] == "CHAP" and chapter["T2"] == "Book" and chapter["PB"] == "Routledge" and chapter["CY"] == "Oxon"
+    assert chapter["TY"] == "CHAP" and chapter["T2"] == "Book"
+    assert chapter["PB"] == "Routledge" and chapter["CY"] == "Oxon"
     assert [v for t, v in _ris_tags(out.split("\n\n")[1]) if t == "ED"] == ["Jones, Bob", "An Organisation"]
     nodate = dict(_ris_tags(out.split("\n\n")[2]))
     assert nodate["TY"] == "GEN" and "PY" not in nodate
@@ -181,9 +186,13 @@ def test_csl_json_article():
 
 
 def test_csl_json_report_chapter_and_no_date():
-    items = {i["id"]: i for i in to_csl_json(parse(TRICKY + "@techreport{r, author={{MoJ}}, title={T}, institution={Ministry of Justice}, address={London}, type={Research Report}, number={12}, year={2013}}"))}
+    items = {i["id"]: i
+             for i in to_csl_json(parse(TRICKY + "@techreport{r, author={{MoJ}}, title={T}, "
+                                        "institution={Ministry of Justice}, address={London}, type={Research "
+                                        "Report}, number={12}, year={2013}}"))}
     assert items["r"]["publisher"] == "Ministry of Justice" and items["r"]["publisher-place"] == "London"
-    assert items["r"]["number"] == "12" and items["r"]["genre"] == "Research Report" and "issue" not in items["r"]
+    assert items["r"]["number"] == "12" and items["r"]["genre"] == "Research Report"
+    assert "issue" not in items["r"]
     assert items["chapter"]["editor"] == [{"family": "Jones", "given": "Bob"}, {"literal": "An Organisation"}]
     assert items["chapter"]["container-title"] == "Book"
     assert "issued" not in items["nodate"] and "author" not in items["nodate"]
@@ -229,7 +238,8 @@ def test_highwire_report_pdf_and_book(fixture_bib):
 
 
 def test_highwire_chapter_and_landing_page():
-    sources = parse(TRICKY + "@misc{web, title={W}, url={https://example.org/page.pdf.html}, onlinedate={2019-09-04}}")
+    sources = parse(TRICKY + "@misc{web, title={W}, url={https://example.org/page.pdf.html}, "
+                    "onlinedate={2019-09-04}}")
     chapter = dict(highwire_meta(sources["chapter"]))
     assert chapter["citation_book_title"] == "Book" and chapter["citation_publisher"] == "Routledge"
     web = highwire_meta(sources["web"])
@@ -242,7 +252,7 @@ def test_highwire_chapter_and_landing_page():
 
 
 def test_highwire_html_escaped():
-    sources = one(r"""@article{x, author={O'Brien, Sean}, title={<script>alert("x")</script> \& more}, year={2020}}""")
+    sources = one(r"""@article{x, author={O'Brien, Sean}, title={<script>alert("x")</script> \& more}, year={2020}}""")  # noqa: E501 (verbatim test data)
     out = highwire_html(sources["x"])
     assert "<script" not in out
     assert f'<meta name="citation_title" content="{html.escape(sources["x"].title)}">' in out

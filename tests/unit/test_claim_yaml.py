@@ -26,7 +26,8 @@ def test_plain_mapping_with_positions():
 
 
 @pytest.mark.parametrize("text,value", [
-    ("no", "no"), ("yes", "yes"), ("off", "off"), ("2026-11-23", "2026-11-23"), ("true", True), ("false", False),
+    ("no", "no"), ("yes", "yes"), ("off", "off"), ("2026-11-23", "2026-11-23"), ("true", True),
+    ("false", False),
     ("null", None), ("~", None), ("3", 3), ("0x1f", 31), ("1.5", 1.5), ("1_000", "1_000"), ("012", 12),
     ("Norway", "Norway"), (".5", 0.5), ("1e3", 1000.0),
 ])

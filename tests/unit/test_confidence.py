@@ -40,7 +40,8 @@ def test_argument_only_claim_is_capped_at_low(project, check):
     project.edit("alpha", "confidence:\n", "evidence_basis: argument\nconfidence:\n")
     result, lines = check()
     hit = [line for line in lines if "[basis-ceiling]" in line]
-    assert hit == ["claims/alpha.yaml:18:10: error: evidence_basis argument caps the level at low [basis-ceiling]"], lines
+    assert hit == ["claims/alpha.yaml:18:10: error: evidence_basis argument caps the level at low "
+                   "[basis-ceiling]"], lines
     project.edit("alpha", "level: moderate", "level: low")
     result, lines = check()
     assert "basis-ceiling" not in rules_of(result), lines
@@ -72,7 +73,8 @@ def test_a_level_without_a_rank_is_a_schema_error(project, check):
         vocabularies(schema)
     save_schema(project, schema)
     result, lines = check()
-    assert result.base is None and "x-rank" in lines[0] and lines[0].startswith("claims/claim.schema.json:1:1: error")
+    assert result.base is None and "x-rank" in lines[0]
+    assert lines[0].startswith("claims/claim.schema.json:1:1: error")
 
 
 def test_an_annotation_naming_no_level_is_a_schema_error(project):
@@ -146,12 +148,15 @@ def method_blocks(project) -> str:
     clear_cache()
     data = load(Project(project.root))
     settings = Settings(site_name="T", site_url="https://example.org/", repo_url="")
-    return "\n".join(render_block(name, data, settings, "../") for name in ("levels", "methods", "vocabularies"))
+    return "\n".join(render_block(name, data, settings, "../") for name in ("levels", "methods",
+                                                                            "vocabularies"))
 
 
 def new_claim(project, capsys, *flags: str) -> tuple[int, str, str]:
-    code = main(["new", "--root", str(project.root), "--statement", "Mentors listen first.", "--type", "mechanism",
-                 "--theme", "how-mentoring-works", "--source", "lee2019book", "--locator", "p. 4", "--no-input",
+    code = main(["new", "--root", str(project.root), "--statement", "Mentors listen first.", "--type",
+                 "mechanism",
+                 "--theme", "how-mentoring-works", "--source", "lee2019book", "--locator", "p. 4",
+                 "--no-input",
                  "--dry-run", *flags])
     out, err = capsys.readouterr()
     return code, out, err
@@ -159,7 +164,8 @@ def new_claim(project, capsys, *flags: str) -> tuple[int, str, str]:
 
 def test_a_new_confidence_level_is_a_schema_edit(project, check, capsys):
     schema = schema_of(project)
-    add_term(schema, "level", {"const": "fair", "title": "Fair", "description": "Better than low, short of moderate.",
+    add_term(schema, "level",
+             {"const": "fair", "title": "Fair", "description": "Better than low, short of moderate.",
                                "x-rank": 1.5}, after="moderate")
     save_schema(project, schema)
     project.edit("alpha", "level: moderate", "level: fair")
@@ -168,14 +174,16 @@ def test_a_new_confidence_level_is_a_schema_edit(project, check, capsys):
     project.edit("beta", "coherence: no-or-very-minor", "coherence: serious")  # three steps down: at most low
     project.edit("beta", "level: moderate", "level: fair")
     result, lines = check()
-    assert any("confidence 'fair' is higher than the CERQual judgements allow" in line for line in lines), lines
+    assert any("confidence 'fair' is higher than the CERQual judgements allow" in line
+               for line in lines), lines
     project.edit("beta", "level: fair", "level: low")
     assert "Fair" in method_blocks(project)
     assert "Fair confidence" in claim_page(project, "alpha")
     code, out, err = new_claim(project, capsys, "--level", "fair")
     assert code == 0 and "  level: fair" in out, err
     code, out, err = new_claim(project, capsys)
-    assert code == 0 and "high | moderate | fair | low | very-low" in out  # the template's hint, in rank order
+    # the template's hint, in rank order
+    assert code == 0 and "high | moderate | fair | low | very-low" in out
 
 
 def test_a_new_study_design_is_a_schema_edit(project, check, capsys):
@@ -191,7 +199,8 @@ def test_a_new_study_design_is_a_schema_edit(project, check, capsys):
     assert result.base.sources["smith2020trial"].design == "cluster-trial"
     from evidencekb.analysis import analyse
 
-    assert analyse(result.base).claims["alpha"].comparison  # x-comparison counts it as a comparison-group study
+    # x-comparison counts it as a comparison-group study
+    assert analyse(result.base).claims["alpha"].comparison
     assert "Cluster randomised trial" in method_blocks(project)
     assert "Cluster randomised trial (1)" in claim_page(project, "alpha")
     code = main(["add-source", "--root", str(project.root), "--design", "cluster-trial", "--country", "uk",
@@ -212,7 +221,8 @@ def test_a_new_relation_is_a_schema_edit(project, check, capsys):
                                   "description": "The source questions the claim's evidence.",
                                   "x-polarity": "against", "x-cited-as": "Challenged by"})
     save_schema(project, schema)
-    project.edit("alpha", "relation: supports\n    locator: p. 15", "relation: challenges\n    locator: p. 15")
+    project.edit("alpha", "relation: supports\n    locator: p. 15",
+                 "relation: challenges\n    locator: p. 15")
     result, lines = check()
     assert "schema-vocabulary" not in rules_of(result), lines
     from evidencekb.analysis import analyse

@@ -32,7 +32,8 @@ def test_two_runs_byte_identical(project, tmp_path):
     write_exports(base, None, tmp_path / "a")
     write_exports(base_of(project), None, tmp_path / "b")
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == ["cytoscape.json", "edges.csv", "evidence-map.json", "gaps.json", "graph.gexf", "graph.graphml",
+    assert names == ["cytoscape.json", "edges.csv", "evidence-map.json", "gaps.json", "graph.gexf",
+                     "graph.graphml",
                      "graph.json", "graph.node-link.json", "nodes.csv", "profiles.json"]
     for n in names:
         assert (tmp_path / "a" / n).read_bytes() == (tmp_path / "b" / n).read_bytes(), n
@@ -62,7 +63,8 @@ def test_positions_precomputed_for_every_node(project):
 def test_cli_graph_summary(project, tmp_path):
     import subprocess
     import sys
-    r = subprocess.run([sys.executable, "-m", "evidencekb", "graph", "--root", str(project.root), "--out", str(tmp_path / "o")],
+    r = subprocess.run([sys.executable, "-m", "evidencekb", "graph", "--root", str(project.root), "--out",
+                        str(tmp_path / "o")],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "graph: " in r.stdout and "wrote 10 files" in r.stdout

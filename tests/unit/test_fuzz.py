@@ -17,11 +17,15 @@ from evidencekb.site_paths import claim_slug, source_slug
 SETTINGS = settings(derandomize=True, max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
-YAML_BITS = ["id: a", "statement: x", "\n", "  ", "\t", "- ", ": ", "&a ", "*a", "!!python/name:os.system", "[", "]",
-             "{", "}", "'", '"', "#", "---", "...", "? ", "|", ">-", "é", "\x00", "\ufeff", "\r\n", "no", "2026-13-45",
+YAML_BITS = ["id: a", "statement: x", "\n", "  ", "\t", "- ", ": ", "&a ", "*a", "!!python/name:os.system",
+             "[", "]",
+             "{", "}", "'", '"', "#", "---", "...", "? ", "|", ">-", "é", "\x00", "\ufeff", "\r\n", "no",
+             "2026-13-45",
              "evidence:", "  - source: k", "    relation: supports", "!!binary", "<<: *a", "%YAML 1.2"]
-BIB_BITS = ["@article{", "@string{", "@comment{", "@preamble{", "key,", "title = {", "}", "{", '"', "#", ",", "=",
-            "author = {A, B and {Corp}}", "year = 2020", "\\'e", "\\url{x}", "@", "\n", "(", ")", "%", "\\", "é"]
+BIB_BITS = ["@article{", "@string{", "@comment{", "@preamble{", "key,", "title = {", "}", "{", '"', "#", ",",
+            "=",
+            "author = {A, B and {Corp}}", "year = 2020", "\\'e", "\\url{x}", "@", "\n", "(", ")", "%", "\\",
+            "é"]
 
 
 _PRISTINE: dict = {}
@@ -93,8 +97,10 @@ def test_fast_and_full_validators_agree(project, data):
     doc, _ = parse_claim_bytes(_claim_text(project).encode(), "claims/alpha.yaml")
     d = doc.data
     field = data.draw(st.sampled_from(sorted(d)))
-    value = data.draw(st.one_of(st.none(), st.integers(), st.text(max_size=10), st.lists(st.text(max_size=5), max_size=3),
-                                st.sampled_from(["how-mentoring-works", "supports", "high", "GRADE", "2026-01-01", "a-b"])))
+    value = data.draw(st.one_of(st.none(), st.integers(), st.text(max_size=10),
+                                st.lists(st.text(max_size=5), max_size=3),
+                                st.sampled_from(["how-mentoring-works", "supports", "high", "GRADE",
+                                                 "2026-01-01", "a-b"])))
     d[field] = value
     full_valid = not list(checker.validator.iter_errors(d))
     if checker.fast is not None:
@@ -136,7 +142,8 @@ def test_distinct_keys_stay_distinct():
 # Untrusted text stays text: whatever a pull request puts in a field, the page gets no markup
 # and no link that is not http(s) or a DOI.
 URL_BITS = ["javascript:", "JaVaScRiPt:", "data:text/html,", "vbscript:", "http://", "https://", "//", "doi:",
-            "10.1000/", "https://doi.org/", " ", "\t", "\n", "\x00", "<", ">", '"', "'", "&", "%0a", "x.example/",
+            "10.1000/", "https://doi.org/", " ", "\t", "\n", "\x00", "<", ">", '"', "'", "&", "%0a",
+            "x.example/",
             "alert(1)", "/path?q=1#f", "é", ":", "@"]
 
 

@@ -63,7 +63,8 @@ def test_titles_come_from_the_vocabularies(base):
 def test_relations_differ_by_more_than_colour(base):
     cfg = config_of(render_graph_page(base).markdown)
     evidence = [r for r in cfg["relations"] if r["group"] == "evidence"]
-    assert len({r["shape"] for r in evidence}) == len(evidence), "each evidence relation needs its own line shape"
+    assert len({r["shape"]
+                for r in evidence}) == len(evidence), "each evidence relation needs its own line shape"
     assert len({r["color"] for r in evidence}) == len(evidence)
 
 

@@ -45,7 +45,8 @@ def test_a_rating_change_is_a_new_version_with_its_reason(repo):
 def test_sources_added_removed_and_restanced_are_listed(repo):
     repo.edit("alpha", "  - source: smith2020trial\n    relation: supports",
               "  - source: hmip2016inspection\n    relation: qualifies")
-    repo.edit("alpha", "  - source: lee2019book\n    relation: supports", "  - source: lee2019book\n    relation: disputes")
+    repo.edit("alpha", "  - source: lee2019book\n    relation: supports",
+              "  - source: lee2019book\n    relation: disputes")
     git(repo.root, "commit", "-qam", "Alpha: sources revised")
     changes = {(c.kind, c.subject) for c in load_history(repo.root).of("alpha").versions[-1].changes}
     assert changes == {("source-added", "hmip2016inspection"), ("source-removed", "smith2020trial"),

@@ -13,8 +13,15 @@ import pytest
 from evidencekb.api import SCHEMA_FILES, api_documents, schema_text
 from evidencekb.checker import check_project
 from evidencekb.cite.harvard import format_bibliography
-from evidencekb.linked_data import (Addresses, claim_jsonld, dataset_jsonld, nanopublications, script_json,
-                                    source_jsonld, turtle)
+from evidencekb.linked_data import (
+    Addresses,
+    claim_jsonld,
+    dataset_jsonld,
+    nanopublications,
+    script_json,
+    source_jsonld,
+    turtle,
+)
 from evidencekb.project import Project
 
 SITE = "https://example.org/kb/"
@@ -22,7 +29,8 @@ SITE = "https://example.org/kb/"
 
 @pytest.fixture
 def base(project):
-    project.edit("alpha", "    locator: p. 15\n", "    locator: p. 15\n    via: lee2019book\n    source_locator: p. 3\n")
+    project.edit("alpha", "    locator: p. 15\n",
+                 "    locator: p. 15\n    via: lee2019book\n    source_locator: p. 3\n")
     project.edit("alpha", "added: 2026-11-01",
                  "related:\n  - claim: beta\n    relation: elaborates\nadded: 2026-11-01")
     result = check_project(Project(project.root))
@@ -88,7 +96,8 @@ def test_turtle_and_trig_parse_with_the_base_counts(base):
     g = Graph().parse(data=turtle(base, addr), format="turtle")
     assert len(set(g.subjects(RDF.type, schema.Claim))) == len(base.claims)
     assert len(set(g.subjects(RDF.type, ekb.EvidenceLink))) == n_links
-    assert len({s for s in g.subjects(RDF.type, None) if str(s).startswith(addr.site + "sources/")}) == len(base.sources)
+    works = {s for s in g.subjects(RDF.type, None) if str(s).startswith(addr.site + "sources/")}
+    assert len(works) == len(base.sources)
     ds = Dataset().parse(data=nanopublications(base, addr), format="trig")
     np = Namespace("http://www.nanopub.org/nschema#")
     pubs = {s for s, _p, _o, _g in ds.quads((None, RDF.type, np.Nanopublication, None))}
@@ -98,12 +107,14 @@ def test_turtle_and_trig_parse_with_the_base_counts(base):
 
 
 def test_rdf_is_byte_identical_across_processes(project, base):
-    code = ("import sys; from evidencekb.checker import check_project; from evidencekb.project import Project;"
+    code = ("import sys; from evidencekb.checker import check_project;"
+            "from evidencekb.project import Project;"
             "from evidencekb.linked_data import Addresses, turtle, nanopublications;"
             f"b = check_project(Project({str(project.root)!r})).base; a = Addresses({SITE!r});"
             "sys.stdout.write(turtle(b, a) + nanopublications(b, a))")
+    env = {"PATH": "/usr/bin:/bin"}
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                           env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}).stdout for seed in ("1", "2")]
+                           env={**env, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
     assert runs[0] == runs[1] and runs[0]
 
 

@@ -16,7 +16,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _run(*argv: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", *argv], cwd=REPO, capture_output=True, text=True, timeout=600,
+    return subprocess.run([sys.executable, "-m", *argv], cwd=REPO, capture_output=True, text=True,
+                          timeout=600,
                           env=env)
 
 

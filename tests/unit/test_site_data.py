@@ -57,7 +57,8 @@ def test_dates_come_from_the_data_without_git(project):
 
 
 def _git(root, *args, date="2026-11-05T12:00:00"):
-    env = dict(os.environ, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@e",
+    env = dict(os.environ, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date, GIT_AUTHOR_NAME="t",
+               GIT_AUTHOR_EMAIL="t@e",
                GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@e")
     subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
 

@@ -21,10 +21,12 @@ from evidencekb.site.common import GeneratedPage, Settings, fill
 from evidencekb.site.data import derive
 from evidencekb.site.render import BLOCKS, render_block, render_site
 
-EVIL_TEXT = ("<script>alert(1)</script> *em* _under_ [link](javascript:alert(2)) `tick` {{ config.site_name }} "
+EVIL_TEXT = ("<script>alert(1)</script> *em* _under_ [link](javascript:alert(2)) `tick` {{ config.site_name "
+             "}} "
              "<img src=x onerror=alert(3)> \x02wzxhzdk:0\x03 & \"quoted\" 'single'")
 EVIL_URL = "javascript:alert(4)"
-SETTINGS = Settings(site_name="Test Explorer", site_url="https://example.org/kb/", repo_url="https://github.com/o/r")
+SETTINGS = Settings(site_name="Test Explorer", site_url="https://example.org/kb/",
+                    repo_url="https://github.com/o/r")
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "def_list", "toc"]
 
 
@@ -34,7 +36,8 @@ def evil_base(project):
     alpha = base.claim("alpha")
     link = dataclasses.replace(alpha.evidence[0], quote=EVIL_TEXT, note=EVIL_TEXT, locator=EVIL_TEXT)
     conf = dataclasses.replace(alpha.confidence, rationale=EVIL_TEXT, caveat=EVIL_TEXT)
-    evil_claim = dataclasses.replace(alpha, statement=EVIL_TEXT, summary=EVIL_TEXT, evidence=(link, *alpha.evidence[1:]),
+    evil_claim = dataclasses.replace(alpha, statement=EVIL_TEXT, summary=EVIL_TEXT,
+                                     evidence=(link, *alpha.evidence[1:]),
                                      confidence=conf, contributors=(EVIL_TEXT,))
     lee = base.sources["lee2019book"]
     evil_source = dataclasses.replace(lee, fields={**lee.fields, "title": EVIL_TEXT, "url": EVIL_URL,
@@ -158,7 +161,8 @@ def test_markdown_never_sees_generated_html(rendered):
             continue
         body = page.markdown().split("---\n", 2)[2]
         for line in body.splitlines():
-            assert not line or line.startswith("#") or re.fullmatch(r"<!--ev:\d+-->", line), (page.src_uri, line)
+            assert not line or line.startswith("#") or re.fullmatch(r"<!--ev:\d+-->", line), (page.src_uri,
+                                                                                              line)
         assert len(re.findall(r"<!--ev:\d+-->", body)) == len(page.chunks())
 
 
@@ -173,7 +177,8 @@ def test_rendering_is_deterministic(project):
 def test_separate_cells_keeps_words_apart_for_the_search_indexer():
     from evidencekb.site.common import separate_cells
 
-    html = "<table><tr><td>small steps</td><td>Ethnographic</td></tr></table><p>a<br>b</p><dl><dt>x</dt><dd>y</dd></dl>"
+    html = ("<table><tr><td>small steps</td><td>Ethnographic</td></tr></table>"
+            "<p>a<br>b</p><dl><dt>x</dt><dd>y</dd></dl>")
     out = separate_cells(html)
     assert "steps</td>\n<td>Ethnographic" in out and "a<br>\nb" in out and "</dt>\n<dd>" in out
     assert separate_cells(out) == out  # idempotent: no blank lines pile up on a rebuild
@@ -184,7 +189,8 @@ def test_claims_table_shows_qualifying_and_disputing_links_at_a_glance():
 
     from evidencekb.site.common import sources_cell, stance_counts
 
-    only_support = SimpleNamespace(n_sources=3, relations=(("supports", 3), ("qualifies", 0), ("disputes", 0)))
+    only_support = SimpleNamespace(n_sources=3,
+                                   relations=(("supports", 3), ("qualifies", 0), ("disputes", 0)))
     mixed = SimpleNamespace(n_sources=3, relations=(("supports", 1), ("qualifies", 2), ("disputes", 1)))
     assert sources_cell(only_support) == "3" and sources_cell(None) == ""
     assert sources_cell(mixed) == "3 (2 qualify, 1 disputes)"

@@ -131,7 +131,8 @@ def _bibtex_name(p: Person) -> str:
     if p.suffix:
         parts.append(latex_escape(p.suffix))
     if p.given or p.suffix or " " in surname:
-        parts.append(latex_escape(p.given))  # "Reingle Gonzalez, J. M.": the comma keeps both words in the surname
+        # "Reingle Gonzalez, J. M.": the comma keeps both words in the surname
+        parts.append(latex_escape(p.given))
     return ", ".join(parts).rstrip()
 
 

@@ -30,7 +30,8 @@ from .options import AddSourceOptions
 # Fields we keep: the bibliographic ones our citation style and exports read, and our own
 # coding fields. Everything else a reference manager adds (abstract, file, keywords, langid,
 # month, issn, annotation...) is dropped: abstracts are the publisher's text, not ours to copy.
-KEEP_FIELDS = ("title", "booktitle", "journal", "year", "volume", "number", "pages", "edition", "chapter", "series",
+KEEP_FIELDS = ("title", "booktitle", "journal", "year", "volume", "number", "pages", "edition", "chapter",
+               "series",
                "type", "institution", "organization", "school", "publisher", "address", "howpublished",
                "onlinedate", "urldate", "doi", "url", "isbn", "note", "incomplete", "provenance", "nodoi",
                "design", "country", "setting", "schemes", "citedin")
@@ -90,7 +91,8 @@ def find_duplicate(src: Source, existing: Mapping[str, Source]) -> tuple[str, st
 
 
 def _corporate_short(name: str) -> str:
-    words = [w for w in re.findall(r"[A-Za-z0-9]+", ascii_fold(name).replace("'s", "")) if w.lower() not in STOP_WORDS]
+    words = [w for w in re.findall(r"[A-Za-z0-9]+",
+                                   ascii_fold(name).replace("'s", "")) if w.lower() not in STOP_WORDS]
     if len(words) >= 3:
         return "".join(w[0] for w in words).lower()
     return words[0].lower() if words else ""
@@ -112,7 +114,8 @@ def _title_words(title: str) -> list[str]:
 
 
 def make_key(src: Source, taken: set[str]) -> str:
-    """surname + year + first significant title word; then two title words, then a number, until it is free."""
+    """surname + year + first significant title word; then two title words, then a number, until
+    it is free."""
     name = _surname(src) or (_title_words(src.title)[:1] or ["anon"])[0]
     year = src.year if re.fullmatch(r"[0-9]{4}", src.year.strip()) else "nd"
     words = _title_words(src.title) or ["untitled"]
@@ -203,7 +206,8 @@ def normalise_entry(src: Source, info: SchemaInfo) -> NewSource:
         elif default is not None:
             fields[name] = default
             defaulted.append(name)
-    for name, value in list(fields.items()) + [("author", p.family + p.given) for p in src.authors + src.editors]:
+    names = [("author", p.family + p.given) for p in src.authors + src.editors]
+    for name, value in list(fields.items()) + names:
         if name not in VERBATIM_FIELDS and "\\" in value:
             found = re.search(r"\\[A-Za-z]+|\\.?", value)
             command = found.group() if found else "\\"
@@ -212,9 +216,11 @@ def normalise_entry(src: Source, info: SchemaInfo) -> NewSource:
     if not fields.get("title"):
         raise ContributeError(f"entry {src.key!r} has no title: every source needs one")
     if not fields.get("year"):
-        raise ContributeError(f"entry {src.key!r} has no year: add year = {{n.d.}} and an incomplete = {{...}} "
+        raise ContributeError(f"entry {src.key!r} has no year: add year = {{n.d.}} and an incomplete = "
+                              f"{{...}} "
                               "field saying what is missing if the work is undated")
-    source = Source(key=src.key, entry_type=entry_type, fields=fields, authors=src.authors, editors=src.editors,
+    source = Source(key=src.key, entry_type=entry_type, fields=fields, authors=src.authors,
+                    editors=src.editors,
                     position=Position("<new>"))
     return NewSource(source, src.key, tuple(sorted(set(dropped))), tuple(defaulted), notes)
 
@@ -225,7 +231,8 @@ def entry_text(src: Source) -> str:
 
     text = bibtex_entry(src.key, src)
     # page ranges are written `--` (our parser reads them back as an en dash)
-    return re.sub(r"^(  pages = \{)(.*)(\},?)$", lambda m: m.group(1) + m.group(2).replace("–", "--") + m.group(3),
+    return re.sub(r"^(  pages = \{)(.*)(\},?)$",
+                  lambda m: m.group(1) + m.group(2).replace("–", "--") + m.group(3),
                   text, flags=re.M)
 
 
@@ -239,7 +246,8 @@ def read_input(name: str, stdin: TextIO | None = None) -> tuple[str, str]:
     if name == "-":
         stream = stdin or sys.stdin
         if stdin is None and isatty(stream):
-            print("Paste the BibTeX entries, then press Ctrl+D (Ctrl+Z then Enter on Windows):", file=sys.stderr)
+            print("Paste the BibTeX entries, then press Ctrl+D (Ctrl+Z then Enter on Windows):",
+                  file=sys.stderr)
         data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
         label = "standard input"
     else:
@@ -273,7 +281,8 @@ def plan_sources(text: str, label: str, existing: Mapping[str, Source], info: Sc
         lines = "\n".join(f"  {label}:{p.position.line}: {p.message}" for p in problems)
         raise ContributeError(f"cannot read the BibTeX in {label}:\n{lines}")
     if not given:
-        raise ContributeError(f"no BibTeX entry found in {label} (an entry starts with @article{{..., @book{{... )")
+        raise ContributeError(f"no BibTeX entry found in {label} (an entry starts with @article{{..., "
+                              f"@book{{... )")
     if key and len(given) > 1:
         raise ContributeError(f"--key works with one entry; {label} holds {len(given)}", 2)
     planned: list[NewSource] = []
@@ -287,7 +296,8 @@ def plan_sources(text: str, label: str, existing: Mapping[str, Source], info: Sc
         new = normalise_entry(src, info)
         dup = find_duplicate(new.source, existing)
         if dup:
-            duplicates.append(f"{src.key!r} ({new.source.title}, {new.source.year}) is already in references.bib "
+            duplicates.append(f"{src.key!r} ({new.source.title}, {new.source.year}) is already in "
+                              "references.bib "
                               f"as {dup[0]!r}: {dup[1]}")
             continue
         dup = find_duplicate(new.source, {p.given_key: p.source for p in planned})
@@ -296,7 +306,8 @@ def plan_sources(text: str, label: str, existing: Mapping[str, Source], info: Sc
             continue
         if key:
             if not info.source_key_pattern().match(key):
-                raise ContributeError(f"--key {key!r} is not a BibTeX key (letters, digits and _:.+- only)", 2)
+                raise ContributeError(f"--key {key!r} is not a BibTeX key (letters, digits and _:.+- only)",
+                                      2)
             if key.lower() in taken:
                 raise ContributeError(f"--key {key!r} is already used in references.bib")
             chosen = key
@@ -349,11 +360,13 @@ def append_entries(bib: Path, entries: Sequence[str], expected: Mapping[str, Sou
     _old_sources, old_problems = parse_bibtex_text(text, rel)
     sources, problems = parse_bibtex_text(text + addition, rel)
     if len(problems) > len(old_problems):
-        raise ContributeError("internal error: the new entries would not read back cleanly; nothing was written")
+        raise ContributeError("internal error: the new entries would not read back cleanly; nothing was "
+                              "written")
     for key, want in expected.items():
         got = sources.get(key)
         if got is None or not _same(got, want):
-            raise ContributeError(f"internal error: entry {key!r} would not read back as written; nothing was written")
+            raise ContributeError(f"internal error: entry {key!r} would not read back as written; nothing "
+                                  "was written")
     data = old + addition.replace("\n", newline).encode("utf-8")
     first_line = text.count("\n") + joiner.count("\n") + 1
     _atomic_write(bib, data, old, rel)
@@ -371,7 +384,8 @@ def _atomic_write(path: Path, data: bytes, expected_old: bytes, rel: str) -> Non
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o7777)
             if path.read_bytes() != expected_old:
-                raise ContributeError(f"{rel} changed while the entries were being added; nothing was written: "
+                raise ContributeError(f"{rel} changed while the entries were being added; nothing was "
+                                      "written: "
                                       "run the command again")
         os.replace(tmp, path)
     except ContributeError:
@@ -392,27 +406,29 @@ def _remove(path: str) -> None:
         pass
 
 
-def add_sources(args: AddSourceOptions, project: Project, prompter: Prompter | None = None, out: TextIO | None = None,
+def add_sources(options: AddSourceOptions, project: Project, prompter: Prompter | None = None,
+                out: TextIO | None = None,
                 err: TextIO | None = None, stdin: TextIO | None = None) -> int:
-    """`evidence add-source`: append the entries of `args.file`, normalised, to references.bib."""
+    """`evidence add-source`: append the entries of `options.file`, normalised, to references.bib."""
     out, err = out or sys.stdout, err or sys.stderr
     info = load_schema_info(project)
-    if args.doi:
+    if options.doi:
         from .doi import bibtex_from_csl, fetch_csl, normalise_doi
 
-        if args.file not in (None, "-"):
+        if options.file not in (None, "-"):
             raise ContributeError("give either a file or --doi, not both", 2)
-        doi = normalise_doi(args.doi)
-        text, label = bibtex_from_csl(fetch_csl(doi, args.resolver, args.timeout), doi), f"DOI {doi}"
+        doi = normalise_doi(options.doi)
+        text, label = bibtex_from_csl(fetch_csl(doi, options.resolver, options.timeout), doi), f"DOI {doi}"
     else:
-        text, label = read_input(args.file, stdin)
+        text, label = read_input(options.file, stdin)
     existing = load_bibliography(project)
-    if prompter is None and (args.file != "-" or args.doi) and not args.dry_run and is_interactive(args.no_input):
+    from_file_or_doi = options.file != "-" or bool(options.doi)
+    if prompter is None and from_file_or_doi and not options.dry_run and is_interactive(options.no_input):
         prompter = Prompter(out=err)
     coding = {name: ", ".join(values) if isinstance(values, (list, tuple)) else values
               for name in ("design", "country", "setting", "schemes")
-              if (values := getattr(args, name, None))}
-    planned = plan_sources(text, label, existing, info, key=args.key, prompter=prompter, coding=coding)
+              if (values := getattr(options, name, None))}
+    planned = plan_sources(text, label, existing, info, key=options.key, prompter=prompter, coding=coding)
     entries = [entry_text(p.source) for p in planned]
     for p, entry in zip(planned, entries, strict=True):
         from ..parsers.bibtex import parse_bibtex_text
@@ -422,7 +438,7 @@ def add_sources(args: AddSourceOptions, project: Project, prompter: Prompter | N
             raise ContributeError(f"internal error: entry {p.source.key!r} would not read back as written; "
                                   "nothing was written")
     rel = project.relative(project.bib_path)
-    if args.dry_run:
+    if options.dry_run:
         out.write("\n".join(entries))
         _notes(planned, err, written=False)
         return 0
@@ -433,7 +449,8 @@ def add_sources(args: AddSourceOptions, project: Project, prompter: Prompter | N
     return 0
 
 
-def _notes(planned: Sequence[NewSource], err: TextIO, written: bool, rel: str = "references.bib", line: int = 0) -> None:
+def _notes(planned: Sequence[NewSource], err: TextIO, written: bool, rel: str = "references.bib",
+           line: int = 0) -> None:
     for p in planned:
         key = p.source.key
         if written:
@@ -442,7 +459,8 @@ def _notes(planned: Sequence[NewSource], err: TextIO, written: bool, rel: str = 
             head = f"{key}: not written (--dry-run)"
         print(head, file=err)
         if key != p.given_key:
-            print(f"  key {p.given_key!r} renamed {key!r} (our convention: surname + year + first title word)", file=err)
+            print(f"  key {p.given_key!r} renamed {key!r} "
+                  "(our convention: surname + year + first title word)", file=err)
         if p.dropped:
             print(f"  dropped fields we do not keep: {', '.join(p.dropped)}"
                   + (" (abstracts are the publisher's text)" if "abstract" in p.dropped else ""), file=err)

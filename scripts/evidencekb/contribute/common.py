@@ -155,7 +155,8 @@ def check_text(value: str | None, what: str, max_length: int | None = None) -> s
 STOP_WORDS = frozenset("""a an and are as at be but by for from has have in into is it its of on or
     that the their there these this those to was were with without""".split())
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ł": "l",
-                       "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "ð": "d", "ı": "i", "–": "-", "—": "-", "’": "'"})
+                       "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "ð": "d", "ı": "i", "–": "-", "—": "-",
+                       "’": "'"})
 
 
 def ascii_fold(text: str) -> str:
@@ -180,14 +181,16 @@ def slugify(text: str, max_length: int = AUTO_ID_MAX) -> str:
 def check_claim_id(claim_id: str, info: SchemaInfo) -> str:
     pattern, max_length = info.slug_pattern()
     claim_id = (claim_id or "").strip()
-    if "/" in claim_id or "\\" in claim_id or claim_id.startswith(".") or claim_id.endswith((".yaml", ".yml")):
+    if ("/" in claim_id or "\\" in claim_id or claim_id.startswith(".")
+            or claim_id.endswith((".yaml", ".yml"))):
         raise ContributeError(f"--id {claim_id!r} looks like a path: give the id alone, e.g. "
                               f"{slugify(Path(claim_id.replace(chr(92), '/')).stem) or 'a-short-slug'!r}; "
                               "the file is always claims/<id>.yaml")
     if not pattern.match(claim_id) or len(claim_id) > max_length:
         suggestion = slugify(claim_id, max_length)
         hint = f", e.g. {suggestion!r}" if suggestion else ""
-        raise ContributeError(f"--id {claim_id!r} is not an id: use lowercase letters, digits and single hyphens, "
+        raise ContributeError(f"--id {claim_id!r} is not an id: use lowercase letters, digits and single "
+                              "hyphens, "
                               f"at most {max_length} characters{hint}")
     return claim_id
 
@@ -216,14 +219,16 @@ def unique_id(project: Project, statement: str, info: SchemaInfo) -> str:
     """
     base = slugify(statement)
     if not base:
-        raise ContributeError("cannot make an id from this statement (no letters or digits): give one with --id")
+        raise ContributeError("cannot make an id from this statement (no letters or digits): give one with "
+                              "--id")
     taken = {p.stem for p in project.claim_files()}
     n, candidate = 1, base
     while candidate in taken:
         for suffix in (".yaml", ".yml"):
             existing = project.claims_dir / f"{candidate}{suffix}"
             if existing.exists() and _existing_statement(existing) == statement:
-                raise ContributeError(f"a claim with this statement already exists: {project.relative(existing)}")
+                raise ContributeError("a claim with this statement already exists: "
+                                      f"{project.relative(existing)}")
         n += 1
         tail = f"-{n}"
         candidate = slugify(statement, AUTO_ID_MAX - len(tail)) + tail

@@ -74,11 +74,13 @@ def fetch_csl(doi: str, resolver: str | None = None, timeout: float = 15.0) -> d
             raise ContributeError(f"DOI {doi} not found: the resolver at {base} answered 404") from None
         raise ContributeError(f"DOI {doi}: the resolver at {base} answered {exc.code} {exc.reason}") from None
     except (socket.timeout, TimeoutError):
-        raise ContributeError(f"DOI {doi}: no answer from {base} within {timeout:g} s; try again later") from None
+        raise ContributeError(f"DOI {doi}: no answer from {base} within {timeout:g} s; "
+                              "try again later") from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, (socket.timeout, TimeoutError)):
-            raise ContributeError(f"DOI {doi}: no answer from {base} within {timeout:g} s; try again later") from None
+            raise ContributeError(f"DOI {doi}: no answer from {base} within {timeout:g} s; "
+                              "try again later") from None
         raise ContributeError(f"DOI {doi}: cannot reach {base} (offline?): {reason}") from None
     except OSError as exc:
         raise ContributeError(f"DOI {doi}: cannot reach {base} (offline?): {exc.strerror or exc}") from None
@@ -87,7 +89,8 @@ def fetch_csl(doi: str, resolver: str | None = None, timeout: float = 15.0) -> d
     try:
         record = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise ContributeError(f"DOI {doi}: the resolver's answer is not CSL-JSON (asked for {ACCEPT})") from None
+        raise ContributeError(f"DOI {doi}: the resolver's answer is not CSL-JSON "
+                              f"(asked for {ACCEPT})") from None
     if isinstance(record, list) and len(record) == 1:
         record = record[0]
     if not isinstance(record, dict) or not isinstance(record.get("title"), (str, list)):

@@ -73,52 +73,54 @@ def _split_component(raw: str) -> tuple[str, str]:
     return name.strip().replace("-", "_"), value.strip()
 
 
-def draft_from_args(args: NewClaimOptions, info: SchemaInfo, sources: Mapping[str, Source]) -> Draft:
+def draft_from_options(options: NewClaimOptions, info: SchemaInfo, sources: Mapping[str, Source]) -> Draft:
     """Every flag checked against the schema and the bibliography; missing ones stay empty."""
     v = info.vocab
     d = Draft()
-    if args.statement:
-        d.statement = check_text(args.statement, "the statement", info.max_length("statement"))
-    if args.summary:
-        d.summary = check_text(args.summary, "the summary", info.max_length("summary"))
-    if args.claim_type:
-        d.claim_type = check_term(v["claim_type"], args.claim_type, "--type")
-    d.themes = check_terms(v["theme"], args.themes or (), "--theme")
+    if options.statement:
+        d.statement = check_text(options.statement, "the statement", info.max_length("statement"))
+    if options.summary:
+        d.summary = check_text(options.summary, "the summary", info.max_length("summary"))
+    if options.claim_type:
+        d.claim_type = check_term(v["claim_type"], options.claim_type, "--type")
+    d.themes = check_terms(v["theme"], options.themes or (), "--theme")
     for name, flag in (("settings", "--setting"), ("populations", "--population"), ("outcomes", "--outcome"),
                        ("schemes", "--scheme")):
         vname = info.list_vocab(name)
-        given = getattr(args, name, None) or ()
+        given = getattr(options, name, None) or ()
         if given and vname and vname in v:
             setattr(d, name, check_terms(v[vname], given, flag))
-    keys = [check_source_key(k, sources) for k in (args.sources or ())]
-    locators = list(args.locators or ())
-    relations = list(args.relations or ())
+    keys = [check_source_key(k, sources) for k in (options.sources or ())]
+    locators = list(options.locators or ())
+    relations = list(options.relations or ())
     if len(locators) > len(keys):
-        raise ContributeError("more --locator than --source: give one --locator for each --source, in the same order", 2)
+        raise ContributeError("more --locator than --source: give one --locator for each --source, in the "
+                              "same order", 2)
     if len(relations) > 1 and len(relations) != len(keys):
-        raise ContributeError("give one --relation for all sources, or one for each --source in the same order", 2)
+        raise ContributeError("give one --relation for all sources, or one for each --source in the same "
+                              "order", 2)
     for i, key in enumerate(keys):
         rel = relations[i] if len(relations) > 1 else (relations[0] if relations else _default_relation(info))
         rel = check_term(v["relation"], rel, "--relation")
         loc = check_text(locators[i], f"--locator for {key}") if i < len(locators) else ""
         d.evidence.append(Link(key, rel, loc))
-    if args.method:
-        d.method = check_term(v["method"], args.method, "--method")
-    if args.level:
-        d.level = check_term(v["level"], args.level, "--level")
-    for raw in args.components or ():
+    if options.method:
+        d.method = check_term(v["method"], options.method, "--method")
+    if options.level:
+        d.level = check_term(v["level"], options.level, "--level")
+    for raw in options.components or ():
         name, value = _split_component(raw)
         d.components[name] = value
     if d.components:
         if not d.method:
             raise ContributeError("--component needs --method (the components depend on the method)", 2)
         d.components = check_components(d.method, d.components, info)
-    if args.rationale:
-        d.rationale = check_text(args.rationale, "--rationale")
-    if args.caveat:
-        d.caveat = check_text(args.caveat, "--caveat")
-    if args.contributor:
-        d.contributors = (check_text(args.contributor, "--contributor"),)
+    if options.rationale:
+        d.rationale = check_text(options.rationale, "--rationale")
+    if options.caveat:
+        d.caveat = check_text(options.caveat, "--caveat")
+    if options.contributor:
+        d.contributors = (check_text(options.contributor, "--contributor"),)
     return d
 
 
@@ -138,7 +140,8 @@ def check_components(method: str, given: Mapping[str, str], info: SchemaInfo) ->
             raise ContributeError(f"--component {name!r} is not a {method} component; {hint}"
                                   f"{method} uses: {', '.join(wanted)}")
         vname = wanted[name]
-        out[name] = check_term(info.vocab[vname], value, f"--component {name}") if vname in info.vocab else value
+        out[name] = check_term(info.vocab[vname], value,
+                               f"--component {name}") if vname in info.vocab else value
     return {n: out[n] for n in wanted if n in out}
 
 
@@ -157,14 +160,17 @@ def ceiling_for(draft: Draft, sources: Mapping[str, Source], info: SchemaInfo) -
     from ..confidence import ceiling
 
     m = info.meaning
-    claim = Claim(id=draft.id or "new", statement=draft.statement, claim_type=draft.claim_type, themes=draft.themes,
+    claim = Claim(id=draft.id or "new", statement=draft.statement, claim_type=draft.claim_type,
+                  themes=draft.themes,
                   evidence=tuple(EvidenceLink(e.source, e.relation, e.locator) for e in draft.evidence),
-                  confidence=Confidence(draft.level or m.top, draft.method, dict(draft.components), draft.rationale),
+                  confidence=Confidence(draft.level or m.top, draft.method, dict(draft.components),
+                                        draft.rationale),
                   added=draft.added, path="")
     return ceiling(claim, sources, m)
 
 
-def ask_missing(d: Draft, info: SchemaInfo, sources: Mapping[str, Source], project: Project, ask: Prompter) -> None:
+def ask_missing(d: Draft, info: SchemaInfo, sources: Mapping[str, Source], project: Project,
+                ask: Prompter) -> None:
     """Fill what the flags left out, one question at a time."""
     v = info.vocab
     ask.say("New claim — press Ctrl+C to stop; nothing is written until the end.")
@@ -224,18 +230,21 @@ def ask_missing(d: Draft, info: SchemaInfo, sources: Mapping[str, Source], proje
                                  tuple(t for t in v["level"].terms if t.id in offered), v["level"].meta)
             (d.level,) = ask.choose(choices, "Level", default=allowed)
         if not d.rationale:
-            d.rationale = ask.text("Rationale", "Why this level, in plain English: what the judgements rest on.")
+            d.rationale = ask.text("Rationale",
+                                   "Why this level, in plain English: what the judgements rest on.")
         if not d.caveat:
             d.caveat = ask.text("Caveat", "What someone citing this claim must say with it (Enter to skip).",
                                 required=False)
     if not d.contributors:
-        name = ask.text("Your name for the contributors list", default=_git_user(project.root), required=False)
+        name = ask.text("Your name for the contributors list", default=_git_user(project.root),
+                        required=False)
         d.contributors = (name,) if name else ()
 
 
 def _git_user(root: Path) -> str:
     try:
-        r = subprocess.run(["git", "config", "user.name"], cwd=root, capture_output=True, text=True, timeout=5)
+        r = subprocess.run(["git", "config", "user.name"], cwd=root, capture_output=True, text=True,
+                           timeout=5)
         return r.stdout.strip() if r.returncode == 0 else ""
     except (OSError, subprocess.SubprocessError):
         return ""
@@ -257,7 +266,8 @@ def require_complete(d: Draft) -> None:
                               "to be asked instead)", 2)
     for link in d.evidence:
         if not link.locator:
-            raise ContributeError(f"no --locator for source {link.source!r}: give one --locator for each --source, "
+            raise ContributeError(f"no --locator for source {link.source!r}: give one --locator for each "
+                                  "--source, "
                                   "in the same order (e.g. --locator 'p. 45')", 2)
 
 
@@ -297,7 +307,8 @@ HINT_COLUMN = 34
 def _hinted(code: str, hint: str) -> list[str]:
     """`code` with a comment beside it, wrapped onto comment lines under itself when long."""
     col = max(len(code) + 1, HINT_COLUMN)
-    parts = textwrap.wrap(hint, max(WRAP - col - 2, 32), break_long_words=False, break_on_hyphens=False) or [""]
+    parts = textwrap.wrap(hint, max(WRAP - col - 2, 32), break_long_words=False,
+                          break_on_hyphens=False) or [""]
     return [f"{code.ljust(col)}# {parts[0]}"] + [f"{' ' * col}# {part}" for part in parts[1:]]
 
 
@@ -363,12 +374,14 @@ def _render_confidence(d: Draft, info: SchemaInfo) -> list[str]:
         out.append(f"  method: {d.method}")
     else:
         term = v["claim_type"].get(d.claim_type)
-        why = f" For {d.claim_type} claims: {term.description}" if term and suggested_method(d.claim_type, info) else ""
+        why = f" For {d.claim_type} claims: {term.description}" if term and suggested_method(d.claim_type,
+                                                                                             info) else ""
         out += _hinted("  method:", f"{' | '.join(v['method'].ids())}.{why}")
     out.append("  components:")
     methods = [d.method] if d.method else list(info.components)
     if not d.method:
-        out.append("    # Keep the block for your method (delete the # before its lines) and delete the others.")
+        out.append("    # Keep the block for your method (delete the # before its lines) and delete the "
+                   "others.")
     for method in methods:
         comps = info.components.get(method, {})
         lead = "" if d.method else "# "
@@ -386,7 +399,8 @@ def _render_confidence(d: Draft, info: SchemaInfo) -> list[str]:
     if d.rationale:
         out += _long_text("rationale", d.rationale, 2)
     else:
-        out += _hinted("  rationale:", (conf_props.get("rationale") or {}).get("description", "Why this level."))
+        out += _hinted("  rationale:",
+                       (conf_props.get("rationale") or {}).get("description", "Why this level."))
     if d.caveat:
         out += _long_text("caveat", d.caveat, 2)
     else:
@@ -415,11 +429,12 @@ def _verify_claim_text(text: str, d: Draft) -> None:
     links = [{"source": e.source, "relation": e.relation, "locator": e.locator} for e in d.evidence]
     conf = data.get("confidence") or {}
     ok = got == expected and data.get("evidence") == links
-    ok = ok and (not d.rationale or conf.get("rationale") == d.rationale) and (not d.caveat or conf.get("caveat") == d.caveat)
-    ok = ok and (not d.level or conf.get("level") == d.level) and (not d.method or conf.get("method") == d.method)
+    for name in ("rationale", "caveat", "level", "method"):
+        ok = ok and (not getattr(d, name) or conf.get(name) == getattr(d, name))
     ok = ok and all((conf.get("components") or {}).get(k) == val for k, val in d.components.items())
     if not ok:
-        raise ContributeError("internal error: the new claim did not read back as written; please report this")
+        raise ContributeError("internal error: the new claim did not read back as written; "
+                              "please report this")
 
 
 def write_new_file(path: Path, text: str) -> None:
@@ -439,23 +454,24 @@ def write_new_file(path: Path, text: str) -> None:
         raise ContributeError(f"cannot write claims/{path.name}: {exc.strerror}") from None
 
 
-def new_claim(args: NewClaimOptions, project: Project, prompter: Prompter | None = None, out: TextIO | None = None,
+def new_claim(options: NewClaimOptions, project: Project, prompter: Prompter | None = None,
+              out: TextIO | None = None,
               today: dt.date | None = None) -> int:
-    """`evidence new`: write claims/<id>.yaml from what `args` gives and the answers to what it lacks."""
+    """`evidence new`: write claims/<id>.yaml from what `options` gives and the answers to what it lacks."""
     out = out or sys.stdout
     info = load_schema_info(project)
     sources = load_bibliography(project)
-    d = draft_from_args(args, info, sources)
+    d = draft_from_options(options, info, sources)
     d.added = (today or dt.date.today()).isoformat()
-    if args.id is not None:
-        d.id = check_claim_id(args.id, info)
+    if options.id is not None:
+        d.id = check_claim_id(options.id, info)
         path = claim_path(project, d.id)
         if path.exists() or path.with_suffix(".yml").exists():
             raise ContributeError(f"{project.relative(path)} already exists: nothing was written. "
                                   "Edit that file, or choose another id with --id.")
     if not d.id and d.statement:  # refuse a repeated statement before asking anything else
         d.id = unique_id(project, d.statement, info)
-    interactive = prompter is not None or is_interactive(args.no_input)
+    interactive = prompter is not None or is_interactive(options.no_input)
     if interactive:
         ask_missing(d, info, sources, project, prompter or Prompter())
     require_complete(d)
@@ -464,7 +480,7 @@ def new_claim(args: NewClaimOptions, project: Project, prompter: Prompter | None
     path = claim_path(project, d.id)
     text = render_claim(d, info)
     _verify_claim_text(text, d)
-    if args.dry_run:
+    if options.dry_run:
         out.write(text)
         return 0
     if not project.claims_dir.is_dir():

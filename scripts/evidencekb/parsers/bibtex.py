@@ -86,7 +86,8 @@ def decode_verbatim(text: str) -> str:
 def _person(p) -> Person:
     last = p.last_names
     raw_last = " ".join(last)
-    if len(last) == 1 and not p.first_names and not p.middle_names and raw_last.startswith("{") and raw_last.endswith("}"):
+    braced = raw_last.startswith("{") and raw_last.endswith("}")
+    if len(last) == 1 and not p.first_names and not p.middle_names and braced:
         return Person(family=decode_latex(raw_last), corporate=True)
     return Person(
         family=decode_latex(raw_last),
@@ -129,7 +130,8 @@ def parse_bibtex_text(text: str, rel: str) -> tuple[dict[str, Source], list[Prob
         low = key.lower()
         if low in first_line:
             problems.append(Problem(Position(rel, line, 1), "error",
-                                    f"duplicate key {key!r} (first defined on line {first_line[low]})", "bib-duplicate-key"))
+                                    f"duplicate key {key!r} (first defined on line {first_line[low]})",
+                                    "bib-duplicate-key"))
             continue
         first_line[low] = line
         chunks[key] = (line, text[idx:end].rstrip() + "\n")
@@ -165,7 +167,8 @@ def parse_bibtex_text(text: str, rel: str) -> tuple[dict[str, Source], list[Prob
                                         f"unbalanced braces in entry {key or etype!r}: {what}", "bib-braces"))
                 continue
             for lineno, msg in new_errors:
-                problems.append(Problem(Position(rel, line + (lineno or 1) - 1, 1), "error", f"BibTeX: {msg}", "bib-syntax"))
+                problems.append(Problem(Position(rel, line + (lineno or 1) - 1, 1), "error", f"BibTeX: {msg}",
+                                        "bib-syntax"))
     data: BibliographyData = parser.data
 
     sources: dict[str, Source] = {}

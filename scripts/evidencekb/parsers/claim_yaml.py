@@ -107,7 +107,8 @@ def resolve_plain(text: str) -> Any:
 def _build(node, rel: str, doc: ClaimDocument, path: tuple, seen: set[int]) -> Any:
     if id(node) in seen:
         raise _Reject(_pos(rel, node.start_mark),
-                      "YAML anchors and aliases (&name / *name) are not allowed in claim files; write the value out",
+                      "YAML anchors and aliases (&name / *name) are not allowed in claim files; write the "
+                      "value out",
                       "yaml-alias")
     seen.add(id(node))
     mark = node.start_mark
@@ -115,26 +116,31 @@ def _build(node, rel: str, doc: ClaimDocument, path: tuple, seen: set[int]) -> A
     tag = node.tag
     if isinstance(node, yaml.MappingNode):
         if tag != _MAP:
-            raise _Reject(_pos(rel, node.start_mark), f"tag {tag!r} is not allowed; claim files use plain YAML", "yaml-tag")
+            raise _Reject(_pos(rel, node.start_mark),
+                          f"tag {tag!r} is not allowed; claim files use plain YAML", "yaml-tag")
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _Reject(_pos(rel, key_node.start_mark), "a mapping key must be a plain word", "yaml-key")
+                raise _Reject(_pos(rel, key_node.start_mark), "a mapping key must be a plain word",
+                              "yaml-key")
             key = key_node.value
             kmark = key_node.start_mark
             if key in out:
                 first = doc.keys[path + (key,)]
-                raise _Reject(_pos(rel, kmark), f"duplicate key {key!r} (first given on line {first[0]})", "duplicate-key")
+                raise _Reject(_pos(rel, kmark), f"duplicate key {key!r} (first given on line {first[0]})",
+                              "duplicate-key")
             doc.keys[path + (key,)] = (kmark.line + 1, kmark.column + 1)
             out[key] = _build(value_node, rel, doc, path + (key,), seen)
         return out
     if isinstance(node, yaml.SequenceNode):
         if tag != _SEQ:
-            raise _Reject(_pos(rel, node.start_mark), f"tag {tag!r} is not allowed; claim files use plain YAML", "yaml-tag")
+            raise _Reject(_pos(rel, node.start_mark),
+                          f"tag {tag!r} is not allowed; claim files use plain YAML", "yaml-tag")
         return [_build(item, rel, doc, path + (i,), seen) for i, item in enumerate(node.value)]
     # scalar
     if tag not in _ALLOWED_EXPLICIT:
-        raise _Reject(_pos(rel, node.start_mark), f"tag {tag!r} is not allowed; claim files use plain YAML", "yaml-tag")
+        raise _Reject(_pos(rel, node.start_mark), f"tag {tag!r} is not allowed; claim files use plain YAML",
+                      "yaml-tag")
     if node.style in (None, "") and tag == _STR:
         return resolve_plain(node.value)
     if tag == _STR:
@@ -164,7 +170,8 @@ def parse_claim_bytes(raw: bytes, rel: str) -> tuple[ClaimDocument | None, list[
                               f"not UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8", "encoding")]
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        return None, [Problem(Position(rel, line, 1), "error", "NUL character: this is not a text file", "encoding")]
+        return None, [Problem(Position(rel, line, 1), "error", "NUL character: this is not a text file",
+                              "encoding")]
     doc = ClaimDocument(rel, None)
     try:
         node = yaml.compose(text, Loader=_NodeLoader)
@@ -178,7 +185,9 @@ def parse_claim_bytes(raw: bytes, rel: str) -> tuple[ClaimDocument | None, list[
     except RecursionError:
         return None, [Problem(Position(rel), "error", "YAML nested too deeply", "yaml-syntax")]
     if node is None:
-        return None, [Problem(Position(rel), "error", "empty file: a claim file is a mapping of fields (id: ..., statement: ...)", "empty-file")]
+        return None, [Problem(Position(rel), "error",
+                              "empty file: a claim file is a mapping of fields (id: ..., statement: ...)",
+                              "empty-file")]
     try:
         data = _build(node, rel, doc, (), set())
     except _Reject as rej:
@@ -188,7 +197,8 @@ def parse_claim_bytes(raw: bytes, rel: str) -> tuple[ClaimDocument | None, list[
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
         return None, [Problem(doc.where(()), "error",
-                              f"a claim file must be a mapping of fields (key: value), not {kind}", "top-level")]
+                              f"a claim file must be a mapping of fields (key: value), not {kind}",
+                              "top-level")]
     doc.data = data
     return doc, []
 
