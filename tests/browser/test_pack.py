@@ -34,6 +34,11 @@ def _fill_pack(page, server) -> list[str]:
     return ids
 
 
+def _status(page, words):
+    page.wait_for_function("(w) => document.getElementById('ev-pack-status').textContent.includes(w)",
+                           arg=words)
+
+
 def _open_pack(page, server):
     page.goto(server + "pack/")
     page.wait_for_selector("#ev-pack[data-ev-ready=true]")
@@ -44,7 +49,7 @@ def test_a_pack_from_three_pages_copies_as_rich_and_plain_text(page, server):
     _open_pack(page, server)
     records = [_record(page, server, i) for i in ids]
     page.get_by_role("button", name="Copy as plain text").click()
-    page.wait_for_function("() => document.getElementById('ev-pack-status').textContent.includes('plain text')")
+    _status(page, "plain text")
     text = page.evaluate("() => navigator.clipboard.readText()")
     for r in records:
         assert r["sentence"] in text
@@ -59,7 +64,7 @@ def test_a_pack_from_three_pages_copies_as_rich_and_plain_text(page, server):
         assert text.count(ref["text"]) == 1, "each work once"
     assert re.search(r"Findings from .*; accessed \d{1,2} [A-Z][a-z]+ \d{4}\.", text)
     page.get_by_role("button", name="Copy as rich text").click()
-    page.wait_for_function("() => document.getElementById('ev-pack-status').textContent.includes('rich text')")
+    _status(page, "rich text")
     html = page.evaluate("""async () => {
         const items = await navigator.clipboard.read();
         return await (await items[0].getType('text/html')).text(); }""")

@@ -57,25 +57,27 @@ def claim_record(base, claim, refs, rank: dict[str, int], settings: Settings, hi
     m = meaning(base.vocabularies, base.schema)
     version = version_record(history, claim.id, settings)
     supports = _cite_list(refs, ordered_keys(claim, refs, *m.relations("for"))) or _cite_list(refs, keys)
-    # other relations, each introduced as its term's x-cited-as says ("Qualified by", ...), as the citation does
+    # other relations, introduced as their term's x-cited-as says ("Qualified by", ...), as in the citation
     cited_as = [f"{t.meta['x-cited-as']}: {cites}." for t in base.vocabularies["relation"].terms
                 if t.meta.get("x-cited-as") and not m.supports(t.id)
                 and (cites := _cite_list(refs, ordered_keys(claim, refs, t.id)))]
+
     extra: list[str] = []
     caveat = cited_text(conf.caveat, refs, extra)
     rationale = cited_text(conf.rationale, refs, extra)
-    cites = keys + [k for k in extra if k not in keys]
+    works = keys + [k for k in extra if k not in keys]
     return {
         "id": claim.id, "title": claim_heading(claim).rstrip("."), "statement": claim.statement,
         "sentence": _with_citation(p.sentence, supports),
-        "confidence": f"{title(base, 'level', conf.level)} ({title(base, 'method', conf.method)}). {p.meaning}",
+        "confidence": (f"{title(base, 'level', conf.level)} ({title(base, 'method', conf.method)}). "
+                       f"{p.meaning}"),
         "cited_as": cited_as, "level": conf.level, "level_title": title(base, "level", conf.level),
         "caveat": caveat, "caveat_always": conf.level in always_caveat(base), "rationale": rationale,
         "url": settings.permalink(claim_url(claim.id)),
         "permalink": version["permalink"] if version else settings.permalink(claim_url(claim.id)),
         "version": version["text"] if version else "",
         "references": [{"key": k, "rank": rank[k], "text": refs[k].text, "html": str(refs[k].html)}
-                       for k in sorted(cites, key=lambda k: rank[k])],
+                       for k in sorted(works, key=lambda k: rank[k])],
     }
 
 
@@ -100,7 +102,8 @@ def base_version(data) -> str:
                  default=None)
     if newest is None:
         return ""
-    return f"the evidence base as changed on {version_text(newest).split(', ', 1)[1]} (commit {newest.commit[:7]})"
+    when = version_text(newest).split(", ", 1)[1]
+    return f"the evidence base as changed on {when} (commit {newest.commit[:7]})"
 
 
 def render_pack_page(data, settings: Settings) -> GeneratedPage:
@@ -139,9 +142,9 @@ def render_checklist(data) -> GeneratedPage:
                           "url": "../" + claim_url(c.id), "badge": level_badge(base, c.confidence.level),
                           "caveat": c.confidence.caveat if c.confidence.level in always_caveat(base) else "",
                           "version": "V" + version_text(v)[1:] if v else ""})
+        vocab = base.vocabularies.get("audience")
+        term = vocab.get(audience) if vocab else None
         groups.append({"id": audience, "title": title(base, "audience", audience), "lines": items,
-                       "description": (base.vocabularies["audience"].get(audience).description
-                                       if "audience" in base.vocabularies and base.vocabularies["audience"].get(audience)
-                                       else "")})
+                       "description": term.description if term else ""})
     body = render("pack/checklist.html", groups=groups)
     return GeneratedPage(src_uri, "Commissioning checklist", [raw(body)], {"ev_kind": "checklist"})

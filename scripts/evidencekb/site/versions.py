@@ -49,7 +49,9 @@ def _change_lines(base, change, labels) -> str:
     if k == "level":
         return f"Confidence changed from {level(change.before)} to {level(change.after)}"
     if k == "caveat":
-        return "Caveat added" if not change.before else ("Caveat removed" if not change.after else "Caveat changed")
+        if not change.before:
+            return "Caveat added"
+        return "Caveat removed" if not change.after else "Caveat changed"
     if k == "source-added":
         return f"Source added: {src} ({title(base, 'relation', change.after or '').lower()})"
     if k == "source-removed":
@@ -70,7 +72,8 @@ def history_block(base, history: HistoryResult | None, claim_id: str, refs) -> s
     rows = []
     for v in reversed(h.versions):
         restated = next((c for c in v.changes if c.kind == "statement"), None)
-        rows.append({"text": "V" + version_text(v)[1:], "changes": [_change_lines(base, c, labels) for c in v.changes],
+        rows.append({"text": "V" + version_text(v)[1:],
+                     "changes": [_change_lines(base, c, labels) for c in v.changes],
                      "reason": v.message, "url": "" if v.number == current else f"v{v.number}/",
                      "before": restated.before if restated else ""})
     return render("claim/history.html", rows=rows, modified=h.modified)
@@ -123,7 +126,8 @@ def render_whats_new(data) -> GeneratedPage:
             current = h is not None and h.versions[-1].number == item.version
             items.append({"date": item.date, "line": headline(item, claim_heading(claim), _level_title(base)),
                           "reason": item.reason,
-                          "url": "../" + (claim_url(item.claim_id) if current else version_url(item.claim_id, item.version)),
+                          "url": "../" + (claim_url(item.claim_id) if current
+                                          else version_url(item.claim_id, item.version)),
                           "current": "../" + claim_url(item.claim_id)})
     body = render("versions/whats_new.html", items=items, reason=reason, feed="../" + FEED_PATH)
     return GeneratedPage(src_uri, "What's new", [raw(body)], {"ev_kind": "whats-new"})
