@@ -294,6 +294,7 @@ def to_claim(doc: ClaimDocument) -> Claim:
         populations=tuple(d.get("populations", ()) or ()),
         outcomes=tuple(d.get("outcomes", ()) or ()),
         schemes=tuple(d.get("schemes", ()) or ()),
+        recommendation=tuple(d.get("recommendation", ()) or ()),
         evidence=tuple(
             EvidenceLink(e["source"], e["relation"], e["locator"], e.get("quote"), e.get("note"),
                          doc.where(("evidence", i)), e.get("via"), e.get("source_locator"))

@@ -124,6 +124,7 @@ class Claim:
     contributors: tuple[str, ...] = ()
     evidence_basis: str | None = None  # None means the schema's default (studies)
     reviewed: Review | None = None
+    recommendation: tuple[str, ...] = ()  # audiences it recommends something to (commissioning checklist)
 
     @property
     def title(self) -> str:

@@ -64,7 +64,10 @@ def test_copy_as_plain_text_puts_the_citation_on_the_clipboard(page, server, bas
     data = load(Project(REPO_ROOT))
     settings = Settings(site_name="Peer Mentoring Evidence Explorer",
                         site_url="https://peer-mentoring-evidence.github.io/explorer/")
-    plain, _ = claim_citation(base, claim, data.references, settings, data.dates[CLAIM][1])
+    from evidencekb.site.versions import version_record
+
+    version = version_record(data.history, CLAIM, settings)  # None when built without git history
+    plain, _ = claim_citation(base, claim, data.references, settings, data.dates[CLAIM][1], version)
     expected = plain.replace(ACCESSED_SLOT, today)
 
     page.get_by_role("button", name="Copy citation as plain text").click()
@@ -76,7 +79,10 @@ def test_copy_as_plain_text_puts_the_citation_on_the_clipboard(page, server, bas
     assert copied.startswith("Finding: Peer mentoring relationships rest on three core conditions")
     assert "(Buck, 2018;" in copied
     site = "https://peer-mentoring-evidence.github.io/explorer/"
-    assert f"Available at: {site}claims/{CLAIM}/ (Accessed: {today})." in copied
+    cited = f"claims/{CLAIM}/v{version['number']}/" if version else f"claims/{CLAIM}/"
+    assert f"Available at: {site}{cited} (Accessed: {today})." in copied
+    if version:
+        assert f"({version['text']}). Available at:" in copied
     assert "Buck, G. (2018) 'The core conditions of peer mentoring', Criminology & Criminal Justice" in copied
     assert "Caveat: " in copied
     assert page.console_errors == []

@@ -117,8 +117,7 @@ def to_entry(key: str, source: Source) -> Entry:
     if source.editors:
         persons["editor"] = [_Name(p) for p in source.editors]
     fields = source.fields
-    entry = Entry(source.entry_type, fields={f: fields[f] for f in STYLE_FIELDS if f in fields},
-                  persons=persons)
+    entry = Entry(source.entry_type, fields={f: fields[f] for f in STYLE_FIELDS if f in fields}, persons=persons)
     entry.key = key
     return entry
 

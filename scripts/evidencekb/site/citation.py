@@ -71,9 +71,11 @@ def long_date(iso: str) -> str:
     return f"{d.day} {d.strftime('%B')} {d.year}"
 
 
-def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, changed: str) -> tuple[str, dict]:
+def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, changed: str,
+                   version: dict | None = None) -> tuple[str, dict]:
     """(plain text, record for templates/cite/claim.html) of one claim's citation block;
-    the plain text carries the {accessed} slot."""
+    the plain text carries the {accessed} slot. With a `version` (versions.version_record)
+    the citation names it and links to its permalink, which keeps the text as cited."""
     level = title(base, "level", claim.confidence.level)
     method = title(base, "method", claim.confidence.method)
     m = meaning(base.vocabularies, base.schema)
@@ -83,8 +85,11 @@ def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, c
                 if t.meta.get("x-cited-as") and not m.supports(t.id)]
     others = [{"label": label, "cites": _cite_list(refs, keys)} for label, keys in cited_as if keys]
     everything = works_read(claim, refs)
-    permalink = settings.permalink(claim_url(claim.id))
+    permalink = version["permalink"] if version else settings.permalink(claim_url(claim.id))
+    if version:
+        changed = version["date"]
     heading = claim_heading(claim).rstrip(".")
+    edition = f" ({version['text']})" if version else ""
     finding = _with_citation(claim.statement, _cite_list(refs, supports))
     caveat = claim.confidence.caveat
 
@@ -93,19 +98,21 @@ def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, c
     plain += [f"{o['label']}: {o['cites']}." for o in others]
     if caveat:
         plain.append(f"Caveat: {caveat}")
-    plain.append(f"Cite this page as: {settings.site_name} ({_year(changed)}) {heading}. "
+    plain.append(f"Cite this page as: {settings.site_name} ({_year(changed)}) {heading}{edition}. "
                  f"Available at: {permalink} (Accessed: {ACCESSED_SLOT}).")
     plain.append("References:")
     plain += [refs[k].text for k in everything]
     record = {"finding": finding, "level": level, "method": method, "others": others, "plain": pr.meaning,
               "caveat": caveat, "site_name": settings.site_name, "year": _year(changed), "heading": heading,
+              "edition": edition,
               "permalink": permalink, "linked": bool(settings.site_url), "no_date": NO_DATE_TEXT,
               "references": [reference_html(refs[k].html) for k in everything]}
     return "\n".join(plain), record
 
 
-def claim_citation_block(base: EvidenceBase, claim: Claim, refs, settings: Settings, changed: str) -> str:
-    plain, record = claim_citation(base, claim, refs, settings, changed)
+def claim_citation_block(base: EvidenceBase, claim: Claim, refs, settings: Settings, changed: str,
+                         version: dict | None = None) -> str:
+    plain, record = claim_citation(base, claim, refs, settings, changed, version)
     return render("cite/claim.html", plain=plain, c=record)
 
 

@@ -18,6 +18,7 @@ from .common import (heading, level_badge, stance_counts, GeneratedPage, raw, Se
                      root_of, source_url, theme_url, title, titles)
 from .markup import e, plural
 from .templating import render
+from .versions import history_block, version_record
 
 
 def component_name(name: str) -> str:
@@ -173,9 +174,9 @@ def _applies(base: EvidenceBase, claim: Claim, root: str) -> str:
     return render("claim/themes.html", themes=themes, facts=facts, graph_url=f"{root}graph/?claim={claim.id}")
 
 
-def _head(base: EvidenceBase, claim: Claim, root: str) -> str:
+def _head(base: EvidenceBase, claim: Claim, root: str, version: dict | None = None) -> str:
     conf = claim.confidence
-    return render("claim/head.html", heading=claim_heading(claim), lead=claim.statement if claim.summary else "",
+    return render("claim/head.html", claim_id=claim.id, version=version, heading=claim_heading(claim), lead=claim.statement if claim.summary else "",
                   level=level_badge(base, conf.level), method_url=root + "method/#" + conf.method.lower(),
                   method=title(base, "method", conf.method), level_desc=description(base, "level", conf.level),
                   caveat=conf.caveat, plain=plain_rating(base, claim))
@@ -200,13 +201,16 @@ def _improve(claim: Claim, settings: Settings, root: str, dates: tuple[str, str]
 
 
 def render_claim(base: EvidenceBase, claim: Claim, profile, refs, settings: Settings,
-                 dates: tuple[str, str], backlinks=()) -> GeneratedPage:
-    """backlinks: (claim id, relation) of the claims whose `related` points here."""
+                 dates: tuple[str, str], backlinks=(), history=None) -> GeneratedPage:
+    """backlinks: (claim id, relation) of the claims whose `related` points here; history:
+    the base's HistoryResult (None or unavailable: no version line, no History section)."""
     src_uri = f"claims/{claim.id}/index.md"
     root = root_of(src_uri)
     related = _related(base, claim, root, backlinks)
+    version = version_record(history, claim.id, settings)
+    changes = history_block(base, history, claim.id, refs)
     parts = [
-        raw(_head(base, claim, root)),
+        raw(_head(base, claim, root, version)),
         heading(2, "Why this rating", "why"), raw(_why(base, claim, profile)),
         heading(2, "Evidence profile", "profile", search=False),
         raw(_profile(base, claim, profile, root), search=False),
@@ -217,7 +221,8 @@ def render_claim(base: EvidenceBase, claim: Claim, profile, refs, settings: Sett
     parts += [
         heading(2, "Themes and scope", "themes", search=False), raw(_applies(base, claim, root), search=False),
         heading(2, "Cite this finding", "cite", search=False),
-        raw(claim_citation_block(base, claim, refs, settings, dates[1]), search=False),
+        raw(claim_citation_block(base, claim, refs, settings, dates[1], version), search=False),
+        *([heading(2, "History", "history", search=False), raw(changes, search=False)] if changes else []),
         heading(2, "Improve this claim", "improve", search=False),
         raw(_improve(claim, settings, root, dates), search=False),
     ]

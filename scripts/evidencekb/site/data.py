@@ -37,6 +37,7 @@ class SiteData:
     warnings: tuple[Problem, ...] = ()
     exports: Mapping[str, str] | None = None  # export.render_exports, made when first needed
     memo: dict = field(default_factory=dict)  # rendered pages, keyed by the site settings
+    history: object = None  # evidencekb.history.HistoryResult: claim versions from git (None: not read)
 
 
 _cache: dict = {"key": None, "data": None}
@@ -91,7 +92,15 @@ def derive(project: Project, base: EvidenceBase, warnings=()) -> SiteData:
         references=references,
         dates=claim_dates(project, base),
         warnings=tuple(warnings),
+        history=_history(project),
     )
+
+
+def _history(project: Project):
+    """Claim versions from git: one `git log` and one `git cat-file` for the whole base."""
+    from ..history import load_history
+
+    return load_history(project.root, project.relative(project.claims_dir))
 
 
 def clear_cache() -> None:

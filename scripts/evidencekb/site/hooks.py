@@ -39,7 +39,7 @@ THEME_DIR = PACKAGE / "theme"
 ASSETS_DIR = PACKAGE / "assets"
 ASSET_URL = "assets/evidencekb/"
 CSS = ("site.css",)
-JS = ("site.js", "search.js")
+JS = ("site.js", "search.js", "pack.js")
 MARKER = re.compile(r"<!--\s*evidence:([a-z-]+)\s*-->")
 
 _state: dict = {}
@@ -148,6 +148,10 @@ def on_pre_build(config, **kwargs):
         lines = "\n".join(format_text(p) for p in exc.problems)
         raise PluginError(f"the evidence base has {len(exc.problems)} error(s); fix them and build again "
                           f"(`evidence check` lists them too):\n{lines}") from None
+    history = getattr(_state["data"], "history", None)
+    if history is not None and not history.available and not _state.get("told_history"):
+        log.info("evidence: %s", history.reason)  # said once: claim pages then show no history
+        _state["told_history"] = True
     from . import worker
 
     if worker.available(_mode["command"]):

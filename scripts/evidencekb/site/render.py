@@ -17,7 +17,9 @@ from .contributing import render_contributing
 from .data import SiteData
 from .overview import (DOWNLOADS, block_challenge, block_fields, block_headlines, block_levels, block_methods, block_stats,
                        block_themes, block_vocabularies, data_files, render_downloads, render_gaps, render_map)
+from .pack import pack_files, render_checklist, render_pack_page
 from .source_page import download_files, render_source
+from .versions import feed_files, frozen_files, render_whats_new
 
 
 @dataclass
@@ -75,7 +77,7 @@ def render_pages(data: SiteData, settings: Settings, root_dir=None, contributing
     for claim in base.claims:
         pages.append(render_claim(base, claim, analysis.claims[claim.id], refs, settings,
                                   data.dates.get(claim.id, (claim.added, claim.updated or claim.added)),
-                                  backlinks.get(claim.id, ())))
+                                  backlinks.get(claim.id, ()), data.history))
 
     from ..graph import author_slug
 
@@ -96,6 +98,7 @@ def render_pages(data: SiteData, settings: Settings, root_dir=None, contributing
     pages.append(render_map(base, analysis))
     pages.append(render_gaps(base, analysis))
     pages.append(render_downloads(data_file_names(base)))
+    pages += [render_pack_page(data, settings), render_checklist(data), render_whats_new(data)]
     if contributing:
         pages.append(render_contributing(root_dir or data.project.root, settings))
     return pages
@@ -126,4 +129,7 @@ def render_files(data: SiteData, settings: Settings) -> dict[str, str]:
         out["author-pages.json"] = json.dumps(authors, ensure_ascii=False, separators=(",", ":")) + "\n"
     for name, text in out.items():
         files[f"data/{name}"] = text
+    files.update(pack_files(data, settings))
+    files.update(frozen_files(data, settings))
+    files.update(feed_files(data, settings))
     return files
