@@ -15,15 +15,52 @@ from evidencekb.project import Project
 
 TODAY = dt.date.today().isoformat()
 
-FULL = ["--statement", "Peer mentors' own stories of change give mentees hope.", "--type", "mechanism",
-        "--theme", "how-mentoring-works", "--source", "lee2019book", "--locator", "p. 4",
-        "--source", "smith2020trial", "--locator", "pp. 10-12",
-        "--method", "CERQual", "--component", "methodological_limitations=minor",
-        "--component", "coherence=no-or-very-minor", "--component", "adequacy=moderate",
-        "--component", "relevance=no-or-very-minor", "--level", "moderate",
-        "--rationale", "Two studies agree.", "--caveat", "Small samples.", "--no-input"]
-MINIMAL = ["--statement", "Mentors listen first.", "--type", "mechanism", "--theme", "how-mentoring-works",
-           "--source", "lee2019book", "--locator", "p. 4", "--no-input"]
+FULL = [
+    "--statement",
+    "Peer mentors' own stories of change give mentees hope.",
+    "--type",
+    "mechanism",
+    "--theme",
+    "how-mentoring-works",
+    "--source",
+    "lee2019book",
+    "--locator",
+    "p. 4",
+    "--source",
+    "smith2020trial",
+    "--locator",
+    "pp. 10-12",
+    "--method",
+    "CERQual",
+    "--component",
+    "methodological_limitations=minor",
+    "--component",
+    "coherence=no-or-very-minor",
+    "--component",
+    "adequacy=moderate",
+    "--component",
+    "relevance=no-or-very-minor",
+    "--level",
+    "moderate",
+    "--rationale",
+    "Two studies agree.",
+    "--caveat",
+    "Small samples.",
+    "--no-input",
+]
+MINIMAL = [
+    "--statement",
+    "Mentors listen first.",
+    "--type",
+    "mechanism",
+    "--theme",
+    "how-mentoring-works",
+    "--source",
+    "lee2019book",
+    "--locator",
+    "p. 4",
+    "--no-input",
+]
 
 
 def args_for(command: str, root: Path, *argv: str):
@@ -34,7 +71,9 @@ def args_for(command: str, root: Path, *argv: str):
 
 def new(project, *argv, prompter=None):
     out = io.StringIO()
-    code = contribute.new_claim(args_for("new", project.root, *argv), Project(project.root), prompter=prompter, out=out)
+    code = contribute.new_claim(
+        args_for("new", project.root, *argv), Project(project.root), prompter=prompter, out=out
+    )
     return code, out.getvalue()
 
 
@@ -45,8 +84,6 @@ def run(command, project, *argv, capsys=None):
 def errors_in(project, rel):
     result = check_project(Project(project.root), only={rel})
     return [p for p in result.problems if p.is_error]
-
-
 
 
 def scripted(*answers):

@@ -215,7 +215,9 @@ def test_claims_downloads_carry_via_source_locator_and_review(site):
     assert alpha["confidence"]["rationale"].endswith("(Buck, 2021a, 2021b).")
     json.dumps(records)
     text = claims_csv(records, data.base.vocabularies["relation"].ids())
-    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))}  # the BOM Excel needs
+    rows = {
+        r["id"]: r for r in csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    }  # the BOM Excel needs
     assert rows["alpha"]["read_via"] == "buck2021review"
     assert rows["alpha"]["reviewed"] == "2026-12-01"
     assert rows["alpha"]["reviewed_against"] == "seed 001, section 'Overcoming problems'"

@@ -54,8 +54,9 @@ def add(project, text, *argv, tmp_path=None):
     path = project.root.parent / "input.bib"
     path.write_text(text, encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
-    code = contribute.add_sources(args_for("add-source", project.root, str(path), *argv), Project(project.root),
-                                     out=out, err=err)
+    code = contribute.add_sources(
+        args_for("add-source", project.root, str(path), *argv), Project(project.root), out=out, err=err
+    )
     return code, out.getvalue(), err.getvalue()
 
 
@@ -69,8 +70,10 @@ def test_zotero_entry_is_normalised(project):
     assert code == 0 and out == "kavanagh2019peer\n"
     after = bib(project)
     assert after.startswith(before)  # the old text byte for byte
-    added = after[len(before):].decode()
-    assert added.startswith("\n@article{kavanagh2019peer,\n  author = {Kavanagh, Lauren and Božić, Ana and O'Connor, Seán},\n")
+    added = after[len(before) :].decode()
+    assert added.startswith(
+        "\n@article{kavanagh2019peer,\n  author = {Kavanagh, Lauren and Božić, Ana and O'Connor, Seán},\n"
+    )
     assert "  title = {Peer Mentoring and the Desistance Process: A Study of Müller's Model},\n" in added
     assert "  pages = {345--367},\n" in added and "  doi = {10.1177/1748895819876543},\n" in added
     assert "  journal = {Criminology \\& Criminal Justice},\n" in added
@@ -85,13 +88,29 @@ def test_zotero_entry_is_normalised(project):
 
 
 def test_study_facts_from_flags_are_checked_and_written(project):
-    with pytest.raises(ContributeError, match="'ethnograpy' is not a known design; did you mean 'ethnography'"):
+    with pytest.raises(
+        ContributeError, match="'ethnograpy' is not a known design; did you mean 'ethnography'"
+    ):
         add(project, ZOTERO, "--design", "ethnograpy")
-    code, out, err = add(project, ZOTERO, "--design", "ethnography", "--country", "uk",
-                         "--setting", "prison", "--setting", "community")
+    code, out, err = add(
+        project,
+        ZOTERO,
+        "--design",
+        "ethnography",
+        "--country",
+        "uk",
+        "--setting",
+        "prison",
+        "--setting",
+        "community",
+    )
     assert code == 0
     added = bib(project).decode()
-    assert "design = {ethnography}" in added and "country = {uk}" in added and "setting = {prison, community}" in added
+    assert (
+        "design = {ethnography}" in added
+        and "country = {uk}" in added
+        and "setting = {prison, community}" in added
+    )
     assert "set design" not in err and "set country" not in err
     assert [e for e in check_project(Project(project.root)).errors] == []
 
@@ -116,7 +135,8 @@ def test_duplicate_doi_is_refused_naming_the_key(project):
 
 
 def test_duplicate_title_and_year_is_refused(project):
-    entry = "@book{lee_ethnography_2019, title = {An Ethnography of {Mentoring}.}, year = {2019}, author = {Lee, C.}}"
+    entry = ("@book{lee_ethnography_2019, title = {An Ethnography of {Mentoring}.}, year = {2019}, "
+             "author = {Lee, C.}}")
     with pytest.raises(ContributeError, match="as 'lee2019book': the same title and year"):
         add(project, entry)
     # the same title in another year is another work
@@ -136,7 +156,8 @@ def test_duplicates_within_the_input_and_all_or_nothing(project):
 
 
 def test_clashing_key_is_regenerated_and_our_keys_kept(project):
-    entry = "@article{smith2020trial, title = {Another trial}, year = {2020}, author = {Smith, Anna}, design = {rct}}"
+    entry = ("@article{smith2020trial, title = {Another trial}, year = {2020}, author = {Smith, Anna}, "
+             "design = {rct}}")
     code, out, err = add(project, entry)
     assert code == 0 and out == "smith2020another\n"
     entry = "@article{jones2018mentors, title = {Mentors at work}, year = {2018}, author = {Jones, Bob}}"
@@ -158,9 +179,16 @@ def test_key_flag(project):
 
 
 def test_given_coding_fields_are_checked(project):
-    with pytest.raises(ContributeError, match="'ethnograpy' is not a known design; did you mean 'ethnography'"):
+    with pytest.raises(
+        ContributeError, match="'ethnograpy' is not a known design; did you mean 'ethnography'"
+    ):
         add(project, ZOTERO.replace("year = {2019},", "year = {2019}, design = {ethnograpy},"))
-    code, out, err = add(project, ZOTERO.replace("year = {2019},", "year = {2019}, design = {ethnography}, setting = {prison;community},"))
+    code, out, err = add(
+        project,
+        ZOTERO.replace(
+            "year = {2019},", "year = {2019}, design = {ethnography}, setting = {prison;community},"
+        ),
+    )
     added = bib(project).decode()
     assert code == 0 and "design = {ethnography}" in added and "setting = {prison, community}" in added
     assert "set country = {unknown}" in err and "design = {unknown}" not in err
@@ -173,13 +201,16 @@ def test_dry_run_writes_nothing(project):
     assert "not written" in err
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "no BibTeX entry found"),
-    ("just some words", "no BibTeX entry found"),
-    ("@article{x, title = {Unbalanced, year = {2020}}", "cannot read the BibTeX"),
-    ("@article{x, year = {2020}, author = {A, B}}", "has no title"),
-    ("@article{x, title = {T}, author = {A, B}}", "has no year"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "no BibTeX entry found"),
+        ("just some words", "no BibTeX entry found"),
+        ("@article{x, title = {Unbalanced, year = {2020}}", "cannot read the BibTeX"),
+        ("@article{x, year = {2020}, author = {A, B}}", "has no title"),
+        ("@article{x, title = {T}, author = {A, B}}", "has no year"),
+    ],
+)
 def test_bad_input_is_refused(project, text, message):
     before = bib(project)
     with pytest.raises(ContributeError, match=message):
@@ -191,26 +222,37 @@ def test_not_utf8_input(project):
     path = project.root.parent / "latin1.bib"
     path.write_bytes("@article{x, title = {Caf\u00e9}, year = {2020}}".encode("latin-1"))
     with pytest.raises(ContributeError, match="not UTF-8"):
-        contribute.add_sources(args_for("add-source", project.root, str(path)), Project(project.root),
-                                  out=io.StringIO(), err=io.StringIO())
+        contribute.add_sources(
+            args_for("add-source", project.root, str(path)),
+            Project(project.root),
+            out=io.StringIO(),
+            err=io.StringIO(),
+        )
 
 
 def test_standard_input(project):
     stdin = io.StringIO(BIBLATEX)
     out = io.StringIO()
-    code = contribute.add_sources(args_for("add-source", project.root, "-"), Project(project.root),
-                                     out=out, err=io.StringIO(), stdin=stdin)
+    code = contribute.add_sources(
+        args_for("add-source", project.root, "-"),
+        Project(project.root),
+        out=out,
+        err=io.StringIO(),
+        stdin=stdin,
+    )
     assert code == 0 and out.getvalue() == "hmip2022peer\n"
 
 
-@pytest.mark.parametrize("old", [b"", b"% only a comment", b"% crlf\r\n@misc{a2020b, title = {T}, year = {2020}}\r\n"])
+@pytest.mark.parametrize(
+    "old", [b"", b"% only a comment", b"% crlf\r\n@misc{a2020b, title = {T}, year = {2020}}\r\n"]
+)
 def test_append_keeps_any_existing_text(project, old):
     (project.root / "references.bib").write_bytes(old)
     code, out, _ = add(project, BIBLATEX)
     data = bib(project)
     assert code == 0 and data.startswith(old)
     if b"\r\n" in old:
-        assert b"\n" not in data[len(old):].replace(b"\r\n", b"")  # the file's own line endings
+        assert b"\n" not in data[len(old) :].replace(b"\r\n", b"")  # the file's own line endings
     assert "hmip2022peer" in parse_bibtex_text(data.decode().replace("\r\n", "\n"), "x")[0]
 
 
@@ -224,7 +266,9 @@ def test_failed_write_leaves_the_file_intact(project, monkeypatch):
     with pytest.raises(ContributeError, match="No space left on device.*left as it was"):
         add(project, ZOTERO)
     assert bib(project) == before
-    assert [p.name for p in project.root.iterdir() if p.name.startswith(".references")] == []  # no temp file left
+    assert [
+        p.name for p in project.root.iterdir() if p.name.startswith(".references")
+    ] == []  # no temp file left
 
 
 def test_unverifiable_result_is_not_written(project, monkeypatch):
@@ -257,14 +301,19 @@ def test_run_reports_refusals_on_stderr(project, capsys):
     assert code == 1 and "evidence add-source: refused" in err and "'smith2020trial'" in err
 
 
-@pytest.mark.parametrize("title, key", [
-    ("The art of listening", "smith2020art"),
-    ("A 2019 study: on 'trust'", "smith2020study"),
-])
+@pytest.mark.parametrize(
+    "title, key",
+    [
+        ("The art of listening", "smith2020art"),
+        ("A 2019 study: on 'trust'", "smith2020study"),
+    ],
+)
 def test_make_key(title, key):
     from evidencekb.model import Person, Position, Source
 
-    src = Source("x", "article", {"title": title, "year": "2020"}, (Person("Smith", "Anna"),), (), Position("x"))
+    src = Source(
+        "x", "article", {"title": title, "year": "2020"}, (Person("Smith", "Anna"),), (), Position("x")
+    )
     assert contribute.make_key(src, set()) == key
 
 
@@ -272,7 +321,9 @@ def test_corporate_keys():
     from evidencekb.model import Person, Position, Source
 
     def key(name, title="Peer work", year="2016"):
-        src = Source("x", "misc", {"title": title, "year": year}, (Person(name, corporate=True),), (), Position("x"))
+        src = Source(
+            "x", "misc", {"title": title, "year": year}, (Person(name, corporate=True),), (), Position("x")
+        )
         return contribute.make_key(src, set())
 
     assert key("Her Majesty's Inspectorate of Probation") == "hmip2016peer"
@@ -284,9 +335,16 @@ def test_coding_fields_asked_at_a_terminal(project):
     path = project.root.parent / "in.bib"
     path.write_text(ZOTERO, encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
-    prompter = scripted("ethnograpy", "ethnography", "", "prison, 3")  # a typo is re-asked; Enter keeps unknown
-    code = contribute.add_sources(args_for("add-source", project.root, str(path)), Project(project.root),
-                                     prompter=prompter, out=out, err=err)
+    prompter = scripted(
+        "ethnograpy", "ethnography", "", "prison, 3"
+    )  # a typo is re-asked; Enter keeps unknown
+    code = contribute.add_sources(
+        args_for("add-source", project.root, str(path)),
+        Project(project.root),
+        prompter=prompter,
+        out=out,
+        err=err,
+    )
     assert code == 0, prompter.out.getvalue()
     src = parse_bibtex_text(bib(project).decode(), "x")[0]["kavanagh2019peer"]
     assert (src.design, src.country, src.settings) == ("ethnography", "unknown", ("prison", "community"))

@@ -12,13 +12,19 @@ from tests.unit.contribute_support import FULL, MINIMAL, new, run
 # --- ids ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, slug", [
-    ("Peer mentors help.", "peer-mentors-help"),
-    ("Mentors' 'lived experience' builds TRUST — quickly!", "mentors-lived-experience-builds-trust-quickly"),
-    ("Über-café naïve rôle: Ærø ßtraße", "uber-cafe-naive-role-aero-sstrasse"),
-    ("92% of mentors are peers", "92-of-mentors-are-peers"),
-    ("!!!", ""),
-])
+@pytest.mark.parametrize(
+    "text, slug",
+    [
+        ("Peer mentors help.", "peer-mentors-help"),
+        (
+            "Mentors' 'lived experience' builds TRUST — quickly!",
+            "mentors-lived-experience-builds-trust-quickly",
+        ),
+        ("Über-café naïve rôle: Ærø ßtraße", "uber-cafe-naive-role-aero-sstrasse"),
+        ("92% of mentors are peers", "92-of-mentors-are-peers"),
+        ("!!!", ""),
+    ],
+)
 def test_slug(text, slug):
     assert slugify(text) == slug
 
@@ -35,7 +41,9 @@ def test_id_made_from_statement_and_kept_unique(project):
     code, _ = new(project, *MINIMAL)
     assert code == 0 and (project.root / "claims" / "mentors-listen-first.yaml").is_file()
     # a different statement with the same slug gets a number; the same statement is refused
-    code, _ = new(project, *[a if a != "Mentors listen first." else "Mentors: listen first!" for a in MINIMAL])
+    code, _ = new(
+        project, *[a if a != "Mentors listen first." else "Mentors: listen first!" for a in MINIMAL]
+    )
     assert code == 0 and (project.root / "claims" / "mentors-listen-first-2.yaml").is_file()
     with pytest.raises(ContributeError, match="already exists: claims/mentors-listen-first.yaml"):
         new(project, *MINIMAL)
@@ -55,8 +63,25 @@ def test_refusal_exit_code_and_message(project, capsys):
     assert err.startswith("evidence new: claims/alpha.yaml already exists") and "Traceback" not in err
 
 
-@pytest.mark.parametrize("bad", ["../escape", "../../etc/passwd", "a/b", "claims/x", "x.yaml", ".hidden", "/tmp/x",
-                                 "..\\x", "..", "Upper-Case", "two--hyphens", "space id", "x" * 81, ""])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "../escape",
+        "../../etc/passwd",
+        "a/b",
+        "claims/x",
+        "x.yaml",
+        ".hidden",
+        "/tmp/x",
+        "..\\x",
+        "..",
+        "Upper-Case",
+        "two--hyphens",
+        "space id",
+        "x" * 81,
+        "",
+    ],
+)
 def test_path_like_or_bad_ids_are_refused(project, bad):
     files = sorted(p for p in project.root.rglob("*"))
     with pytest.raises(ContributeError) as exc:
@@ -70,21 +95,37 @@ def test_claim_path_never_leaves_claims(project):
         contribute.claim_path(Project(project.root), "../x")
 
 
-
-
 # --- values ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("swap, message", [
-    (("--theme", "how-mentoring-works", "--theme", "how-mentoring-work"), "did you mean 'how-mentoring-works'"),
-    (("--type", "mechanism", "--type", "mechanisms"), "'mechanisms' is not a known claim type; did you mean 'mechanism'"),
-    (("--source", "lee2019book", "--source", "lee2019boo"), "'lee2019boo' is not in references.bib; the nearest key is 'lee2019book'"),
-    (("--source", "lee2019book", "--source", "nobody1900"), "add-source"),
-    (("--level", "moderate", "--level", "medium"), "'medium' is not a known level"),
-    (("--method", "CERQual", "--method", "cerqual"), "did you mean 'CERQual'"),
-    (("--component", "coherence=no-or-very-minor", "--component", "coherence=fine"), "'fine' is not a known cerqual judgement"),
-    (("--component", "coherence=no-or-very-minor", "--component", "coherance=minor"), "did you mean 'coherence'"),
-])
+@pytest.mark.parametrize(
+    "swap, message",
+    [
+        (
+            ("--theme", "how-mentoring-works", "--theme", "how-mentoring-work"),
+            "did you mean 'how-mentoring-works'",
+        ),
+        (
+            ("--type", "mechanism", "--type", "mechanisms"),
+            "'mechanisms' is not a known claim type; did you mean 'mechanism'",
+        ),
+        (
+            ("--source", "lee2019book", "--source", "lee2019boo"),
+            "'lee2019boo' is not in references.bib; the nearest key is 'lee2019book'",
+        ),
+        (("--source", "lee2019book", "--source", "nobody1900"), "add-source"),
+        (("--level", "moderate", "--level", "medium"), "'medium' is not a known level"),
+        (("--method", "CERQual", "--method", "cerqual"), "did you mean 'CERQual'"),
+        (
+            ("--component", "coherence=no-or-very-minor", "--component", "coherence=fine"),
+            "'fine' is not a known cerqual judgement",
+        ),
+        (
+            ("--component", "coherence=no-or-very-minor", "--component", "coherance=minor"),
+            "did you mean 'coherence'",
+        ),
+    ],
+)
 def test_vocabulary_and_key_errors_name_the_nearest(project, swap, message):
     old_flag, old, new_flag, value = swap
     argv = list(FULL)
@@ -108,5 +149,15 @@ def test_missing_required_without_input_is_a_usage_error(project):
         new(project, "--statement", "Mentors listen.", "--no-input")
     assert exc.value.code == 2 and "--type" in exc.value.message and "--theme" in exc.value.message
     with pytest.raises(ContributeError, match="no --locator for source 'lee2019book'"):
-        new(project, "--statement", "x y", "--type", "mechanism", "--theme", "desistance", "--source", "lee2019book",
-            "--no-input")
+        new(
+            project,
+            "--statement",
+            "x y",
+            "--type",
+            "mechanism",
+            "--theme",
+            "desistance",
+            "--source",
+            "lee2019book",
+            "--no-input",
+        )

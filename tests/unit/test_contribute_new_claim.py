@@ -15,7 +15,9 @@ from tests.unit.contribute_support import FULL, MINIMAL, TODAY, errors_in, new, 
 
 
 def test_full_flags_write_a_file_that_passes_check(project):
-    code, out = new(project, *FULL, "--contributor", "Jo O'Neil", "--setting", "community", "--setting", "prison")
+    code, out = new(
+        project, *FULL, "--contributor", "Jo O'Neil", "--setting", "community", "--setting", "prison"
+    )
     path = project.root / "claims" / "peer-mentors-own-stories-of-change-give-mentees-hope.yaml"
     assert code == 0 and path.is_file(), out
     text = path.read_text(encoding="utf-8")
@@ -31,11 +33,13 @@ def test_full_flags_write_a_file_that_passes_check(project):
 def test_template_lists_allowed_values_from_the_schema(project):
     schema_path = project.root / "claims" / "claim.schema.json"
     schema = json.loads(schema_path.read_text())
-    schema["$defs"]["outcome"]["oneOf"].append({"const": "made-up-outcome", "title": "Made up", "description": "x"})
+    schema["$defs"]["outcome"]["oneOf"].append(
+        {"const": "made-up-outcome", "title": "Made up", "description": "x"}
+    )
     schema_path.write_text(json.dumps(schema))
     code, out = new(project, *MINIMAL, "--dry-run")
     assert code == 0
-    outcome_lines = out[out.index("# outcomes:"):out.index("# schemes:")]
+    outcome_lines = out[out.index("# outcomes:") : out.index("# schemes:")]
     assert "made-up-outcome" in outcome_lines and "reoffending" in outcome_lines
     for method, comps in method_components(schema).items():
         assert f"# {method}:" in out
@@ -58,9 +62,18 @@ def test_template_fails_check_until_the_judgements_are_filled(project):
         for comp in ("methodological_limitations", "coherence", "adequacy", "relevance"):
             if line.startswith(f"    # {comp}:"):
                 line = f"    {comp}: moderate" if comp == "adequacy" else f"    {comp}: minor"
-        if line.startswith("    # ") and any(line.startswith(f"    # {c}:") for c in
-                                               ("risk_of_bias", "inconsistency", "indirectness", "imprecision",
-                                                "publication_bias", "authority", "clarity")):
+        if line.startswith("    # ") and any(
+            line.startswith(f"    # {c}:")
+            for c in (
+                "risk_of_bias",
+                "inconsistency",
+                "indirectness",
+                "imprecision",
+                "publication_bias",
+                "authority",
+                "clarity",
+            )
+        ):
             continue
         if line.startswith("  rationale:"):
             line = "  rationale: One ethnography."
@@ -76,11 +89,25 @@ def test_ceiling_is_the_checkers(project):
     assert code == 0 and "confidence-ceiling" in out
 
 
-@pytest.mark.parametrize("statement", [
-    "yes", "null", "#hash first", "a: b # c", "'single' and \"double\" quotes", "- dash", "10", "@at %pct `tick`",
-    "*star &anchor !tag", "Ünïcödé — dashes – and ‘curly’ quotes", "ends with colon:", "x" * 300 + " long",
-    "[brackets] {braces}", "tab\tinside",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "yes",
+        "null",
+        "#hash first",
+        "a: b # c",
+        "'single' and \"double\" quotes",
+        "- dash",
+        "10",
+        "@at %pct `tick`",
+        "*star &anchor !tag",
+        "Ünïcödé — dashes – and ‘curly’ quotes",
+        "ends with colon:",
+        "x" * 300 + " long",
+        "[brackets] {braces}",
+        "tab\tinside",
+    ],
+)
 def test_any_statement_reads_back_exactly(project, statement):
     argv = list(MINIMAL)
     argv[1] = statement
@@ -101,7 +128,13 @@ def test_control_characters_refused(project):
 
 
 def test_relations_per_source(project):
-    argv = [a for a in FULL if a != "--no-input"] + ["--relation", "supports", "--relation", "qualifies", "--no-input"]
+    argv = [a for a in FULL if a != "--no-input"] + [
+        "--relation",
+        "supports",
+        "--relation",
+        "qualifies",
+        "--no-input",
+    ]
     code, _ = new(project, *argv)
     text = next((project.root / "claims").glob("peer-mentors*.yaml")).read_text()
     assert code == 0 and "relation: qualifies" in text
@@ -109,36 +142,48 @@ def test_relations_per_source(project):
         new(project, *MINIMAL, "--relation", "supports", "--relation", "qualifies", "--id", "other")
 
 
-
-
 # --- asking --------------------------------------------------------------------------------
 
 
 def test_prompts_fill_what_flags_leave_out(project):
     prompter = scripted(
-        "Mentors listen before they advise.",   # statement
-        "mechanism",                            # claim type
-        "3, desistance",                        # themes: a number and an id
-        "lee2019boo, lee2019book",              # a wrong key is re-asked
+        "Mentors listen before they advise.",  # statement
+        "mechanism",  # claim type
+        "3, desistance",  # themes: a number and an id
+        "lee2019boo, lee2019book",  # a wrong key is re-asked
         "lee2019book",
-        "",                                     # relation: default supports
-        "pp. 10-12",                            # locator
-        "y",                                    # rate now
-        "",                                     # method: the one the claim type names (CERQual)
-        "minor", "no-or-very-minor", "moderate", "no-or-very-minor",
-        "high",                                 # above the ceiling: not offered, re-asked
-        "",                                     # default: the ceiling
-        "One ethnography.", "Small study.", "Jo Bloggs")
+        "",  # relation: default supports
+        "pp. 10-12",  # locator
+        "y",  # rate now
+        "",  # method: the one the claim type names (CERQual)
+        "minor",
+        "no-or-very-minor",
+        "moderate",
+        "no-or-very-minor",
+        "high",  # above the ceiling: not offered, re-asked
+        "",  # default: the ceiling
+        "One ethnography.",
+        "Small study.",
+        "Jo Bloggs",
+    )
     code, out = new(project, "--no-input", prompter=prompter)
     said = prompter.out.getvalue()
     assert code == 0, said
     assert "nearest key is 'lee2019book'" in said and "allow at most 'moderate'" in said
     text = (project.root / "claims" / "mentors-listen-before-they-advise.yaml").read_text()
-    assert "themes: [how-mentoring-works, desistance]" in text and "level: moderate" in text and "Jo Bloggs" in text
+    assert (
+        "themes: [how-mentoring-works, desistance]" in text
+        and "level: moderate" in text
+        and "Jo Bloggs" in text
+    )
     assert errors_in(project, "claims/mentors-listen-before-they-advise.yaml") == []
 
 
 def test_end_of_input_cancels_without_writing(project):
     with pytest.raises(ContributeError, match="cancelled"):
         new(project, "--no-input", prompter=scripted("A statement."))
-    assert sorted(p.name for p in (project.root / "claims").iterdir()) == ["alpha.yaml", "beta.yaml", "claim.schema.json"]
+    assert sorted(p.name for p in (project.root / "claims").iterdir()) == [
+        "alpha.yaml",
+        "beta.yaml",
+        "claim.schema.json",
+    ]

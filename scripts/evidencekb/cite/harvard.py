@@ -36,8 +36,17 @@ from .labels import NO_DATE, HarvardLabel, HarvardLabelStyle, HarvardSortingStyl
 from .names import ET_AL, HarvardNameStyle, entry_kind
 from .templates import TEMPLATES, online
 
-__all__ = ["ET_AL", "NO_DATE", "HarvardStyle", "HtmlBackend", "Reference", "format_bibliography",
-           "format_reference", "harvard_labels", "to_entry"]
+__all__ = [
+    "ET_AL",
+    "NO_DATE",
+    "HarvardStyle",
+    "HtmlBackend",
+    "Reference",
+    "format_bibliography",
+    "format_reference",
+    "harvard_labels",
+    "to_entry",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +66,9 @@ class HarvardStyle(BaseStyle):
 
     def format_entry(self, label, entry, bib_data=None):
         context = {"entry": entry, "style": self, "bib_data": bib_data, "label": label}
-        blocks = [block for block in (part.format_data(context) for part in TEMPLATES[entry_kind(entry)])
-                  if block]
+        blocks = [
+            block for block in (part.format_data(context) for part in TEMPLATES[entry_kind(entry)]) if block
+        ]
         link = online.format_data(context)
         if link:
             blocks.append(link)  # no full stop before it, even after a bare "Title (2020)"
@@ -89,6 +99,7 @@ def _machinery():
 # --------------------------------------------------------------------------
 # From Source records to pybtex entries, and back out as References.
 
+
 class _Name(PybtexPerson):
     """A pybtex Person from parts already split by our parser.
 
@@ -105,9 +116,29 @@ class _Name(PybtexPerson):
 
 
 # The fields the templates read; the rest (notes, coding fields) would only be copied.
-STYLE_FIELDS = ("title", "year", "date", "journal", "volume", "number", "issue", "pages", "booktitle",
-                "edition", "type", "publisher", "organization", "institution", "school", "address", "location",
-                "howpublished", "doi", "url", "urldate")
+STYLE_FIELDS = (
+    "title",
+    "year",
+    "date",
+    "journal",
+    "volume",
+    "number",
+    "issue",
+    "pages",
+    "booktitle",
+    "edition",
+    "type",
+    "publisher",
+    "organization",
+    "institution",
+    "school",
+    "address",
+    "location",
+    "howpublished",
+    "doi",
+    "url",
+    "urldate",
+)
 
 
 def to_entry(key: str, source: Source) -> Entry:
@@ -117,7 +148,9 @@ def to_entry(key: str, source: Source) -> Entry:
     if source.editors:
         persons["editor"] = [_Name(p) for p in source.editors]
     fields = source.fields
-    entry = Entry(source.entry_type, fields={f: fields[f] for f in STYLE_FIELDS if f in fields}, persons=persons)
+    entry = Entry(
+        source.entry_type, fields={f: fields[f] for f in STYLE_FIELDS if f in fields}, persons=persons
+    )
     entry.key = key
     return entry
 

@@ -52,8 +52,11 @@ def ordered_keys(claim: Claim, refs, *relations: str) -> list[str]:
 def ordered_cites(claim: Claim, refs, *relations: str) -> list[intext.Cite]:
     """The works a claim's links of these relations cite, each once, in reference-list order
     (a secondary citation as its primary work, read in its `via` work)."""
-    cites = dict.fromkeys(intext.link_cite(link) for link in claim.evidence
-                          if link.relation in relations and link.source in refs)
+    cites = dict.fromkeys(
+        intext.link_cite(link)
+        for link in claim.evidence
+        if link.relation in relations and link.source in refs
+    )
     return sorted(cites, key=lambda c: (refs[c.key].sort_key, refs[c.via].sort_key if c.via in refs else ()))
 
 
@@ -71,8 +74,9 @@ def long_date(iso: str) -> str:
     return f"{d.day} {d.strftime('%B')} {d.year}"
 
 
-def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, changed: str,
-                   version: dict | None = None) -> tuple[str, dict]:
+def claim_citation(
+    base: EvidenceBase, claim: Claim, refs, settings: Settings, changed: str, version: dict | None = None
+) -> tuple[str, dict]:
     """(plain text, record for templates/cite/claim.html) of one claim's citation block;
     the plain text carries the {accessed} slot. With a `version` (versions.version_record)
     the citation names it and links to its permalink, which keeps the text as cited."""
@@ -81,8 +85,11 @@ def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, c
     m = meaning(base.vocabularies, base.schema)
     supports = ordered_cites(claim, refs, *m.relations("for"))
     # Other relations are listed after the finding, each introduced as its term's x-cited-as says.
-    cited_as = [(t.meta["x-cited-as"], ordered_cites(claim, refs, t.id)) for t in base.vocabularies["relation"].terms
-                if t.meta.get("x-cited-as") and not m.supports(t.id)]
+    cited_as = [
+        (t.meta["x-cited-as"], ordered_cites(claim, refs, t.id))
+        for t in base.vocabularies["relation"].terms
+        if t.meta.get("x-cited-as") and not m.supports(t.id)
+    ]
     others = [{"label": label, "cites": _cite_list(refs, keys)} for label, keys in cited_as if keys]
     everything = works_read(claim, refs)
     permalink = version["permalink"] if version else settings.permalink(claim_url(claim.id))
@@ -98,20 +105,34 @@ def claim_citation(base: EvidenceBase, claim: Claim, refs, settings: Settings, c
     plain += [f"{o['label']}: {o['cites']}." for o in others]
     if caveat:
         plain.append(f"Caveat: {caveat}")
-    plain.append(f"Cite this page as: {settings.site_name} ({_year(changed)}) {heading}{edition}. "
-                 f"Available at: {permalink} (Accessed: {ACCESSED_SLOT}).")
+    plain.append(
+        f"Cite this page as: {settings.site_name} ({_year(changed)}) {heading}{edition}. "
+        f"Available at: {permalink} (Accessed: {ACCESSED_SLOT})."
+    )
     plain.append("References:")
     plain += [refs[k].text for k in everything]
-    record = {"finding": finding, "level": level, "method": method, "others": others, "plain": pr.meaning,
-              "caveat": caveat, "site_name": settings.site_name, "year": _year(changed), "heading": heading,
-              "edition": edition,
-              "permalink": permalink, "linked": bool(settings.site_url), "no_date": NO_DATE_TEXT,
-              "references": [reference_html(refs[k].html) for k in everything]}
+    record = {
+        "finding": finding,
+        "level": level,
+        "method": method,
+        "others": others,
+        "plain": pr.meaning,
+        "caveat": caveat,
+        "site_name": settings.site_name,
+        "year": _year(changed),
+        "heading": heading,
+        "edition": edition,
+        "permalink": permalink,
+        "linked": bool(settings.site_url),
+        "no_date": NO_DATE_TEXT,
+        "references": [reference_html(refs[k].html) for k in everything],
+    }
     return "\n".join(plain), record
 
 
-def claim_citation_block(base: EvidenceBase, claim: Claim, refs, settings: Settings, changed: str,
-                         version: dict | None = None) -> str:
+def claim_citation_block(
+    base: EvidenceBase, claim: Claim, refs, settings: Settings, changed: str, version: dict | None = None
+) -> str:
     plain, record = claim_citation(base, claim, refs, settings, changed, version)
     return render("cite/claim.html", plain=plain, c=record)
 
@@ -122,8 +143,13 @@ def source_citation_block(refs, key: str) -> str:
     if ref is None:
         return render("cite/source.html", plain=key, key=key, ref=None)
     plain = f"{ref.text}\nIn-text: {ref.parenthetical} or {ref.label}"
-    return render("cite/source.html", plain=plain, ref=reference_html(ref.html), label=ref.label,
-                  parenthetical=ref.parenthetical)
+    return render(
+        "cite/source.html",
+        plain=plain,
+        ref=reference_html(ref.html),
+        label=ref.label,
+        parenthetical=ref.parenthetical,
+    )
 
 
 __all__ = ["claim_citation", "claim_citation_block", "source_citation_block", "long_date", "ACCESSED_SLOT"]

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from ..model import Claim, EvidenceBase
+from ..site_paths import claim_slug, source_slug
 from ..vocabulary import meaning
 from .markup import e
-from ..site_paths import claim_slug, source_slug
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,12 @@ class Settings:
             site_url += "/"
         repo = (config.get("repo_url") or "").strip().rstrip("/")
         extra = config.get("extra") or {}
-        return cls(site_name=config.get("site_name") or cls.site_name, site_url=site_url, repo_url=repo,
-                   branch=str(extra.get("branch", "main")) if isinstance(extra, dict) else "main")
+        return cls(
+            site_name=config.get("site_name") or cls.site_name,
+            site_url=site_url,
+            repo_url=repo,
+            branch=str(extra.get("branch", "main")) if isinstance(extra, dict) else "main",
+        )
 
     def permalink(self, path: str) -> str:
         return (self.site_url + path) if self.site_url else "/" + path
@@ -46,7 +50,9 @@ class Settings:
     def new_issue(self, template: str, **params: str) -> str:
         if not self.repo_url:
             return ""
-        query = "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in [("template", template), *params.items()])
+        query = "&".join(
+            f"{quote(k)}={quote(v, safe='')}" for k, v in [("template", template), *params.items()]
+        )
         return f"{self.repo_url}/issues/new?{query}"
 
 
@@ -166,7 +172,7 @@ class GeneratedPage:
         tokens: list[dict] = []
         stack: list[dict] = []
         headings = [p for p in self._parts() if isinstance(p, Heading)]
-        for h, anchor in zip(headings, self._anchors()):
+        for h, anchor in zip(headings, self._anchors(), strict=False):
             token = {"level": h.level, "id": anchor, "name": e(h.text), "children": []}
             while stack and stack[-1]["level"] >= h.level:
                 stack.pop()
@@ -178,6 +184,7 @@ class GeneratedPage:
 def fill(html: str, chunks: list, search: bool | None = None) -> str:
     """Put Raw blocks back in place of their placeholders (only the search or non-search
     ones when `search` says which)."""
+
     def put(m):
         i = int(m.group(1))
         if i >= len(chunks) or (search is not None and chunks[i].search != search):
@@ -210,6 +217,7 @@ def depth_root(url: str) -> str:
 
 # --- URLs (site-root relative) ------------------------------------------------------------
 
+
 def claim_url(claim_id: str) -> str:
     return f"claims/{claim_slug(claim_id)}/"
 
@@ -228,6 +236,7 @@ def author_url(slug: str) -> str:
 
 # --- vocabularies -------------------------------------------------------------------------
 
+
 def title(base: EvidenceBase, vocab: str, term_id: str) -> str:
     v = base.vocabularies.get(vocab)
     return v.title(term_id) if v else term_id
@@ -244,6 +253,7 @@ def titles(base: EvidenceBase, vocab: str, ids) -> list[str]:
 
 
 # --- confidence ---------------------------------------------------------------------------
+
 
 def level_rank(base: EvidenceBase, level: str) -> int:
     """A level's place in the schema's order of levels (x-rank), lowest 0."""

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BaseHasErrors", "SiteData", "clear_cache", "derive", "load"]
 
+
 @dataclass
 class SiteData:
     project: Project
@@ -134,8 +135,21 @@ def git_history(root: Path) -> dict[str, tuple[str, str]]:
         return {}
     try:
         proc = subprocess.run(
-            ["git", "-C", str(root), "log", "--format=%x00%cs", "--name-only", "--no-renames", "--", "claims/"],
-            capture_output=True, text=True, timeout=60, check=False,
+            [
+                "git",
+                "-C",
+                str(root),
+                "log",
+                "--format=%x00%cs",
+                "--name-only",
+                "--no-renames",
+                "--",
+                "claims/",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return {}

@@ -103,8 +103,9 @@ def _relations(base: EvidenceBase) -> list[dict]:
         for term in vocab.terms:
             style = RELATION_STYLES.get(term.meta.get("x-polarity", "")) if group == "evidence" else None
             style = style or next(others)
-            out.append({"id": term.id, "title": term.title, "description": term.description,
-                        "group": group, **style})
+            out.append(
+                {"id": term.id, "title": term.title, "description": term.description, "group": group, **style}
+            )
     return out
 
 
@@ -142,8 +143,10 @@ def render_graph_page(
         "structure": STRUCTURE_STYLE,
         "themes": themes,
         # The explorer opens on one theme (the one marked x-graph-start, else the first), not a hairball.
-        "start_theme": next((t.id for t in base.vocabularies["theme"].terms if t.meta.get("x-graph-start")),
-                            themes[0]["id"] if themes else ""),
+        "start_theme": next(
+            (t.id for t in base.vocabularies["theme"].terms if t.meta.get("x-graph-start")),
+            themes[0]["id"] if themes else "",
+        ),
     }
     n_authors = None
     if site_graph is not None:
@@ -153,10 +156,19 @@ def render_graph_page(
         counts.append(f"{n_authors} authors")
     counts.append(f"{len(themes)} themes")
     html = render(
-        "graph.html", root=site_root, stylesheets=[assets + css for css in STYLESHEETS],
-        scripts=[assets + js for js in SCRIPTS], themes=themes, relations=relations, kinds=kinds,
-        structure=STRUCTURE_STYLE, config=config, counts_but_last=", ".join(counts[:-1]), counts_last=counts[-1],
-        theme_counts=_theme_counts(base, themes, site_root), relation_counts=_relation_counts(base, relations),
+        "graph.html",
+        root=site_root,
+        stylesheets=[assets + css for css in STYLESHEETS],
+        scripts=[assets + js for js in SCRIPTS],
+        themes=themes,
+        relations=relations,
+        kinds=kinds,
+        structure=STRUCTURE_STYLE,
+        config=config,
+        counts_but_last=", ".join(counts[:-1]),
+        counts_last=counts[-1],
+        theme_counts=_theme_counts(base, themes, site_root),
+        relation_counts=_relation_counts(base, relations),
         top_sources=_top_sources(base, site_root, labels),
     )
     files = tuple((ASSETS / rel, asset_url + rel) for rel in (*SCRIPTS, *STYLESHEETS, *NOTICES))
@@ -170,8 +182,14 @@ def render_graph_page(
 
 def _theme_counts(base: EvidenceBase, themes: list[dict], root: str) -> list[dict]:
     per_theme = Counter(t for c in base.claims for t in c.themes)
-    return [{"url": root + theme_url(t["id"]), "title": t["title"], "claims": plural(per_theme.get(t["id"], 0), "claim")}
-            for t in themes]
+    return [
+        {
+            "url": root + theme_url(t["id"]),
+            "title": t["title"],
+            "claims": plural(per_theme.get(t["id"], 0), "claim"),
+        }
+        for t in themes
+    ]
 
 
 def _relation_counts(base: EvidenceBase, relations: list[dict]) -> list[dict]:
@@ -180,8 +198,10 @@ def _relation_counts(base: EvidenceBase, relations: list[dict]) -> list[dict]:
     per_related = Counter(r.relation for c in base.claims for r in c.related)
     rel_titles = {r["id"]: r["title"] for r in relations}
     order = list(rel_titles)
-    ordered = [*sorted(per_relation.items(), key=lambda kv: order.index(kv[0]) if kv[0] in rel_titles else 99),
-               *sorted(per_related.items())]
+    ordered = [
+        *sorted(per_relation.items(), key=lambda kv: order.index(kv[0]) if kv[0] in rel_titles else 99),
+        *sorted(per_related.items()),
+    ]
     return [{"title": rel_titles.get(rid, rid), "links": plural(n, "link")} for rid, n in ordered]
 
 
@@ -195,5 +215,7 @@ def _top_sources(base: EvidenceBase, root: str, labels: Mapping[str, str] | None
 
         labels = harvard_labels(base.sources)
     named = labels or {}
-    return [{"url": root + source_url(key), "label": named.get(key, key), "claims": plural(n, "claim")}
-            for key, n in top]
+    return [
+        {"url": root + source_url(key), "label": named.get(key, key), "claims": plural(n, "claim")}
+        for key, n in top
+    ]

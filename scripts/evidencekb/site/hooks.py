@@ -70,8 +70,10 @@ def on_shutdown(**kwargs):
                 try:
                     stage.commit()
                 except OSError as exc:
-                    raise PluginError(f"could not put the new site in place: {os_error_text(exc)}; "
-                                      "the previous site is untouched") from None
+                    raise PluginError(
+                        f"could not put the new site in place: {os_error_text(exc)}; "
+                        "the previous site is untouched"
+                    ) from None
         finally:
             if stage is not None:
                 stage.discard()
@@ -146,8 +148,10 @@ def on_pre_build(config, **kwargs):
         _state["data"] = load(_state["project"])
     except BaseHasErrors as exc:
         lines = "\n".join(format_text(p) for p in exc.problems)
-        raise PluginError(f"the evidence base has {len(exc.problems)} error(s); fix them and build again "
-                          f"(`evidence check` lists them too):\n{lines}") from None
+        raise PluginError(
+            f"the evidence base has {len(exc.problems)} error(s); fix them and build again "
+            f"(`evidence check` lists them too):\n{lines}"
+        ) from None
     history = getattr(_state["data"], "history", None)
     if history is not None and not history.available and not _state.get("told_history"):
         log.info("evidence: %s", history.reason)  # said once: claim pages then show no history
@@ -187,7 +191,11 @@ def on_files(files, config, **kwargs):
     from .contributing import render_contributing
 
     graph = _graph_page(config)
-    for page in [*pages, render_contributing(_state["project"].root, _settings(config)), *([graph] if graph else [])]:
+    for page in [
+        *pages,
+        render_contributing(_state["project"].root, _settings(config)),
+        *([graph] if graph else []),
+    ]:
         added.append(File.generated(config, page.src_uri, content=page.markdown()))
         generated[page.src_uri] = page
     if "worker" not in _state:  # no second process: make the data files here (cached under `serve`)
@@ -204,8 +212,10 @@ def on_files(files, config, **kwargs):
     for f in added:
         existing = files.get_file_from_path(f.src_uri)
         if existing is not None and existing.generated_by is None:
-            raise PluginError(f"docs/{f.src_uri} clashes with a generated page; pages under claims/, sources/, "
-                              "themes/, browse/ ... are made from the data: remove the hand-written file")
+            raise PluginError(
+                f"docs/{f.src_uri} clashes with a generated page; pages under claims/, sources/, "
+                "themes/, browse/ ... are made from the data: remove the hand-written file"
+            )
         if existing is not None:
             files.remove(existing)
         files.append(f)
@@ -228,8 +238,12 @@ def _graph_page(config):
             authors = {"nodes": [{"kind": "author"}] * len(data.analysis.authors)}
             labels = {k: ref.label for k, ref in data.references.items()}
             page = render_graph_page(data.base, authors, labels=labels)
-            data.memo[key] = GeneratedPage("graph/index.md", "Graph explorer",
-                                           [heading(1, "Graph explorer"), raw(page.html)], {"ev_kind": "graph"})
+            data.memo[key] = GeneratedPage(
+                "graph/index.md",
+                "Graph explorer",
+                [heading(1, "Graph explorer"), raw(page.html)],
+                {"ev_kind": "graph"},
+            )
     return data.memo[key]
 
 
@@ -246,8 +260,10 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     def fill(m):
         name = m.group(1)
         if name not in BLOCKS:
-            raise PluginError(f"{page.file.src_uri}: unknown marker <!-- evidence:{name} -->; "
-                              f"known: {', '.join(sorted(BLOCKS))}")
+            raise PluginError(
+                f"{page.file.src_uri}: unknown marker <!-- evidence:{name} -->; "
+                f"known: {', '.join(sorted(BLOCKS))}"
+            )
         return f"\n\n{render_block(name, data, settings, root)}\n\n"  # blank lines: a raw HTML block
 
     return MARKER.sub(fill, markdown)
@@ -367,8 +383,13 @@ def _text_titles(site_dir: Path) -> None:
     data = json.loads(index.read_text(encoding="utf-8"))
     for doc in data.get("docs", ()):
         if isinstance(doc.get("title"), str):
-            doc["title"] = (doc["title"].replace("&#x27;", "'").replace("&#39;", "'")
-                            .replace("&quot;", '"').replace("&#34;", '"'))
+            doc["title"] = (
+                doc["title"]
+                .replace("&#x27;", "'")
+                .replace("&#39;", "'")
+                .replace("&quot;", '"')
+                .replace("&#34;", '"')
+            )
     tmp = index.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     tmp.replace(index)

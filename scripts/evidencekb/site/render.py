@@ -10,13 +10,35 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .browse import CLAIMS_PER_PAGE, author_pages, claim_facets, render_authors, render_claims_table, render_sources_az, render_theme, render_themes_index
+from .browse import (
+    CLAIMS_PER_PAGE,
+    author_pages,
+    claim_facets,
+    render_authors,
+    render_claims_table,
+    render_sources_az,
+    render_theme,
+    render_themes_index,
+)
 from .claim_page import render_claim
 from .common import GeneratedPage, Settings, claim_heading, sources_cell, titles
 from .contributing import render_contributing
 from .data import SiteData
-from .overview import (DOWNLOADS, block_challenge, block_fields, block_headlines, block_levels, block_methods, block_stats,
-                       block_themes, block_vocabularies, data_files, render_downloads, render_gaps, render_map)
+from .overview import (
+    DOWNLOADS,
+    block_challenge,
+    block_fields,
+    block_headlines,
+    block_levels,
+    block_methods,
+    block_stats,
+    block_themes,
+    block_vocabularies,
+    data_files,
+    render_downloads,
+    render_gaps,
+    render_map,
+)
 from .pack import pack_files, render_checklist, render_pack_page
 from .source_page import download_files, render_source
 from .versions import feed_files, frozen_files, render_whats_new
@@ -51,9 +73,17 @@ def claims_index(data: SiteData) -> str:
     rows = []
     for c in base.claims:
         p = data.analysis.claims.get(c.id)
-        rows.append({"id": c.id, "title": claim_heading(c), "type": base.vocabularies["claim_type"].title(c.claim_type),
-                     "themes": "; ".join(titles(base, "theme", c.themes)), "level": c.confidence.level,
-                     "sources": sources_cell(p), "facets": claim_facets(base, c)})
+        rows.append(
+            {
+                "id": c.id,
+                "title": claim_heading(c),
+                "type": base.vocabularies["claim_type"].title(c.claim_type),
+                "themes": "; ".join(titles(base, "theme", c.themes)),
+                "level": c.confidence.level,
+                "sources": sources_cell(p),
+                "facets": claim_facets(base, c),
+            }
+        )
     levels = {t.id: t.title for t in base.vocabularies["level"].terms}
     return json.dumps({"levels": levels, "rows": rows}, ensure_ascii=False, separators=(",", ":")) + "\n"
 
@@ -66,7 +96,9 @@ def render_site(data: SiteData, settings: Settings, root_dir=None, contributing:
     return RenderedSite(render_pages(data, settings, root_dir, contributing), render_files(data, settings))
 
 
-def render_pages(data: SiteData, settings: Settings, root_dir=None, contributing: bool = True) -> list[GeneratedPage]:
+def render_pages(
+    data: SiteData, settings: Settings, root_dir=None, contributing: bool = True
+) -> list[GeneratedPage]:
     base, analysis, refs = data.base, data.analysis, data.references
     pages: list[GeneratedPage] = []
 
@@ -75,9 +107,18 @@ def render_pages(data: SiteData, settings: Settings, root_dir=None, contributing
         for r in c.related:
             backlinks[r.claim].append((c.id, r.relation))
     for claim in base.claims:
-        pages.append(render_claim(base, claim, analysis.claims[claim.id], refs, settings,
-                                  data.dates.get(claim.id, (claim.added, claim.updated or claim.added)),
-                                  backlinks.get(claim.id, ()), data.history))
+        pages.append(
+            render_claim(
+                base,
+                claim,
+                analysis.claims[claim.id],
+                refs,
+                settings,
+                data.dates.get(claim.id, (claim.added, claim.updated or claim.added)),
+                backlinks.get(claim.id, ()),
+                data.history,
+            )
+        )
 
     from ..graph import author_slug
 

@@ -8,16 +8,38 @@ theme's `extrahead` block), which is what Zotero's browser connector reads.
 from __future__ import annotations
 
 from ..model import EvidenceBase, Source
+from ..site_paths import source_slug
 from .citation import long_date, source_citation_block
-from .common import heading, level_badge, GeneratedPage, raw, Settings, author_url, claim_heading, claim_url, description, root_of, source_url, title, titles
+from .common import (
+    GeneratedPage,
+    Settings,
+    author_url,
+    claim_heading,
+    claim_url,
+    description,
+    heading,
+    level_badge,
+    raw,
+    root_of,
+    source_url,
+    title,
+    titles,
+)
 from .markup import doi_href, e, external, plural
 from .templating import render
-from ..site_paths import source_slug
 
 ENTRY_TYPES = {
-    "article": "Journal article", "book": "Book", "incollection": "Book chapter", "inbook": "Book chapter",
-    "techreport": "Report", "report": "Report", "misc": "Web page or other document", "phdthesis": "Doctoral thesis",
-    "mastersthesis": "Master's thesis", "inproceedings": "Conference paper", "proceedings": "Conference proceedings",
+    "article": "Journal article",
+    "book": "Book",
+    "incollection": "Book chapter",
+    "inbook": "Book chapter",
+    "techreport": "Report",
+    "report": "Report",
+    "misc": "Web page or other document",
+    "phdthesis": "Doctoral thesis",
+    "mastersthesis": "Master's thesis",
+    "inproceedings": "Conference paper",
+    "proceedings": "Conference proceedings",
 }
 
 
@@ -50,15 +72,24 @@ def _missing(source: Source) -> str:
 
 
 def _links(source: Source) -> str:
-    """The DOI and web links (with the date the address was seen), and what an incomplete reference lacks and why."""
+    """The DOI and web links (with the date the address was seen), and what an incomplete
+    reference lacks and why."""
     url = external(source.url)
     missing = _missing(source) if source.incomplete else ""
     if not (doi_href(source.doi) or source.url or source.incomplete or source.get("nodoi")):
         return ""
     urldate = source.get("urldate")
-    return render("source/links.html", doi=doi_href(source.doi), url=url, url_text=source.url,
-                  incomplete=source.incomplete, missing=missing, nodoi=source.get("nodoi"),
-                  urldate=urldate, accessed=long_date(urldate) if urldate else "")
+    return render(
+        "source/links.html",
+        doi=doi_href(source.doi),
+        url=url,
+        url_text=source.url,
+        incomplete=source.incomplete,
+        missing=missing,
+        nodoi=source.get("nodoi"),
+        urldate=urldate,
+        accessed=long_date(urldate) if urldate else "",
+    )
 
 
 def _fact(name: str, value: str = "", links: list | None = None, code: str = "") -> dict:
@@ -69,9 +100,13 @@ def _fact(name: str, value: str = "", links: list | None = None, code: str = "")
 def _facts(base: EvidenceBase, key: str, source: Source, root: str, author_slugs) -> str:
     facts = [_fact("Kind of document", ENTRY_TYPES.get(source.entry_type, source.entry_type))]
     if author_slugs:
-        facts.append(_fact("Authors", links=[{"url": root + author_url(s), "text": n} for s, n in author_slugs]))
+        facts.append(
+            _fact("Authors", links=[{"url": root + author_url(s), "text": n} for s, n in author_slugs])
+        )
     design_desc = description(base, "design", source.design)
-    facts.append(_fact("Design", title(base, "design", source.design) + (f": {design_desc}" if design_desc else "")))
+    facts.append(
+        _fact("Design", title(base, "design", source.design) + (f": {design_desc}" if design_desc else ""))
+    )
     facts.append(_fact("Country", title(base, "country", source.country)))
     if source.settings:
         facts.append(_fact("Setting", ", ".join(titles(base, "setting", source.settings))))
@@ -92,22 +127,44 @@ def _claims(base: EvidenceBase, key: str, prof, refs, root: str) -> str:
         claims = []
         for cid in ids:
             claim = base.claim_index[cid]
-            locs = "; ".join(dict.fromkeys(l.locator for l in claim.evidence if l.source == key and l.relation == rel))
-            claims.append({"url": root + claim_url(cid), "heading": claim_heading(claim),
-                           "badge": level_badge(base, claim.confidence.level), "locators": locs})
-        groups.append({"relation": rel, "title": title(base, "relation", rel),
-                       "description": description(base, "relation", rel), "claims": claims})
+            locs = "; ".join(
+                dict.fromkeys(l.locator for l in claim.evidence if l.source == key and l.relation == rel)
+            )
+            claims.append(
+                {
+                    "url": root + claim_url(cid),
+                    "heading": claim_heading(claim),
+                    "badge": level_badge(base, claim.confidence.level),
+                    "locators": locs,
+                }
+            )
+        groups.append(
+            {
+                "relation": rel,
+                "title": title(base, "relation", rel),
+                "description": description(base, "relation", rel),
+                "claims": claims,
+            }
+        )
     return render("source/claims.html", groups=groups, read_here=_read_here(base, key, refs, root))
 
 
 def _read_here(base: EvidenceBase, key: str, refs, root: str) -> list[dict]:
     """Claims whose evidence from another work was read in this one (secondary citations
     with `via` this source): listed here too, so a review's page shows what it was used for."""
-    return [{"url": root + claim_url(claim.id), "heading": claim_heading(claim),
-             "badge": level_badge(base, claim.confidence.level),
-             "relation": title(base, "relation", link.relation).lower(),
-             "primary_work": refs[link.source].label if link.source in refs else link.source, "locator": link.locator}
-            for claim in base.claims for link in claim.evidence if link.via == key]
+    return [
+        {
+            "url": root + claim_url(claim.id),
+            "heading": claim_heading(claim),
+            "badge": level_badge(base, claim.confidence.level),
+            "relation": title(base, "relation", link.relation).lower(),
+            "primary_work": refs[link.source].label if link.source in refs else link.source,
+            "locator": link.locator,
+        }
+        for claim in base.claims
+        for link in claim.evidence
+        if link.via == key
+    ]
 
 
 def _related(base: EvidenceBase, source: Source, prof, refs, root: str, cites) -> str:
@@ -116,15 +173,25 @@ def _related(base: EvidenceBase, source: Source, prof, refs, root: str, cites) -
 
     cited_in = [link(k) for k in source.cited_in if k in base.sources] if source.cited_in else None
     cited = [link(k) for k in cites] if cites else None
-    co_cited = ([link(k, plural(n, "claim")) for k, n in prof.co_cited[:6] if k in base.sources]
-                if prof and prof.co_cited else None)
+    co_cited = (
+        [link(k, plural(n, "claim")) for k, n in prof.co_cited[:6] if k in base.sources]
+        if prof and prof.co_cited
+        else None
+    )
     if cited_in is None and cited is None and co_cited is None:
         return ""
     return render("source/related.html", cited_in=cited_in, cites=cited, co_cited=co_cited)
 
 
-def render_source(base: EvidenceBase, key: str, analysis, refs, settings: Settings,
-                  cites: tuple[str, ...] = (), author_slugs: tuple[tuple[str, str], ...] = ()) -> GeneratedPage:
+def render_source(
+    base: EvidenceBase,
+    key: str,
+    analysis,
+    refs,
+    settings: Settings,
+    cites: tuple[str, ...] = (),
+    author_slugs: tuple[tuple[str, str], ...] = (),
+) -> GeneratedPage:
     """cites: keys of sources whose `citedin` names this one (works this source cites).
     author_slugs: (slug, display name) of its authors, for links to the author index."""
     from ..cite.formats import highwire_meta
@@ -146,15 +213,22 @@ def render_source(base: EvidenceBase, key: str, analysis, refs, settings: Settin
     if links:
         parts.append(raw(links, search=False))
     parts += [
-        heading(2, "Study facts", "facts", search=False), raw(_facts(base, key, source, root, author_slugs), search=False),
-        heading(2, "Claims citing it", "claims", search=False), raw(_claims(base, key, prof, refs, root), search=False),
+        heading(2, "Study facts", "facts", search=False),
+        raw(_facts(base, key, source, root, author_slugs), search=False),
+        heading(2, "Claims citing it", "claims", search=False),
+        raw(_claims(base, key, prof, refs, root), search=False),
     ]
     related = _related(base, source, prof, refs, root, cites)
     if related:
         parts += [heading(2, "Related sources", "related", search=False), raw(related, search=False)]
     downloads = [{"href": f"{slug}.{ext}", "what": what} for ext, what in DOWNLOAD_FORMATS]
-    parts += [heading(2, "Download this reference", "download", search=False),
-              raw(render("source/downloads.html", downloads=downloads, root=root), search=False)]
-    meta = {"ev_kind": "source", "highwire": [[n, v] for n, v in highwire_meta(source)],
-            "description": e(ref.text if ref else source.title)}
+    parts += [
+        heading(2, "Download this reference", "download", search=False),
+        raw(render("source/downloads.html", downloads=downloads, root=root), search=False),
+    ]
+    meta = {
+        "ev_kind": "source",
+        "highwire": [[n, v] for n, v in highwire_meta(source)],
+        "description": e(ref.text if ref else source.title),
+    }
     return GeneratedPage(src_uri, f"{label}: {source.title}" if source.title else label, parts, meta)

@@ -26,8 +26,11 @@ ERROR_FILE = ".error"
 def available(command: str | None) -> bool:
     if os.environ.get("EVIDENCE_SITE_WORKER", "1") == "0":
         return False
-    return command in ("build", "gh-deploy") and sys.platform.startswith("linux") \
+    return (
+        command in ("build", "gh-deploy")
+        and sys.platform.startswith("linux")
         and "fork" in multiprocessing.get_all_start_methods()
+    )
 
 
 def _work(data, settings, staging: str) -> None:
@@ -71,8 +74,9 @@ class FileWorker:
             shutil.rmtree(self.staging)
         self.staging.mkdir(parents=True)
         ctx = multiprocessing.get_context("fork")
-        self.proc = ctx.Process(target=_work, args=(data, settings, str(self.staging)), daemon=True,
-                                name="evidencekb-site-files")
+        self.proc = ctx.Process(
+            target=_work, args=(data, settings, str(self.staging)), daemon=True, name="evidencekb-site-files"
+        )
         from ..safe_output import held_signals
 
         with held_signals():  # the child starts with signals blocked, and resets them first
@@ -86,7 +90,9 @@ class FileWorker:
             self.proc.join()
             error = self.staging / ERROR_FILE
             if self.proc.exitcode != 0 or error.exists():
-                why = error.read_text(encoding="utf-8") if error.exists() else f"exit code {self.proc.exitcode}"
+                why = (
+                    error.read_text(encoding="utf-8") if error.exists() else f"exit code {self.proc.exitcode}"
+                )
                 raise RuntimeError(f"making the data files failed: {why}")
             site_dir = Path(site_dir)
             moved = []
