@@ -265,23 +265,33 @@ def test_result_titles_are_text(real_site):
 
 class _Text(HTMLParser):
     """A page's text as a reader sees or copies it (the plain-text copy in <template> too),
-    without verbatim quotes (<q>, <blockquote>: the source's own words) and scripts."""
+    without verbatim quotes (<q>, <blockquote>: the source's own words), scripts, and what
+    the base said before (`data-ev-as-cited`: frozen versions, History, commit messages),
+    which must stay as it was cited."""
 
     SKIP = {"q", "blockquote", "script", "style"}
+    VOID = {"br", "img", "input", "meta", "link", "hr", "wbr", "source"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
+        self._as_cited = 0  # open elements inside a data-ev-as-cited region (0: not inside)
 
     def handle_starttag(self, tag, attrs):
         self._skip += tag in self.SKIP
+        if tag in self.VOID:
+            return
+        if self._as_cited or any(name == "data-ev-as-cited" for name, _ in attrs):
+            self._as_cited += 1
 
     def handle_endtag(self, tag):
         self._skip -= tag in self.SKIP and self._skip > 0
+        if self._as_cited and tag not in self.VOID:
+            self._as_cited -= 1
 
     def handle_data(self, data):
-        if not self._skip:
+        if not self._skip and not self._as_cited:
             self.parts.append(data)
 
 
