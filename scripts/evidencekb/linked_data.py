@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .cite.links import bare_doi, doi_url, http_url
 from .model import Claim, EvidenceBase, Source
 
 SCHEMA = "https://schema.org/"
@@ -78,11 +79,13 @@ def source_jsonld(src: Source, addr: Addresses, label: str | None = None) -> dic
         node["editor"] = [_person(p) for p in src.editors]
     if src.get("year").isdigit():
         node["datePublished"] = src.get("year")
-    if src.doi:
-        node["sameAs"] = {"@id": f"https://doi.org/{src.doi}"}
-        node["ekb:doi"] = src.doi
-    if src.url.lower().startswith(("http://", "https://")):
-        node["url"] = src.url
+    doi = doi_url(src.doi)  # only a real DOI becomes a link, as on the pages
+    if doi:
+        node["sameAs"] = {"@id": doi}
+        node["ekb:doi"] = bare_doi(src.doi)
+    url = http_url(src.url)
+    if url:
+        node["url"] = url
     if label:
         node["alternateName"] = label
     journal = src.get("journal")
@@ -170,7 +173,7 @@ def dataset_jsonld(base: EvidenceBase, addr: Addresses, *, name: str, descriptio
         "variableMeasured": ["claim", "evidence link", "confidence level"],
         "size": f"{len(base.claims)} claims, {len(base.sources)} sources",
         "distribution": [{"@type": "DataDownload", "name": f, "encodingFormat": t,
-                          "contentUrl": f"{addr.site}downloads/{f}"} for f, t in sorted(downloads.items())],
+                          "contentUrl": f"{addr.site}data/{f}"} for f, t in sorted(downloads.items())],
     }
     if date_modified:
         node["dateModified"] = date_modified
@@ -246,8 +249,8 @@ def _source_triples(g, src: Source, addr: Addresses) -> None:
     g.add((node, s.name, Literal(src.title)))
     if src.get("year").isdigit():
         g.add((node, s.datePublished, Literal(src.get("year"))))
-    if src.doi:
-        g.add((node, s.sameAs, URIRef(f"https://doi.org/{src.doi}")))
+    if doi_url(src.doi):
+        g.add((node, s.sameAs, URIRef(doi_url(src.doi))))
     for p in src.authors:
         g.add((node, s.author, Literal(p.display)))
 

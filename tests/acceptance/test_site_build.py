@@ -33,14 +33,25 @@ REPO = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO / "scripts"))
 MAX_PAGE_BYTES = 500_000
 SITE_PATH = "/explorer/"  # the path of mkdocs.yml's site_url
-DATA_FILES = ("graph.json", "claims.json", "claims.csv", "references.bib", "references.ris",
-              "references.json",
-              "graph.graphml", "graph.gexf", "cytoscape.json", "nodes.csv", "edges.csv")
+DATA_FILES = (
+    "graph.json",
+    "claims.json",
+    "claims.csv",
+    "references.bib",
+    "references.ris",
+    "references.json",
+    "graph.graphml",
+    "graph.gexf",
+    "cytoscape.json",
+    "nodes.csv",
+    "edges.csv",
+)
 
 
 def evidence(*args, cwd=REPO, **kw):
-    return subprocess.run([sys.executable, "-m", "evidencekb", *args], cwd=cwd, env=ENV, capture_output=True,
-                          text=True, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "evidencekb", *args], cwd=cwd, env=ENV, capture_output=True, text=True, **kw
+    )
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +91,20 @@ class Links(HTMLParser):
         if tag == "a" and "name" in a:
             self.ids.add(a["name"])
         in_primary = tag == "nav" and "md-nav--primary" in (a.get("class") or "")
-        if tag not in ("input", "img", "meta", "link", "br", "hr", "source", "area", "col", "embed", "wbr",
-                       "base"):
+        if tag not in (
+            "input",
+            "img",
+            "meta",
+            "link",
+            "br",
+            "hr",
+            "source",
+            "area",
+            "col",
+            "embed",
+            "wbr",
+            "base",
+        ):
             self._stack.append(in_primary)
             if in_primary:
                 self._nav_depth += 1
@@ -105,11 +128,22 @@ def parse(path: Path) -> Links:
 
 # --- the real site -------------------------------------------------------------------------
 
+
 def test_every_page_and_data_file_exists(real_site, real_base):
-    for rel in ("index.html", "method/index.html", "themes/index.html", "browse/claims/index.html",
-                "browse/sources/index.html", "browse/authors/index.html", "map/index.html", "gaps/index.html",
-                "graph/index.html", "downloads/index.html", "contributing/index.html",
-                "pagefind/pagefind-entry.json"):
+    for rel in (
+        "index.html",
+        "method/index.html",
+        "themes/index.html",
+        "browse/claims/index.html",
+        "browse/sources/index.html",
+        "browse/authors/index.html",
+        "map/index.html",
+        "gaps/index.html",
+        "graph/index.html",
+        "downloads/index.html",
+        "contributing/index.html",
+        "pagefind/pagefind-entry.json",
+    ):
         assert (real_site / rel).is_file(), rel
     for claim in real_base.claims:
         assert (real_site / "claims" / claim.id / "index.html").is_file(), claim.id
@@ -126,13 +160,20 @@ def test_every_page_and_data_file_exists(real_site, real_base):
 
 
 def test_claim_and_source_pages_stay_out_of_the_navigation(real_site):
-    for page in ("index.html", "browse/claims/index.html",
-                 "claims/core-conditions-of-peer-mentoring/index.html"):
-        nav = [urlsplit(urljoin("http://site/" + page,
-                                h)).path.lstrip("/") for h in parse(real_site / page).nav_links]
+    for page in (
+        "index.html",
+        "browse/claims/index.html",
+        "claims/core-conditions-of-peer-mentoring/index.html",
+    ):
+        nav = [
+            urlsplit(urljoin("http://site/" + page, h)).path.lstrip("/")
+            for h in parse(real_site / page).nav_links
+        ]
         assert nav, f"no navigation found in {page}"
-        assert not [h for h in nav if h.startswith(("claims/", "sources/",
-                                                    "themes/") ) and h != "themes/"], (page, nav)
+        assert not [h for h in nav if h.startswith(("claims/", "sources/", "themes/")) and h != "themes/"], (
+            page,
+            nav,
+        )
         assert len(nav) < 40, f"{page}: {len(nav)} navigation links"
 
 
@@ -147,7 +188,7 @@ def test_every_internal_link_and_anchor_resolves(real_site):
             if href.startswith(("http:", "https:", "mailto:", "data:")) or href.startswith("//"):
                 continue
             if href.startswith(SITE_PATH):  # 404.html links absolutely, under site_url's path
-                href = "/" + href[len(SITE_PATH):]
+                href = "/" + href[len(SITE_PATH) :]
             url = urlsplit(urljoin(base_url, href))
             assert url.netloc == "site", (page, href)
             target = real_site / unquote(url.path.lstrip("/"))
@@ -173,8 +214,10 @@ def test_nothing_is_loaded_from_another_site(real_site):
                 if external:
                     # the canonical link and the sitemap are addresses, not loads
                     text = page.read_text(encoding="utf-8")
-                    assert re.search(rf'<link[^>]+rel="canonical"[^>]+href="{re.escape(href)}"', text), (page,
-                                                                                                         href)
+                    assert re.search(rf'<link[^>]+rel="canonical"[^>]+href="{re.escape(href)}"', text), (
+                        page,
+                        href,
+                    )
         text = page.read_text(encoding="utf-8")
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, page
     for css in real_site.rglob("*.css"):
@@ -220,7 +263,7 @@ def pagefind_docs(site) -> list[dict]:
     docs = []
     for f in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
         raw = gzip.decompress(f.read_bytes())
-        docs.append(json.loads(raw[raw.index(b"{"):]))
+        docs.append(json.loads(raw[raw.index(b"{") :]))
     return docs
 
 
@@ -236,8 +279,14 @@ def test_search_index_holds_statements_rationales_quotes_and_source_titles(real_
     assert "By Gillian Buck." in text  # a source's authors
     urls = {d["url"] for d in docs}
     assert "/claims/core-conditions-of-peer-mentoring/" in urls
-    for unsearched in ("/browse/claims/", "/downloads/", "/map/", "/gaps/", "/browse/sources/",
-                       "/browse/authors/"):
+    for unsearched in (
+        "/browse/claims/",
+        "/downloads/",
+        "/map/",
+        "/gaps/",
+        "/browse/sources/",
+        "/browse/authors/",
+    ):
         assert unsearched not in urls, unsearched
     page = next(d for d in docs if d["url"] == "/claims/core-conditions-of-peer-mentoring/")
     # only findings: no navigation, rating line, judgements, citation or edit links
@@ -302,12 +351,17 @@ def ambiguous_label_patterns(base) -> list[re.Pattern]:
     from evidencekb.cite.harvard import format_bibliography
     from evidencekb.cite.intext import labels
 
-    lettered = {(names, year[:-1]) for names, year in labels(format_bibliography(base.sources)).values()
-                if re.fullmatch(r"\d{4}[a-z]", year)}
+    lettered = {
+        (names, year[:-1])
+        for names, year in labels(format_bibliography(base.sources)).values()
+        if re.fullmatch(r"\d{4}[a-z]", year)
+    }
     earlier_years = r"(?:(?:\d{4}[a-z]?|n\.d\.), )*"
     start = r"(?<!\w)(?<!and )(?<!& )"  # not the last of several names ("Atherton and Buck (2021)")
-    return [re.compile(rf"{start}{re.escape(names)}(?: \(|, {earlier_years}){year}(?![a-z0-9])")
-            for names, year in sorted(lettered)]
+    return [
+        re.compile(rf"{start}{re.escape(names)}(?: \(|, {earlier_years}){year}(?![a-z0-9])")
+        for names, year in sorted(lettered)
+    ]
 
 
 def ambiguous_labels(site: Path, base) -> list[str]:
@@ -319,9 +373,18 @@ def ambiguous_labels(site: Path, base) -> list[str]:
     for path in files:
         raw = path.read_text(encoding="utf-8")
         if path.name == "claims.json":  # every field but the verbatim quotes
-            raw = json.dumps([{**c, "evidence": [{k: v for k, v in link.items() if k != "quote"}
-                                                 for link in c["evidence"]]} for c in json.loads(raw)],
-                             ensure_ascii=False)
+            raw = json.dumps(
+                [
+                    {
+                        **c,
+                        "evidence": [
+                            {k: v for k, v in link.items() if k != "quote"} for link in c["evidence"]
+                        ],
+                    }
+                    for c in json.loads(raw)
+                ],
+                ensure_ascii=False,
+            )
         elif path.suffix == ".html":
             parser = _Text()
             parser.feed(raw)
@@ -329,25 +392,35 @@ def ambiguous_labels(site: Path, base) -> list[str]:
         text = re.sub(r"\s+", " ", raw)
         for pattern in patterns:
             for m in pattern.finditer(text):
-                found.append(f"{path.relative_to(site)}: ...{text[max(0, m.start() - 40):m.end() + 20]}...")
+                found.append(f"{path.relative_to(site)}: ...{text[max(0, m.start() - 40) : m.end() + 20]}...")
     return found
 
 
 def test_ambiguous_label_scan_finds_a_label_without_its_letter(tmp_path, project):
-    project.bib(open(project.root / "references.bib").read() + (
-        "@book{buck2021a, author={Buck, Gillian}, title={A}, year={2021}, publisher={P}}\n"
-        "@book{buck2021b, author={Buck, Gillian}, title={B}, year={2021}, publisher={P}}\n"))
+    project.bib(
+        open(project.root / "references.bib").read()
+        + (
+            "@book{buck2021a, author={Buck, Gillian}, title={A}, year={2021}, publisher={P}}\n"
+            "@book{buck2021b, author={Buck, Gillian}, title={B}, year={2021}, publisher={P}}\n"
+        )
+    )
     base = check_project(Project(project.root)).base
     site = tmp_path / "site"
     (site / "data").mkdir(parents=True)
     (site / "data/claims.csv").write_text("id,note\nx,fine (Buck, 2021a)\n", encoding="utf-8")
-    (site / "data/claims.json").write_text('[{"note": "Buck (2021b) and (Buck, 2021a, 2021b)", "evidence": '
-                                           '[{"quote": "as Buck (2021) says"}]}]', encoding="utf-8")
-    (site / "ok.html").write_text("<p>Buck (2021a); (Lee, 2019)</p><q>as Buck (2021) says</q>",
-                                  encoding="utf-8")
-    (site / "bad.html").write_text("<td>as reported in Buck\n(2021), section X</td>"
-                                   "<template>(Buck, 2020, cited in Buck, 2021)</template>"
-                                   "<p>(Buck, 2021a, 2021)</p>", encoding="utf-8")
+    (site / "data/claims.json").write_text(
+        '[{"note": "Buck (2021b) and (Buck, 2021a, 2021b)", "evidence": [{"quote": "as Buck (2021) says"}]}]',
+        encoding="utf-8",
+    )
+    (site / "ok.html").write_text(
+        "<p>Buck (2021a); (Lee, 2019)</p><q>as Buck (2021) says</q>", encoding="utf-8"
+    )
+    (site / "bad.html").write_text(
+        "<td>as reported in Buck\n(2021), section X</td>"
+        "<template>(Buck, 2020, cited in Buck, 2021)</template>"
+        "<p>(Buck, 2021a, 2021)</p>",
+        encoding="utf-8",
+    )
     found = ambiguous_labels(site, base)
     assert [f.split(":")[0] for f in found] == ["bad.html"] * 3, found
 
@@ -362,12 +435,18 @@ def test_the_build_is_deterministic(real_site, tmp_path):
     again = tmp_path / "again"
     proc = evidence("build", "--site-dir", str(again))
     assert proc.returncode == 0, proc.stderr
-    for rel in ("claims/core-conditions-of-peer-mentoring/index.html", "data/claims.json", "data/graph.json",
-                "browse/claims/index.html", "map/index.html"):
+    for rel in (
+        "claims/core-conditions-of-peer-mentoring/index.html",
+        "data/claims.json",
+        "data/graph.json",
+        "browse/claims/index.html",
+        "map/index.html",
+    ):
         assert (real_site / rel).read_bytes() == (again / rel).read_bytes(), rel
 
 
 # --- tiny projects ---------------------------------------------------------------------------
+
 
 def site_project(factory) -> Path:
     """The fixture project plus this repo's mkdocs.yml and docs/, with the hooks path absolute."""
@@ -405,7 +484,8 @@ def test_a_javascript_url_stops_the_build_with_its_position(project, tmp_path):
     bib = (root / "references.bib").read_text(encoding="utf-8")
     (root / "references.bib").write_text(
         bib.replace("url = {https://www.justiceinspectorates.gov.uk/x.pdf}", "url = {javascript:alert(1)}"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     site = tmp_path / "site"
     site.mkdir()
     (site / ".evidencekb-site").write_text("", encoding="utf-8")  # made by the tool: only those are replaced
@@ -421,9 +501,13 @@ def test_plain_mkdocs_build_refuses_a_broken_base_without_a_traceback(project, t
     root = site_project(project)
     project.edit("alpha", "source: lee2019book", "source: nobody2020none")
     project.edit("beta", "level: moderate", "level: sky-high")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
-                           str(tmp_path / "s")],
-                          cwd=root, env=ENV, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "s")],
+        cwd=root,
+        env=ENV,
+        capture_output=True,
+        text=True,
+    )
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert re.search(r"claims/alpha\.yaml:\d+:\d+: error: unknown source 'nobody2020none'", out), out
@@ -452,9 +536,14 @@ def test_ctrl_c_mid_build_leaves_the_old_site(tmp_path):
     site.mkdir()
     (site / ".evidencekb-site").write_text("", encoding="utf-8")  # made by the tool: only those are replaced
     (site / "index.html").write_text("previous site", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "evidencekb", "build", "--site-dir", str(site)], cwd=REPO,
-                            env=ENV,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evidencekb", "build", "--site-dir", str(site)],
+        cwd=REPO,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     building = []
     while time.monotonic() < deadline and proc.poll() is None:
@@ -469,3 +558,70 @@ def test_ctrl_c_mid_build_leaves_the_old_site(tmp_path):
     assert "Traceback" not in err, err
     assert (site / "index.html").read_text(encoding="utf-8") == "previous site"
     assert not list(tmp_path.glob(".site.*")), list(tmp_path.iterdir())
+
+
+_JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+def test_every_jsonld_block_expands_and_gives_back_the_claims(real_site, real_base):
+    """Harvesters read the pages' JSON-LD: each block expands (pyld), no field breaks out of its
+    script element, and every claim's statement, sources and stances come back out."""
+    pyld = pytest.importorskip("pyld")
+    claims_seen, kinds = {}, set()
+    for path in sorted(real_site.rglob("*.html")):
+        for block in _JSONLD.findall(path.read_text(encoding="utf-8")):
+            assert "<" not in block and ">" not in block, path
+            for node in pyld.jsonld.expand(json.loads(block)):
+                kinds.update(node.get("@type", []))
+                if node.get("@type") == ["https://schema.org/Claim"]:
+                    claims_seen[node["@id"]] = node
+    assert {
+        "https://schema.org/Claim",
+        "https://schema.org/Dataset",
+        "https://schema.org/ScholarlyArticle",
+    } <= kinds
+    assert len(claims_seen) == len(real_base.claims)
+    for claim in real_base.claims:
+        node = next(n for i, n in claims_seen.items() if i.endswith(f"/claims/{claim.id}/"))
+        assert node["https://schema.org/text"][0]["@value"] == claim.statement
+        links = next(v for k, v in node.items() if k.endswith("vocab#evidence"))
+        got = sorted(
+            (link_[k][0]["@id"].rsplit("/", 2)[-2], link_[r][0]["@id"].rsplit("-", 1)[-1])
+            for link_ in links
+            for k in link_
+            if k.endswith("vocab#source")
+            for r in link_
+            if r.endswith("vocab#relation")
+        )
+        assert got == sorted((e.source, e.relation) for e in claim.evidence), claim.id
+
+
+def test_api_documents_match_their_schemas(real_site, real_base):
+    import jsonschema
+
+    api = real_site / "api"
+    schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (api / "schemas").glob("*.json")}
+    index = json.loads((api / "index.json").read_text(encoding="utf-8"))
+    jsonschema.validate(index, schemas["index.schema.json"])
+    assert len(index["claims"]) == len(real_base.claims) and len(index["sources"]) == len(real_base.sources)
+    for entry in index["claims"]:
+        jsonschema.validate(
+            json.loads((api / entry["api"]).read_text(encoding="utf-8")), schemas["claim.schema.json"]
+        )
+    for entry in index["sources"]:
+        jsonschema.validate(
+            json.loads((api / entry["api"]).read_text(encoding="utf-8")), schemas["source.schema.json"]
+        )
+
+
+def test_rdf_downloads_hold_the_base(real_site, real_base):
+    from rdflib import Dataset, Graph, Namespace
+    from rdflib.namespace import RDF
+
+    g = Graph().parse(real_site / "data" / "graph.ttl", format="turtle")
+    assert len(set(g.subjects(RDF.type, Namespace("https://schema.org/").Claim))) == len(real_base.claims)
+    ds = Dataset().parse(real_site / "data" / "nanopubs.trig", format="trig")
+    np_ = Namespace("http://www.nanopub.org/nschema#")
+    assert len({s for s, *_ in ds.quads((None, RDF.type, np_.Nanopublication, None))}) == len(
+        real_base.claims
+    )

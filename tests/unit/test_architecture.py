@@ -29,7 +29,7 @@ LAYERS = (
     ("evidencekb.checker", "evidencekb.reporter"),
     ("evidencekb.graph", "evidencekb.analysis", "evidencekb.cite", "evidencekb.history"),
     ("evidencekb.writers",),
-    ("evidencekb.export", "evidencekb.linked_data", "evidencekb.api", "evidencekb.feed",
+    ("evidencekb.export", "evidencekb.linked_data", "evidencekb.api", "evidencekb.feed", "evidencekb.release",
      "evidencekb.contribute"),
     ("evidencekb.site",),
     ("evidencekb.synthetic", "evidencekb.bench", "evidencekb.commands", "evidencekb.cli",

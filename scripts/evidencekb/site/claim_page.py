@@ -346,6 +346,18 @@ def render_claim(
         *([heading(2, "History", "history", search=False), raw(changes, search=False)] if changes else []),
         heading(2, "Improve this claim", "improve", search=False),
         raw(_improve(claim, settings, root, dates), search=False),
+        raw(_jsonld(base, claim, refs, settings, version), search=False),
     ]
     meta = {"description": e(claim.statement), "ev_kind": "claim"}
     return GeneratedPage(src_uri, claim_heading(claim), parts, meta)
+
+
+def _jsonld(base: EvidenceBase, claim: Claim, refs, settings: Settings, version: dict | None) -> str:
+    """The claim as schema.org JSON-LD, for harvesters (linked_data.claim_jsonld; safe inside
+    the script element whatever a field holds)."""
+    from ..linked_data import Addresses, claim_jsonld, script_json
+
+    addr = Addresses(settings.site_url or "https://example.invalid/")
+    data = claim_jsonld(claim, base, addr, {"number": version["number"]} if version else None,
+                        lambda k: refs[k].label if k in refs else k)
+    return f'<script type="application/ld+json">{script_json(data)}</script>'

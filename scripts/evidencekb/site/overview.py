@@ -508,6 +508,12 @@ DOWNLOADS = {
     "nodes.csv": ("Graph", "CSV", "the graph's nodes as a table"),
     "edges.csv": ("Graph", "CSV", "the graph's edges as a table"),
     "graph.json": ("Graph", "JSON", "what the graph explorer draws"),
+    "graph.ttl": ("Linked data", "RDF Turtle", "the whole graph as RDF (see the linked-data vocabulary)"),
+    "nanopubs.trig": (
+        "Linked data",
+        "TriG",
+        "one nanopublication per claim: assertion, provenance, publication info",
+    ),
 }
 
 

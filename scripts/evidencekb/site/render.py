@@ -60,7 +60,39 @@ BLOCKS = {
     "fields": lambda d, s, root: block_fields(d.base, root),
     "vocabularies": lambda d, s, root: block_vocabularies(d.base, root),
     "challenge": lambda d, s, root: block_challenge(s, root),
+    "dataset": lambda d, s, root: block_dataset(d, s),
 }
+
+MEDIA_TYPES = {
+    ".bib": "application/x-bibtex",
+    ".ris": "application/x-research-info-systems",
+    ".json": "application/json",
+    ".csv": "text/csv",
+    ".graphml": "application/graphml+xml",
+    ".gexf": "application/gexf+xml",
+    ".ttl": "text/turtle",
+    ".trig": "application/trig",
+}
+
+
+def block_dataset(data: SiteData, settings: Settings) -> str:
+    """The whole base as a schema.org Dataset (version from CITATION.cff), for harvesters."""
+    from ..linked_data import Addresses, dataset_jsonld, script_json
+    from ..release import release_info
+    from .overview import DOWNLOADS
+
+    info = release_info(data.project.root)
+    downloads = {n: MEDIA_TYPES.get(n[n.rfind(".") :], "application/octet-stream") for n in DOWNLOADS}
+    ld = dataset_jsonld(
+        data.base,
+        Addresses(settings.site_url or "https://example.invalid/"),
+        name=settings.site_name,
+        description=f"{settings.site_name}: claims, their sources and confidence ratings",
+        version=info.version or "unreleased",
+        downloads=downloads,
+        date_modified=info.date,
+    )
+    return f'<script type="application/ld+json">{script_json(ld)}</script>'
 
 
 def render_block(name: str, data: SiteData, settings: Settings, root: str) -> str:
@@ -170,7 +202,37 @@ def render_files(data: SiteData, settings: Settings) -> dict[str, str]:
         out["author-pages.json"] = json.dumps(authors, ensure_ascii=False, separators=(",", ":")) + "\n"
     for name, text in out.items():
         files[f"data/{name}"] = text
+    files.update(linked_data_files(data, settings))
     files.update(pack_files(data, settings))
     files.update(frozen_files(data, settings))
     files.update(feed_files(data, settings))
+    return files
+
+
+def linked_data_files(data: SiteData, settings: Settings) -> dict[str, str]:
+    """The RDF downloads and the static JSON API (api/), versioned with the claims' history."""
+    from ..api import api_documents
+    from ..history import HistoryResult
+    from ..linked_data import Addresses, nanopublications, turtle
+
+    addr = Addresses(settings.site_url or "https://example.invalid/")
+    files = {
+        "data/graph.ttl": turtle(data.base, addr),
+        "data/nanopubs.trig": nanopublications(data.base, addr),
+    }
+    versions = {}
+    history = data.history
+    if isinstance(history, HistoryResult) and history.available:
+        for cid, h in history.claims.items():
+            if h.current is not None:
+                versions[cid] = {
+                    "number": h.current.number,
+                    "date": h.current.date,
+                    "commit": h.current.commit,
+                }
+    refs = data.references
+    for path, text in api_documents(
+        data.base, addr, lambda k: refs[k].label if k in refs else k, versions
+    ).items():
+        files[f"api/{path}"] = text
     return files

@@ -231,4 +231,9 @@ def render_source(
         "highwire": [[n, v] for n, v in highwire_meta(source)],
         "description": e(ref.text if ref else source.title),
     }
+    from ..linked_data import Addresses, context, script_json, source_jsonld
+
+    ld = {"@context": context(Addresses(settings.site_url or "https://example.invalid/")),
+          **source_jsonld(source, Addresses(settings.site_url or "https://example.invalid/"), label)}
+    parts = [*parts, raw(f'<script type="application/ld+json">{script_json(ld)}</script>', search=False)]
     return GeneratedPage(src_uri, f"{label}: {source.title}" if source.title else label, parts, meta)
