@@ -120,8 +120,9 @@ def test_head_tags_are_escaped(rendered):
     _, site = rendered
     page = next(p for p in site.pages if p.src_uri == "sources/lee2019book/index.md")
 
-    class FakePage:
+    class FakePage:  # what on_page_context reads of a MkDocs page
         meta = page.meta
+        file = type("File", (), {"src_uri": page.src_uri})()
 
     context = on_page_context({}, FakePage(), None, None)
     head = context["ev_head"]
