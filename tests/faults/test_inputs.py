@@ -292,3 +292,17 @@ def test_formula_cells_are_neutralised_in_every_csv(kb, run, tmp_path):
                         not cell[:1] in ("=", "+", "-", "@", "\t", "\r")
                         or cell.lstrip("-").replace(".", "").isdigit()
                     ), cell
+
+
+@pytest.mark.parametrize("claim_id", ["con", "nul", "aux", "com1", "lpt9"])
+def test_evidence_new_refuses_windows_device_names_before_writing(tmp_path, claim_id, capsys):
+    from evidencekb.cli import main
+    from tests.conftest import ProjectFactory
+
+    kb = ProjectFactory(tmp_path / "kb")
+    before = sorted(p.name for p in (kb.root / "claims").iterdir())
+    code = main(["new", "--root", str(kb.root), "--no-input", "--id", claim_id, "--statement", "A finding.",
+                 "--theme", "how-mentoring-works", "--source", "lee2019book", "--locator", "p. 1"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Windows device name" in err and "Traceback" not in err
+    assert sorted(p.name for p in (kb.root / "claims").iterdir()) == before

@@ -197,6 +197,11 @@ def check_claim_id(claim_id: str, info: SchemaInfo) -> str:
 
 def claim_path(project: Project, claim_id: str) -> Path:
     """claims/<id>.yaml, and never anywhere else, whatever the id holds."""
+    from ..parsers.hygiene import reserved_name
+
+    if reserved_name(claim_id):
+        raise ContributeError(f"--id {claim_id!r} is a Windows device name (con, nul, aux, prn, com1, "
+                              "lpt1...): contributors on Windows could not check it out; pick another", 2)
     claims = project.claims_dir.resolve()
     path = (claims / f"{claim_id}.yaml").resolve()
     if path.parent != claims:
