@@ -125,17 +125,6 @@ def test_no_entity_in_any_search_title(site_dir):
         assert any("'" in t for t in titles)  # apostrophes are there, as text
 
 
-def test_search_suggestion_has_no_entity(page, server, site_dir):
-    if not (site_dir / "search" / "search_index.json").is_file():
-        pytest.skip("lunr search replaced (Pagefind): covered by the title check")
-    page.goto(server)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill("mentor's")
-    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
-    shown = page.locator(".md-search-result").inner_text()
-    assert "&#" not in shown and "x27" not in shown
-
-
 # --- 4. graph explorer ----------------------------------------------------------------------
 
 READY = "() => window.evidenceGraph && window.evidenceGraph.ready === true"

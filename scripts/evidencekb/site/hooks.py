@@ -367,29 +367,3 @@ def on_build_error(error, **kwargs):
     job = _state.pop("worker", None)
     if job is not None:
         job.abandon()
-
-
-def _text_titles(site_dir: Path) -> None:
-    """Titles in a search index are text: page titles reach MkDocs escaped (Material prints them
-    as HTML), so the lunr index showed `mentor&#x27;s` and a suggestion matched nothing. Quotes
-    are safe as element text, so they are decoded in place (a file this build made); `&lt;`,
-    `&gt;` and `&amp;` stay, because Material's search draws titles as HTML. Pagefind, which
-    reads titles from the built pages, needs none of this (the file is then absent)."""
-    import json
-
-    index = site_dir / "search" / "search_index.json"
-    if not index.is_file():
-        return
-    data = json.loads(index.read_text(encoding="utf-8"))
-    for doc in data.get("docs", ()):
-        if isinstance(doc.get("title"), str):
-            doc["title"] = (
-                doc["title"]
-                .replace("&#x27;", "'")
-                .replace("&#39;", "'")
-                .replace("&quot;", '"')
-                .replace("&#34;", '"')
-            )
-    tmp = index.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    tmp.replace(index)
