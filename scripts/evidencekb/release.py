@@ -202,17 +202,19 @@ def _replace(path: Path, text: str) -> None:
 
 
 def _out_dir(project: Project, out: Path) -> Path:
-    """The release folder: never one of the project's sources, inside one, or above one."""
+    """The release folder: never one of the project's sources (safe_output.protected_paths, the
+    list every writer uses), inside one, or above one; the project folder may hold it."""
+    from .safe_output import protected_paths
+
     out = out if out.is_absolute() else project.root / out
     resolved = out.resolve()
-    root = project.root.resolve()
-    protected = [root, *(root / n for n in (project.claims_dir.name, "docs", ".git", "scripts", "tests"))]
-    for folder in protected:
-        if resolved == folder or folder in resolved.parents and folder != root or resolved in folder.parents:
-            raise ReleaseRefused(f"--out {out}: that is, holds or lies inside the project's sources; "
-                                 "choose a folder of its own, e.g. releases", 2)
     if resolved.exists() and not resolved.is_dir():
         raise ReleaseRefused(f"--out {out} is a file, not a folder", 2)
+    root = project.root.resolve()
+    for folder, name in protected_paths(root).items():
+        if resolved == folder or folder in resolved.parents and folder != root or resolved in folder.parents:
+            raise ReleaseRefused(f"--out {out}: that is, holds or lies inside the project's sources "
+                                 f"({name}); choose a folder of its own, e.g. releases", 2)
     return resolved
 
 
