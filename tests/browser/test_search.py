@@ -209,6 +209,8 @@ def test_pagefind_starts_when_a_reader_points_at_the_box(browser, server):
         page.wait_for_load_state("networkidle")
         assert not [u for u in seen if "/pagefind/" in u], "nothing of the search loads before it is wanted"
         page.hover("#ev-search-input")
-        page.wait_for_function("() => performance.getEntriesByType('resource').some(e => /pagefind\\.js/.test(e.name))")
+        page.wait_for_function(
+            "() => performance.getEntriesByType('resource').some(e => /pagefind\\.js/.test(e.name))"
+        )
     finally:
         context.close()
