@@ -24,21 +24,9 @@ from .claim_page import render_claim
 from .common import GeneratedPage, Settings, claim_heading, sources_cell, titles
 from .contributing import render_contributing
 from .data import SiteData
-from .overview import (
-    DOWNLOADS,
-    block_challenge,
-    block_fields,
-    block_headlines,
-    block_levels,
-    block_methods,
-    block_stats,
-    block_themes,
-    block_vocabularies,
-    data_files,
-    render_downloads,
-    render_gaps,
-    render_map,
-)
+from .downloads import DOWNLOADS, data_files, render_downloads
+from .method_page import block_challenge, block_fields, block_methods, block_vocabularies
+from .overview import block_headlines, block_levels, block_stats, block_themes, render_gaps, render_map
 from .pack import pack_files, render_checklist, render_pack_page
 from .source_page import download_files, render_source
 from .versions import feed_files, frozen_files, render_whats_new
@@ -79,7 +67,6 @@ def block_dataset(data: SiteData, settings: Settings) -> str:
     """The whole base as a schema.org Dataset (version from CITATION.cff), for harvesters."""
     from ..linked_data import Addresses, dataset_jsonld, script_json
     from ..release import release_info
-    from .overview import DOWNLOADS
 
     info = release_info(data.project.root)
     downloads = {n: MEDIA_TYPES.get(n[n.rfind(".") :], "application/octet-stream") for n in DOWNLOADS}
