@@ -10,17 +10,10 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .browse import (
-    CLAIMS_PER_PAGE,
-    author_pages,
-    claim_facets,
-    render_authors,
-    render_claims_table,
-    render_sources_az,
-    render_theme,
-    render_themes_index,
-)
+from .a_to_z import author_pages, render_authors, render_sources_az
+from .browse import render_theme, render_themes_index
 from .claim_page import render_claim
+from .claims_table import CLAIMS_PER_PAGE, claim_facets, render_claims_table
 from .common import GeneratedPage, Settings, claim_heading, sources_cell, titles
 from .contributing import render_contributing
 from .data import SiteData
