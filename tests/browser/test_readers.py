@@ -278,6 +278,15 @@ def test_a_claim_or_theme_prints_as_a_short_brief(page, server, path):
     page.emulate_media(media="print")
     assert page.locator("nav.md-tabs, .md-header").first.evaluate("e => getComputedStyle(e).display") == "none"  # noqa: E501 (verbatim browser script or data)
     assert page.locator(".ev-caveat, .ev-statement").first.is_visible()
+    printed = page.locator("article").inner_text()  # inner_text leaves out what print hides
+    caveats = page.locator(".ev-caveat").all_inner_texts()
+    for caveat in caveats:
+        said = caveat.split(":", 1)[-1].strip()[:80]
+        assert printed.count(said) == 1, f"{path}: the caveat prints {printed.count(said)} times"
+    for hidden in ("h2#history", "h2#related", "h2#improve"):
+        assert not page.locator(hidden).is_visible(), f"{path}: {hidden} prints"
+    if caveats:
+        assert printed.count(page.locator(".ev-statement").first.inner_text().strip()[:80]) == 1
 
 
 # --- 8. gap register ------------------------------------------------------------------------
