@@ -89,6 +89,19 @@ def test_headline_cards_and_theme_pages_lead_with_answering_claims(page, server)
 
 # --- 2. ratings in plain words, on the page and in both copies ------------------------------
 
+@pytest.mark.parametrize("path", ["themes/effectiveness/", "commissioning/"])
+def test_lists_of_findings_say_each_rating_in_plain_words(page, server, path):
+    page.goto(server + path)
+    items = page.locator(".ev-item")
+    assert items.count() > 0
+    for i in range(min(items.count(), 30)):
+        badge = items.nth(i).locator(".ev-level").inner_text().strip().lower()
+        plain = items.nth(i).locator(".ev-item__plain").inner_text()
+        assert plain.endswith(".") and len(plain) > 10, (badge, plain)
+        if badge.startswith("very low"):
+            assert plain.startswith("We are very uncertain")
+
+
 def test_plain_rating_on_the_page_and_in_both_copied_texts(page, server):
     page.goto(server + f"claims/{VERY_LOW_EFFECT}/")
     plain = page.locator(".ev-plain").inner_text()

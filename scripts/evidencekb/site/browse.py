@@ -11,6 +11,7 @@ claims table in claims_table.
 from __future__ import annotations
 
 from ..model import EvidenceBase
+from ..plain_language import plain_rating
 from ..themes import answer_rank, answers, answers_question
 from .common import (
     GeneratedPage,
@@ -73,6 +74,7 @@ def _claim_item(base, claim, root, profile) -> dict:
         "url": root + claim_url(claim.id),
         "heading": claim_heading(claim),
         "badge": level_badge(base, claim.confidence.level),
+        "plain": plain_rating(base, claim).verdict,
         "statement": claim.statement if claim.summary else "",
         "caveat": claim.confidence.caveat,
         "kind": title(base, "claim_type", claim.claim_type),
