@@ -202,6 +202,7 @@ def test_filters_reduce_visible_nodes_and_reset_restores(page, server):
     page.click("#evg-reset")
     page.wait_for_function("n => evidenceGraph.visibleNodeCount() === n", arg=total, timeout=5000)
 
+    page.click(".evg-more summary")  # the relation filters are folded away under the canvas's controls
     page.uncheck('input[name="relation"][value="supports"]')
     by_relation = page.evaluate("evidenceGraph.visibleNodeCount()")
     assert by_relation < total

@@ -155,7 +155,8 @@
       var rel = e.relation && relations[e.relation];
       var style = rel || structure;
       graph.addDirectedEdgeWithKey(key, e.source, e.target, {
-        kind: e.kind,
+        s: e.source, // kept on the edge so the reducer needs no graph lookups
+        t: e.target,
         relation: rel ? e.relation : null,
         color: style.color,
         size: style.size || 1,
@@ -171,6 +172,7 @@
       selected: null,
       neighbours: {},
       filtered: null, // null = no filter; else {nodeId: true}
+      shown: {}, // nodeId -> true for the nodes drawn now (made once per refresh, read by the reducers)
       lod: false, // true while claims wait for zoom
       lodWanted: false // the filtered graph is big enough for level of detail
     };
@@ -232,6 +234,15 @@
         if (nodeShown(id, a)) n++;
       });
       return n;
+    }
+
+    // The reducers run for every node and edge on each refresh: they read this map, made once.
+    function computeShown() {
+      var shown = {};
+      graph.forEachNode(function (id, a) {
+        if (nodeShown(id, a)) shown[id] = true;
+      });
+      state.shown = shown;
     }
 
     function setNeighbours() {
@@ -377,6 +388,7 @@
     // Filters and level of detail are known before the first draw, so sigma draws once.
     computeFilter();
     state.lod = state.lodWanted; // the camera starts at ratio 1, the whole graph
+    computeShown();
     timings.built = Math.round(now());
     var R = window.Sigma.rendering || {};
     var renderer;
@@ -397,9 +409,10 @@
           line: R.EdgeRectangleProgram,
           triangle: R.EdgeTriangleProgram
         },
+        // Sigma hands the reducers a shallow copy of the attributes: they change it in place.
         nodeReducer: function (id, a) {
-          var res = Object.assign({}, a);
-          if (!nodeShown(id, a)) {
+          var res = a;
+          if (!state.shown[id]) {
             res.hidden = true;
             return res;
           }
@@ -423,9 +436,9 @@
           return res;
         },
         edgeReducer: function (edge, a) {
-          var res = Object.assign({}, a);
-          var s = graph.source(edge), t = graph.target(edge);
-          if (!relationOn(a) || !nodeShown(s, graph.getNodeAttributes(s)) || !nodeShown(t, graph.getNodeAttributes(t))) {
+          var res = a;
+          var s = a.s, t = a.t;
+          if (!relationOn(a) || !state.shown[s] || !state.shown[t]) {
             res.hidden = true;
             return res;
           }
@@ -476,6 +489,7 @@
     // schedule: coalesce bursts (hover in and out) into one frame.
     function refresh(schedule) {
       setNeighbours();
+      computeShown();
       renderer.refresh({ skipIndexation: true, schedule: !!schedule });
       updateStatus();
     }
