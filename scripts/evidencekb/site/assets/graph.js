@@ -6,6 +6,11 @@
  *   so even thousands of nodes are interactive at once.
  * - Level of detail: above LOD_NODES visible nodes, claims wait until the reader zooms in,
  *   so the first picture is readable (themes and sources) and cheap to draw.
+ * - Sigma draws a view graph that holds only the nodes and edges shown now; the whole data
+ *   stays in `graph` (search, summaries, filters). Hidden items cost nothing to draw, so the
+ *   whole-graph view of a 10,000-claim base draws its themes, sources and authors only. Two
+ *   hidden corner nodes pin the view's extent to the whole graph's, so positions on screen
+ *   do not move when the view changes.
  * - Meaning never rests on colour alone: each relation has its own line shape, its name is
  *   drawn on highlighted edges, and the hover summary spells the relations out in words.
  * - All text from the data reaches the page through textContent or the canvas, never as
@@ -164,6 +169,17 @@
       });
     });
 
+    // The whole graph's extent, pinned in every view by two hidden corner nodes.
+    var bbox = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
+    graph.forEachNode(function (id, a) {
+      if (a.x < bbox.minX) bbox.minX = a.x;
+      if (a.x > bbox.maxX) bbox.maxX = a.x;
+      if (a.y < bbox.minY) bbox.minY = a.y;
+      if (a.y > bbox.maxY) bbox.maxY = a.y;
+    });
+    if (!graph.order) bbox = { minX: 0, minY: 0, maxX: 1, maxY: 1 };
+    var CORNERS = ["\u0000evg-min", "\u0000evg-max"];
+
     // ---- state and visibility --------------------------------------------------------
     var state = {
       theme: "",
@@ -237,12 +253,40 @@
     }
 
     // The reducers run for every node and edge on each refresh: they read this map, made once.
+    // Returns true when the set of shown nodes (or of shown relations) changed.
     function computeShown() {
       var shown = {};
+      var n = 0;
+      var same = true;
+      var old = state.shown;
       graph.forEachNode(function (id, a) {
-        if (nodeShown(id, a)) shown[id] = true;
+        if (nodeShown(id, a)) {
+          shown[id] = true;
+          n++;
+          if (same && !old[id]) same = false;
+        }
       });
+      var rels = JSON.stringify(state.relations);
+      if (n !== state.shownCount || rels !== state.shownRelations) same = false;
       state.shown = shown;
+      state.shownCount = n;
+      state.shownRelations = rels;
+      return !same;
+    }
+
+    // What sigma draws: the shown nodes, the shown edges among them, and the two corners.
+    function buildView() {
+      var v = new Graph();
+      v.addNode(CORNERS[0], { x: bbox.minX, y: bbox.minY, size: 0.1, label: "" });
+      v.addNode(CORNERS[1], { x: bbox.maxX, y: bbox.maxY, size: 0.1, label: "" });
+      var shown = state.shown;
+      graph.forEachNode(function (id, a) {
+        if (shown[id]) v.addNode(id, a);
+      });
+      graph.forEachEdge(function (edge, a, s, t) {
+        if (shown[s] && shown[t] && relationOn(a)) v.addDirectedEdgeWithKey(edge, s, t, a);
+      });
+      return v;
     }
 
     function setNeighbours() {
@@ -389,11 +433,12 @@
     computeFilter();
     state.lod = state.lodWanted; // the camera starts at ratio 1, the whole graph
     computeShown();
+    var view = buildView();
     timings.built = Math.round(now());
     var R = window.Sigma.rendering || {};
     var renderer;
     try {
-      renderer = new window.Sigma(graph, container, {
+      renderer = new window.Sigma(view, container, {
         allowInvalidContainer: true,
         zIndex: true,
         renderEdgeLabels: true,
@@ -489,8 +534,12 @@
     // schedule: coalesce bursts (hover in and out) into one frame.
     function refresh(schedule) {
       setNeighbours();
-      computeShown();
-      renderer.refresh({ skipIndexation: true, schedule: !!schedule });
+      if (computeShown()) {
+        view = buildView();
+        renderer.setGraph(view); // draws at once
+      } else {
+        renderer.refresh({ skipIndexation: true, schedule: !!schedule });
+      }
       updateStatus();
     }
 
@@ -693,9 +742,10 @@
     // a filtered view is never a few dots in a corner.
     function fitToShown(animate) {
       var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, n = 0;
+      var norm = renderer.normalizationFunction;
       graph.forEachNode(function (id, a) {
         if (!nodeShown(id, a) && !(state.filtered && state.filtered[id])) return;
-        var d = renderer.getNodeDisplayData(id);
+        var d = typeof norm === "function" ? norm(a) : renderer.getNodeDisplayData(id);
         if (!d) return;
         n++;
         minX = Math.min(minX, d.x); maxX = Math.max(maxX, d.x);
@@ -789,6 +839,7 @@
       ready: true,
       sigma: renderer,
       graph: graph,
+      view: function () { return view; },
       state: state,
       msToReady: Math.round(now() - started), // from this script's start
       readyAt: Math.round(now()), // from navigation start
