@@ -120,7 +120,7 @@ def targets(results: list[dict]) -> list[dict]:
                 "≤ 1 s",
                 f"{s:.2f} s",
                 s <= 1,
-                f"graph.json trimmed to 5,000 of {r.get('graph_nodes_full', 0):,} nodes",
+                r.get("graph_where_5000", f"graph.json of {r.get('graph_nodes_5000', 0):,} nodes"),
             )
         )
     return rows
