@@ -164,18 +164,26 @@ def render_graph_page(
 
 def _config(base: EvidenceBase, site_root: str, kinds: list, relations: list, themes: list) -> dict:
     """What graph.js reads from the page's JSON block: where the data is and every title."""
+    from .graphparts import CLAIMS_MAP, part_name
+
+    start = next(
+        (t.id for t in base.vocabularies["theme"].terms if t.meta.get("x-graph-start")),
+        themes[0]["id"] if themes else "",
+    )
+    parts = {t["id"]: site_root + "data/" + part_name(i) for i, t in enumerate(themes)}
     return {
         "data": site_root + "data/graph.json",
+        # one theme's part is fetched on opening; the whole graph.json only to widen
+        "parts": parts,
+        "claims_map": site_root + "data/" + CLAIMS_MAP,
+        "preload": parts.get(start, site_root + "data/graph.json"),
         "root": site_root,
         "kinds": kinds,
         "relations": relations,
         "structure": STRUCTURE_STYLE,
         "themes": themes,
         # The explorer opens on one theme (the one marked x-graph-start, else the first), not a hairball.
-        "start_theme": next(
-            (t.id for t in base.vocabularies["theme"].terms if t.meta.get("x-graph-start")),
-            themes[0]["id"] if themes else "",
-        ),
+        "start_theme": start,
     }
 
 

@@ -86,15 +86,13 @@
       setStatus("The graph library did not load. Use the text alternative below.");
       return;
     }
-    fetch(new URL(config.data, window.location.href).href, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        timings.fetched = Math.round(now());
-        return response.json();
-      })
-      .then(function (data) {
-        timings.parsed = Math.round(now());
-        current = explore(app, config, data);
+    firstPart(config)
+      .then(function (url) {
+        return getJson(url).then(function (data) {
+          timings.fetched = timings.fetched || Math.round(now());
+          timings.parsed = Math.round(now());
+          current = explore(app, config, data, url);
+        });
       })
       .catch(function (err) {
         setStatus("The graph data could not be loaded (" + err.message + "). Use the text alternative below.");
@@ -102,7 +100,36 @@
       });
   }
 
-  function explore(app, config, data) {
+  function getJson(url) {
+    return fetch(new URL(url, window.location.href).href, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      timings.fetched = timings.fetched || Math.round(now());
+      return response.json();
+    });
+  }
+
+  // The data fetched on opening: the whole graph for ?theme=all, the part holding the claim
+  // for ?claim=<id>, else the part of the theme asked for (or of the start theme).
+  function firstPart(config) {
+    var params = new URLSearchParams(window.location.search);
+    var parts = config.parts || {};
+    var theme = params.get("theme");
+    var claim = params.get("claim");
+    if (theme === "all" || !Object.keys(parts).length) return Promise.resolve(config.data);
+    if (claim && config.claims_map) {
+      return getJson(config.claims_map).then(function (map) {
+        var i = Object.prototype.hasOwnProperty.call(map, claim) ? map[claim] : -1;
+        var t = (config.themes || [])[i];
+        return (t && parts[t.id]) || config.data;
+      }, function () {
+        return config.data;
+      });
+    }
+    var wanted = Object.prototype.hasOwnProperty.call(parts, theme) ? theme : config.start_theme;
+    return Promise.resolve(parts[wanted] || config.data);
+  }
+
+  function explore(app, config, data, firstUrl) {
     var container = byId("evg-canvas");
     var live = byId("evg-live");
     var openLink = byId("evg-open");
@@ -126,57 +153,69 @@
     // ---- graph ---------------------------------------------------------------------
     var Graph = window.graphology.MultiDirectedGraph || window.graphology;
     var graph = new Graph();
-    var nodes = Array.isArray(data.nodes) ? data.nodes : [];
-    var edges = Array.isArray(data.edges) ? data.edges : [];
     var defaultSize = { theme: 14, source: 6, claim: 4, author: 3, scheme: 5 };
-    nodes.forEach(function (n, i) {
-      if (!n || typeof n.id !== "string" || graph.hasNode(n.id)) return;
-      var x = Number(n.x), y = Number(n.y);
-      if (!isFinite(x) || !isFinite(y)) {
-        // No position from the build: park it on a circle rather than fail the whole page.
-        x = Math.cos(i) * 1000;
-        y = Math.sin(i) * 1000;
-      }
-      var size = Number(n.size);
-      if (!isFinite(size) || size <= 0) size = defaultSize[n.kind] || 4;
-      var kind = kinds[n.kind] || { title: n.kind || "Node", color: "#424242" };
-      graph.addNode(n.id, {
-        x: x,
-        y: y,
-        size: Math.max(1.5, Math.min(size, 30)),
-        color: kind.color,
-        label: String(n.label == null ? n.id : n.label),
-        kind: n.kind,
-        url: n.url,
-        themes: Array.isArray(n.themes) ? n.themes : [],
-        level: n.level,
-        detail: n.detail
+    // Parts of the data arrive one by one (a theme, then the whole graph): each is merged in.
+    function addData(part) {
+      var nodes = Array.isArray(part.nodes) ? part.nodes : [];
+      var edges = Array.isArray(part.edges) ? part.edges : [];
+      nodes.forEach(function (n, i) {
+        if (!n || typeof n.id !== "string" || graph.hasNode(n.id)) return;
+        var x = Number(n.x), y = Number(n.y);
+        if (!isFinite(x) || !isFinite(y)) {
+          // No position from the build: park it on a circle rather than fail the whole page.
+          x = Math.cos(i) * 1000;
+          y = Math.sin(i) * 1000;
+        }
+        var size = Number(n.size);
+        if (!isFinite(size) || size <= 0) size = defaultSize[n.kind] || 4;
+        var kind = kinds[n.kind] || { title: n.kind || "Node", color: "#424242" };
+        graph.addNode(n.id, {
+          x: x,
+          y: y,
+          size: Math.max(1.5, Math.min(size, 30)),
+          color: kind.color,
+          label: String(n.label == null ? n.id : n.label),
+          kind: n.kind,
+          url: n.url,
+          themes: Array.isArray(n.themes) ? n.themes : [],
+          level: n.level,
+          detail: n.detail
+        });
       });
-    });
-    edges.forEach(function (e, i) {
-      if (!e || !graph.hasNode(e.source) || !graph.hasNode(e.target)) return;
-      var key = typeof e.id === "string" ? e.id : "e" + i;
-      if (graph.hasEdge(key)) return;
-      var rel = e.relation && relations[e.relation];
-      var style = rel || structure;
-      graph.addDirectedEdgeWithKey(key, e.source, e.target, {
-        s: e.source, // kept on the edge so the reducer needs no graph lookups
-        t: e.target,
-        relation: rel ? e.relation : null,
-        color: style.color,
-        size: style.size || 1,
-        type: programs[style.shape] || "line"
+      edges.forEach(function (e, i) {
+        if (!e || !graph.hasNode(e.source) || !graph.hasNode(e.target)) return;
+        var key = typeof e.id === "string" ? e.id : "e" + i;
+        if (graph.hasEdge(key)) return;
+        var rel = e.relation && relations[e.relation];
+        var style = rel || structure;
+        graph.addDirectedEdgeWithKey(key, e.source, e.target, {
+          s: e.source, // kept on the edge so the reducer needs no graph lookups
+          t: e.target,
+          relation: rel ? e.relation : null,
+          color: style.color,
+          size: style.size || 1,
+          type: programs[style.shape] || "line"
+        });
       });
-    });
-
+    }
+    addData(data);
+    var loaded = {};
+    loaded[firstUrl] = true;
+    var whole = firstUrl === config.data;
+    var total = Number(data.total_nodes) > 0 ? Number(data.total_nodes) : graph.order;
     // The whole graph's extent, pinned in every view by two hidden corner nodes.
     var bbox = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
-    graph.forEachNode(function (id, a) {
-      if (a.x < bbox.minX) bbox.minX = a.x;
-      if (a.x > bbox.maxX) bbox.maxX = a.x;
-      if (a.y < bbox.minY) bbox.minY = a.y;
-      if (a.y > bbox.maxY) bbox.maxY = a.y;
-    });
+    var given = Array.isArray(data.bbox) && data.bbox.length === 4 && data.bbox.every(isFinite) ? data.bbox : null;
+    if (given) {
+      bbox = { minX: Number(given[0]), minY: Number(given[1]), maxX: Number(given[2]), maxY: Number(given[3]) };
+    } else {
+      graph.forEachNode(function (id, a) {
+        if (a.x < bbox.minX) bbox.minX = a.x;
+        if (a.x > bbox.maxX) bbox.maxX = a.x;
+        if (a.y < bbox.minY) bbox.minY = a.y;
+        if (a.y > bbox.maxY) bbox.maxY = a.y;
+      });
+    }
     if (!graph.order) bbox = { minX: 0, minY: 0, maxX: 1, maxY: 1 };
     var CORNERS = ["\u0000evg-min", "\u0000evg-max"];
 
@@ -522,7 +561,7 @@
 
     var lastStatus = "";
     function updateStatus() {
-      var text = "Showing " + visibleNodeCount() + " of " + plural(graph.order, "node") + ".";
+      var text = "Showing " + visibleNodeCount() + " of " + plural(total, "node") + ".";
       if (state.lod) text += " Zoom in to reveal the claims.";
       if (state.filtered) text += " Filters are on.";
       if (text !== lastStatus) {
@@ -586,12 +625,16 @@
 
     // ---- search (ARIA 1.2 combobox with a listbox popup) --------------------------------
     var index = [];
-    graph.forEachNode(function (id, a) {
-      index.push({ id: id, label: a.label, lower: a.label.toLowerCase(), kind: a.kind });
-    });
-    index.sort(function (x, y) {
-      return x.lower < y.lower ? -1 : x.lower > y.lower ? 1 : 0;
-    });
+    function rebuildIndex() {
+      index = [];
+      graph.forEachNode(function (id, a) {
+        index.push({ id: id, label: a.label, lower: a.label.toLowerCase(), kind: a.kind });
+      });
+      index.sort(function (x, y) {
+        return x.lower < y.lower ? -1 : x.lower > y.lower ? 1 : 0;
+      });
+    }
+    rebuildIndex();
     var matches = [];
     var active = -1;
 
@@ -709,7 +752,40 @@
       updateLod();
       refresh();
     }
-    themeSelect.addEventListener("change", applyFilters);
+    // The data a theme needs (its part; the whole graph for "All themes"), fetched once, then `then`.
+    function ensure(theme, then) {
+      var url = theme ? (config.parts || {})[theme] : config.data;
+      if (whole || !url || loaded[url]) {
+        then();
+        return;
+      }
+      state.busy = true;
+      setStatus("Loading " + (theme ? "the theme" : "the whole graph") + "…");
+      lastStatus = "";
+      getJson(url)
+        .then(function (part) {
+          addData(part);
+          loaded[url] = true;
+          if (url === config.data) whole = true;
+          rebuildIndex();
+          state.busy = false;
+          then();
+        })
+        .catch(function (err) {
+          state.busy = false;
+          setStatus("That part of the graph could not be loaded (" + err.message + ").");
+          if (window.console) console.warn("evidence graph:", err);
+        });
+    }
+    themeSelect.addEventListener("change", function () {
+      var theme = themeSelect.value;
+      ensure(theme, function () {
+        if (themeSelect.value !== theme) return; // the reader chose again meanwhile
+        applyFilters();
+        fitToShown(true);
+        if (widen) widen.hidden = !theme;
+      });
+    });
     relationBoxes.forEach(function (box) {
       box.addEventListener("change", applyFilters);
     });
@@ -720,6 +796,9 @@
       camera.animatedUnzoom({ duration: 300 });
     });
     byId("evg-reset").addEventListener("click", function () {
+      ensure("", reset);
+    });
+    function reset() {
       themeSelect.value = "";
       relationBoxes.forEach(function (box) {
         box.checked = true;
@@ -731,7 +810,7 @@
       applyFilters();
       camera.animatedReset({ duration: 300 });
       if (widen) widen.hidden = true;
-    });
+    }
 
     [input, themeSelect, byId("evg-zoom-in"), byId("evg-zoom-out"), byId("evg-reset")].forEach(function (el) {
       el.disabled = false;
@@ -786,20 +865,18 @@
       refresh();
       fitToShown(false);
       if (widen) widen.hidden = false;
-      setStatus("Showing " + visibleNodeCount() + " of " + plural(graph.order, "node") +
+      setStatus("Showing " + visibleNodeCount() + " of " + plural(total, "node") +
         ": one claim and what it links to. Use “Show the whole graph” to widen.");
     }
     function showAll() {
-      themeSelect.value = "";
-      applyFilters();
-      camera.animatedReset({ duration: 300 });
-      if (widen) widen.hidden = true;
+      ensure("", function () {
+        themeSelect.value = "";
+        applyFilters();
+        camera.animatedReset({ duration: 300 });
+        if (widen) widen.hidden = true;
+      });
     }
     if (widen) widen.addEventListener("click", showAll);
-    themeSelect.addEventListener("change", function () {
-      fitToShown(true);
-      if (widen) widen.hidden = !themeSelect.value;
-    });
     relationBoxes.forEach(function (box) {
       box.addEventListener("change", function () { fitToShown(true); });
     });
@@ -839,6 +916,9 @@
       ready: true,
       sigma: renderer,
       graph: graph,
+      total: total,
+      busy: function () { return !!state.busy; },
+      loaded: function () { return Object.keys(loaded); },
       view: function () { return view; },
       state: state,
       msToReady: Math.round(now() - started), // from this script's start
