@@ -214,6 +214,13 @@ def report_markdown(results: list[dict], when: str, marginal_rows=()) -> str:
         t = r["graph_timings_5000"]
         steps = ", ".join(f"{k} {t[k]}" for k in ("fetched", "parsed", "built", "drawn", "readyAt") if k in t)
         lines += ["", f"Graph explorer at 5,000 nodes, milliseconds from navigation start: {steps}."]
+        o = r.get("graph_open_5000")
+        if o:
+            lines.append(
+                f"Opening view of the same data (graph/, one theme's part): interactive at {o['s']:.2f} s, "
+                f"{o['drawn']:,} of {o['nodes']:,} loaded nodes drawn, "
+                f"{o['data_gzip'] / 1000:.0f} KB data fetched."
+            )
     lines += [
         "",
         "## Targets (issue 14)",
