@@ -27,8 +27,9 @@ from .templating import render
 ASSETS = Path(__file__).resolve().parent / "assets"
 #: Where the site puts this package's assets (relative to the site root).
 ASSET_URL = "assets/evidencekb/"
-#: Load order matters: graph.js expects the `Sigma` and `graphology` globals of the bundle.
-SCRIPTS = ("vendor/sigma-graphology.min.js", "graph.js")
+#: graph.js comes first: it starts fetching the data at once, and uses the bundle's `Sigma`
+#: and `graphology` globals only when the page has loaded (DOMContentLoaded).
+SCRIPTS = ("graph.js", "vendor/sigma-graphology.min.js")
 STYLESHEETS = ("graph.css",)
 #: Shipped with the scripts because the MIT licences require the notices to travel with them.
 NOTICES = (

@@ -86,18 +86,39 @@
       setStatus("The graph library did not load. Use the text alternative below.");
       return;
     }
-    firstPart(config)
-      .then(function (url) {
-        return getJson(url).then(function (data) {
-          timings.fetched = timings.fetched || Math.round(now());
-          timings.parsed = Math.round(now());
-          current = explore(app, config, data, url);
-        });
+    var loading = early || fetchFirst(config);
+    early = null; // a later page (instant navigation) fetches its own
+    loading
+      .then(function (got) {
+        timings.parsed = Math.round(now());
+        current = explore(app, config, got.data, got.url);
       })
       .catch(function (err) {
         setStatus("The graph data could not be loaded (" + err.message + "). Use the text alternative below.");
         if (window.console) console.warn("evidence graph:", err);
       });
+  }
+
+  function fetchFirst(config) {
+    return firstPart(config).then(function (url) {
+      return getJson(url).then(function (data) {
+        return { url: url, data: data };
+      });
+    });
+  }
+
+  // This script runs before the graph library loads: the data is fetched from here on, while
+  // the library and the page's other scripts load, and init() picks it up.
+  var early = null;
+  function startEarly() {
+    var app = byId("evg-app");
+    if (!app || typeof fetch === "undefined" || typeof Promise === "undefined") return;
+    try {
+      early = fetchFirst(JSON.parse(byId(app.getAttribute("data-config-id")).textContent));
+      early.catch(function () {}); // init() reports a failure
+    } catch (e) {
+      early = null;
+    }
   }
 
   function getJson(url) {
@@ -944,6 +965,7 @@
   }
 
   window.evidenceGraph = { ready: false };
+  startEarly();
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
   // Material's instant navigation swaps pages without reloading scripts: follow it if present.
