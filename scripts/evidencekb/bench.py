@@ -178,16 +178,8 @@ def bench_one(
         try:
             from .bench_browser import browser_figures
 
-            r.update(
-                browser_figures(
-                    site,
-                    "synthetic-claim-00000",
-                    _rare_word(root),
-                    "mentor",
-                    repeats,
-                    schema=repo / "claims" / "claim.schema.json",
-                )
-            )
+            args = (site, "synthetic-claim-00000", _rare_word(root), "mentor", repeats)
+            r.update(browser_figures(*args, schema=repo / "claims" / "claim.schema.json"))
         except Exception as exc:  # a missing browser is a finding to report, not a crash
             r["browser_error"] = f"{type(exc).__name__}: {exc}"
         log(

@@ -255,3 +255,14 @@ def browser_figures(
         finally:
             browser.close()
     return out
+
+
+def opening_lines(r: dict, n: int = 5000) -> list[str]:
+    """The report's line on the explorer's opening view (graph/: one theme's part)."""
+    o = r.get(f"graph_open_{n}")
+    if not o:
+        return []
+    return [
+        f"Opening view of the same data (graph/, one theme's part): interactive at {o['s']:.2f} s, "
+        f"{o['drawn']:,} of {o['nodes']:,} loaded nodes drawn, {o['data_gzip'] / 1000:.0f} KB data fetched."
+    ]

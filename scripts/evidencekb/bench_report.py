@@ -6,6 +6,7 @@ says so in its verdict ("at 3,000 claims; 10,000 not run"), never a silent pass.
 
 from __future__ import annotations
 
+from .bench_browser import opening_lines
 from .bench_tools import load, machine
 
 TARGET_SIZE = 10000
@@ -214,13 +215,7 @@ def report_markdown(results: list[dict], when: str, marginal_rows=()) -> str:
         t = r["graph_timings_5000"]
         steps = ", ".join(f"{k} {t[k]}" for k in ("fetched", "parsed", "built", "drawn", "readyAt") if k in t)
         lines += ["", f"Graph explorer at 5,000 nodes, milliseconds from navigation start: {steps}."]
-        o = r.get("graph_open_5000")
-        if o:
-            lines.append(
-                f"Opening view of the same data (graph/, one theme's part): interactive at {o['s']:.2f} s, "
-                f"{o['drawn']:,} of {o['nodes']:,} loaded nodes drawn, "
-                f"{o['data_gzip'] / 1000:.0f} KB data fetched."
-            )
+        lines += opening_lines(r)
     lines += [
         "",
         "## Targets (issue 14)",
