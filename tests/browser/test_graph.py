@@ -350,6 +350,7 @@ def test_opening_fetches_one_theme_part_and_widening_fetches_the_whole_graph(pag
     page.wait_for_function("() => !evidenceGraph.busy() && document.getElementById('evg-widen').hidden",
                            timeout=15000)
     assert server + "data/graph.json" in urls
+    assert page.is_hidden("#evg-widen")  # nothing left to widen to
     assert page.evaluate("evidenceGraph.graph.order") == page.evaluate("evidenceGraph.total")
     assert page.evaluate("evidenceGraph.visibleNodeCount()") == page.evaluate("evidenceGraph.total")
     # another theme now needs no fetch: the whole graph is there
