@@ -178,7 +178,8 @@ def bench_one(
         try:
             from .bench_browser import browser_figures
 
-            r.update(browser_figures(site, "synthetic-claim-00000", _rare_word(root), "mentor", repeats))
+            args = (site, "synthetic-claim-00000", _rare_word(root), "mentor", repeats)
+            r.update(browser_figures(*args, schema=repo / "claims" / "claim.schema.json"))
         except Exception as exc:  # a missing browser is a finding to report, not a crash
             r["browser_error"] = f"{type(exc).__name__}: {exc}"
         log(
@@ -187,7 +188,8 @@ def bench_one(
                 r.get("browser_error")
                 or f"search {r['search_rare']['median_s'] * 1000:.0f} ms rare, "
                 f"{r['search_common']['median_s'] * 1000:.0f} ms "
-                f"common; explorer at 5,000 nodes {r.get('graph_interactive_s_5000', 0):.2f} s"
+                f"common; explorer {r.get('graph_interactive_s_5000', 0):.2f} s with "
+                f"{r.get('graph_nodes_5000', 0):,} nodes ({r.get('graph_drawn_5000', 0):,} drawn)"
             )
         )
     shutil.rmtree(site, ignore_errors=True)
