@@ -189,7 +189,8 @@ def _build(node, doc: ClaimDocument, path: tuple | None, seen: set[int]) -> Any:
         if node.tag != _SEQ:
             raise _bad_tag(node)
         if deeper:
-            return [_build(item, doc, path + (i,), seen) for i, item in enumerate(node.value)]
+            return [_build(item, doc, path + (i,), seen)  # type: ignore[operator]
+                    for i, item in enumerate(node.value)]
         return [_build(item, doc, None, seen) for item in node.value]
     if cls is not _MappingNode or node.tag != _MAP:
         raise _bad_tag(node)
