@@ -20,15 +20,18 @@ MIN_SECONDS = 1.0
 class Phase:
     """One named step; `advance()` as items are done. A context manager."""
 
-    def __init__(self, owner: Progress, name: str, total: int | None):
-        self.owner, self.name, self.total, self.done = owner, name, total, 0
+    def __init__(self, owner: Progress, name: str, total: int | None, bar: bool = True):
+        self.owner, self.name, self.total, self.done, self.wants_bar = owner, name, total, 0, bar
         self.started = time.perf_counter()
         self._bar = None
 
     def __enter__(self) -> Phase:
-        if self.owner.terminal and self.total is not None and self.total >= self.owner.min_items:
-            from tqdm import tqdm  # imported only when a bar is drawn: small runs never pay for it
+        if (self.wants_bar and self.owner.terminal and self.total is not None
+                and self.total >= self.owner.min_items):
+            import tqdm as tqdm_module  # imported only when a bar is drawn: small runs never pay for it
+            from tqdm import tqdm
 
+            tqdm_module.tqdm.monitor_interval = 0  # no monitor thread: the exports fork later
             self._bar = tqdm(total=self.total, desc=self.name, file=self.owner.stream, unit="",
                              leave=True, dynamic_ncols=True, mininterval=0.2)
         return self
@@ -41,6 +44,8 @@ class Phase:
     def __exit__(self, exc_type, exc, tb) -> None:
         seconds = time.perf_counter() - self.started
         if self._bar is not None:
+            if exc_type is None and self.done < (self.total or 0):
+                self._bar.update(self.total - self.done)
             self._bar.close()
             return
         big = self.total is not None and self.total >= self.owner.min_items
@@ -60,8 +65,9 @@ class Progress:
         self.terminal, self.enabled = terminal, enabled
         self.min_items, self.min_seconds = min_items, min_seconds
 
-    def phase(self, name: str, total: int | None = None) -> Phase:
-        return Phase(self, name, total) if self.enabled else _Silent(self, name, total)
+    def phase(self, name: str, total: int | None = None, bar: bool = True) -> Phase:
+        """A step of `total` items (shown as a bar if `bar` and it is big, on a terminal)."""
+        return Phase(self, name, total, bar) if self.enabled else _Silent(self, name, total, bar)
 
     def line(self, name: str, total: int | None, seconds: float) -> None:
         count = f": {total:,}" if total is not None else ""

@@ -60,11 +60,11 @@ class BaseHasErrors(Exception):
         super().__init__(f"{n} error{'s' if n != 1 else ''}")
 
 
-def checked_base(project: Project, only: set[str] | None = None) -> CheckedBase:
+def checked_base(project: Project, only: set[str] | None = None, progress=None) -> CheckedBase:
     """The one gate before any stage: the checked base, or BaseHasErrors with every problem.
 
     `only` limits the problems considered to those files (as `evidence check FILE` does)."""
-    result = check_project(project, only=only)
+    result = check_project(project, only=only, progress=progress)
     if result.errors or result.base is None:
         raise BaseHasErrors(result.problems)
     return CheckedBase(result.base, result.warnings)
