@@ -57,6 +57,25 @@ def headline(item: NewsItem, title: str, level_title=lambda level: level) -> str
     return f"Caveat changed: {title}"
 
 
+def change_phrase(item: NewsItem, level_title=lambda level: level) -> str:
+    """What changed, without the finding's title: for a page that lists a version's changes
+    together under the finding's name."""
+    if item.kind == "added":
+        return "new finding"
+    if item.kind == "level":
+        return f"confidence changed from {level_title(item.before or '')} to {level_title(item.after or '')}"
+    return "finding restated" if item.kind == "statement" else "caveat changed"
+
+
+def by_version(items: list[NewsItem]) -> list[list[NewsItem]]:
+    """News items grouped by (claim, version), in the order `news` gave them: one version of
+    one finding is one entry for a reader, however many of its parts changed."""
+    groups: dict[tuple[str, int], list[NewsItem]] = {}
+    for item in items:
+        groups.setdefault((item.claim_id, item.version), []).append(item)
+    return list(groups.values())
+
+
 def _text(s: str) -> str:
     """XML text with every control character except tab and newline removed (XML 1.0 forbids them)."""
     return escape("".join(ch for ch in s if ch in "\t\n" or ord(ch) >= 0x20 and ch not in "\ufffe\uffff"))

@@ -625,3 +625,10 @@ def test_rdf_downloads_hold_the_base(real_site, real_base):
     assert len({s for s, *_ in ds.quads((None, RDF.type, np_.Nanopublication, None))}) == len(
         real_base.claims
     )
+
+
+def test_the_not_found_page_says_where_to_go_next(real_site):
+    links = {href for _, href in parse(real_site / "404.html").links}
+    for target in ("browse/claims/", "themes/", "whats-new/"):
+        assert SITE_PATH + target in links, target
+    assert SITE_PATH in links  # the home page

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from .test_a11y import PAGES as A11Y_PAGES
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -37,6 +39,11 @@ PAGE_TYPES = {
     "contributing": "contributing/",
     "performance": "performance/",
     "not-found": "404.html",
+    "pack": "pack/",
+    "checklist": "commissioning/",
+    "whats-new": "whats-new/",
+    "vocab": "vocab/",
+    "frozen-version": f"claims/{VERY_LOW_EFFECT}/v1/",
 }
 
 
@@ -81,6 +88,19 @@ def test_headline_cards_and_theme_pages_lead_with_answering_claims(page, server)
 
 
 # --- 2. ratings in plain words, on the page and in both copies ------------------------------
+
+@pytest.mark.parametrize("path", ["themes/effectiveness/", "commissioning/"])
+def test_lists_of_findings_say_each_rating_in_plain_words(page, server, path):
+    page.goto(server + path)
+    items = page.locator(".ev-item")
+    assert items.count() > 0
+    for i in range(min(items.count(), 30)):
+        badge = items.nth(i).locator(".ev-level").inner_text().strip().lower()
+        plain = items.nth(i).locator(".ev-item__plain").inner_text()
+        assert plain.endswith(".") and len(plain) > 10, (badge, plain)
+        if badge.startswith("very low"):
+            assert plain.startswith("We are very uncertain")
+
 
 def test_plain_rating_on_the_page_and_in_both_copied_texts(page, server):
     page.goto(server + f"claims/{VERY_LOW_EFFECT}/")
@@ -278,6 +298,15 @@ def test_a_claim_or_theme_prints_as_a_short_brief(page, server, path):
     page.emulate_media(media="print")
     assert page.locator("nav.md-tabs, .md-header").first.evaluate("e => getComputedStyle(e).display") == "none"  # noqa: E501 (verbatim browser script or data)
     assert page.locator(".ev-caveat, .ev-statement").first.is_visible()
+    printed = page.locator("article").inner_text()  # inner_text leaves out what print hides
+    caveats = page.locator(".ev-caveat").all_inner_texts()
+    for caveat in caveats:
+        said = caveat.split(":", 1)[-1].strip()[:80]
+        assert printed.count(said) == 1, f"{path}: the caveat prints {printed.count(said)} times"
+    for hidden in ("h2#history", "h2#related", "h2#improve"):
+        assert not page.locator(hidden).is_visible(), f"{path}: {hidden} prints"
+    if caveats:
+        assert printed.count(page.locator(".ev-statement").first.inner_text().strip()[:80]) == 1
 
 
 # --- 8. gap register ------------------------------------------------------------------------
@@ -308,6 +337,15 @@ def test_source_pages_say_when_an_address_was_seen_and_what_is_missing(page, ser
 
 
 # --- screenshots of every page type at both widths -------------------------------------------
+
+def test_the_page_types_cover_every_section_of_the_site(site_dir):
+    """A new kind of page gets its screenshot (and its axe check) or this fails."""
+    pages = (p.relative_to(site_dir).parts for p in site_dir.rglob("index.html"))
+    sections = {parts[0] for parts in pages if len(parts) > 1}
+    covered = {path.split("/")[0] for path in PAGE_TYPES.values() if path and path != "404.html"}
+    assert sections - covered == set()
+    assert sections - {path.split("/")[0] for path in A11Y_PAGES.values()} == set()
+
 
 @pytest.mark.parametrize("width", ["phone", "laptop"])
 def test_screenshot_of_every_page_type(browser, server, width):

@@ -181,3 +181,36 @@ def test_without_javascript_no_dead_search_box(browser, server):
         assert not page.locator("#ev-search-input").is_visible()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width,height,button,box", [(390, 844, True, False), (1366, 900, False, True)])
+def test_the_header_shows_one_search_control(browser, server, width, height, button, box):
+    """A phone gets the icon button (the box opens over the page); a laptop gets the box
+    itself, with no second magnifier beside it."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        page.goto(server)
+        page.wait_for_load_state("networkidle")
+        assert page.locator(".ev-search-open").is_visible() is button
+        if box:
+            assert page.locator("#ev-search-input").is_visible()
+    finally:
+        context.close()
+
+
+def test_pagefind_starts_when_a_reader_points_at_the_box(browser, server):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    try:
+        seen: list[str] = []
+        page.on("request", lambda r: seen.append(r.url))
+        page.goto(server)
+        page.wait_for_load_state("networkidle")
+        assert not [u for u in seen if "/pagefind/" in u], "nothing of the search loads before it is wanted"
+        page.hover("#ev-search-input")
+        page.wait_for_function(
+            "() => performance.getEntriesByType('resource').some(e => /pagefind\\.js/.test(e.name))"
+        )
+    finally:
+        context.close()

@@ -16,7 +16,7 @@ from evidencekb.cite.intext import Cite
 from evidencekb.project import Project
 from evidencekb.site.common import Settings
 from evidencekb.site.data import derive
-from evidencekb.site.overview import claims_csv, claims_records
+from evidencekb.site.downloads import claims_csv, claims_records
 from evidencekb.site.render import render_pages
 
 LABELS = {

@@ -50,7 +50,7 @@ def test_a_rating_change_shows_in_history_whats_new_feed_and_the_old_permalink(r
     assert "https://example.org/kb/claims/alpha/v2/" in claim  # the citation's permalink
 
     news = _html(pages["whats-new/index.md"])
-    assert "Confidence changed from moderate to low: " in news and "claims/alpha/" in news
+    assert "Confidence changed from moderate to low." in news and "claims/alpha/" in news
 
     feed = feedparser.parse(files["whats-new.xml"])
     assert not feed.bozo
@@ -86,3 +86,17 @@ def test_pack_records_and_pages_are_byte_identical_across_builds(rerated):
     _, _, second = _site(rerated.root)
     keys = [k for k in first if k.startswith(("pack/", "claims/")) or k == "whats-new.xml"]
     assert keys and all(first[k] == second[k] for k in keys)
+
+
+def test_whats_new_lists_one_entry_for_each_changed_version_of_a_finding(project):
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "First claims")
+    project.edit("alpha", "level: moderate", "level: low")
+    project.edit("alpha", "Peer mentors help people alpha.", "Peer mentors often help people alpha.")
+    git(project.root, "commit", "-qam", "Alpha re-rated and restated", date="2027-03-14T09:00:00")
+    _, pages, files = _site(project.root)
+    news = _html(pages["whats-new/index.md"])
+    assert news.count("Alpha re-rated and restated") == 1
+    assert "Confidence changed from moderate to low; finding restated." in news
+    assert files["whats-new.xml"].count("<entry>") >= 2  # the feed keeps one entry per change

@@ -134,9 +134,24 @@ def ceiling_for(draft: Draft, sources: Mapping[str, Source], info: SchemaInfo) -
 
 def ask_missing(d: Draft, info: SchemaInfo, sources: Mapping[str, Source], project: Project,
                 ask: Prompter) -> None:
-    """Fill what the flags left out, one question at a time."""
-    v = info.vocab
+    """Fill what the flags left out, one question at a time: what the claim says, its evidence,
+    its rating (if the contributor wants to rate it now), who they are."""
     ask.say("New claim — press Ctrl+C to stop; nothing is written until the end.")
+    _ask_claim(d, info, project, ask)
+    _ask_evidence(d, info, sources, ask)
+    ask.say()
+    rated = d.level and d.method and d.rationale
+    if not rated and ask.yes("Rate your confidence now? (or fill it in the file later)"):
+        _ask_rating(d, info, sources, ask)
+    if not d.contributors:
+        name = ask.text("Your name for the contributors list", default=_git_user(project.root),
+                        required=False)
+        d.contributors = (name,) if name else ()
+
+
+def _ask_claim(d: Draft, info: SchemaInfo, project: Project, ask: Prompter) -> None:
+    """The statement, its claim type and its themes."""
+    v = info.vocab
     if not d.statement:
         ask.say()
 
@@ -154,6 +169,11 @@ def ask_missing(d: Draft, info: SchemaInfo, sources: Mapping[str, Source], proje
     if not d.themes:
         ask.say()
         d.themes = ask.choose(v["theme"], "Themes", many=True)
+
+
+def _ask_evidence(d: Draft, info: SchemaInfo, sources: Mapping[str, Source], ask: Prompter) -> None:
+    """The sources (keys already in references.bib), and each one's relation and locator."""
+    v = info.vocab
     if not d.evidence:
         ask.say()
 
@@ -172,36 +192,35 @@ def ask_missing(d: Draft, info: SchemaInfo, sources: Mapping[str, Source], proje
         if not link.locator:
             link.locator = ask.text(f"Locator in {link.source}", info.link_description("locator"),
                                     check=lambda s: check_text(s, "the locator"))
-    ask.say()
-    rated = d.level and d.method and d.rationale
-    if not rated and ask.yes("Rate your confidence now? (or fill it in the file later)"):
-        if not d.method:
-            suggestion = suggested_method(d.claim_type, info)
-            (d.method,) = ask.choose(v["method"], "Method", default=suggestion)
-        for name, vname in info.components.get(d.method, {}).items():
-            if name not in d.components and vname in v:
-                ask.say()
-                (d.components[name],) = ask.choose(v[vname], name.replace("_", " ").capitalize())
-        if not d.level:
-            from ..confidence import allowed_levels
 
-            allowed, why = ceiling_for(d, sources, info)
+
+def _ask_rating(d: Draft, info: SchemaInfo, sources: Mapping[str, Source], ask: Prompter) -> None:
+    """The method, its component judgements, then a level no higher than they allow (only the
+    allowed levels are offered), the rationale and the caveat."""
+    v = info.vocab
+    if not d.method:
+        suggestion = suggested_method(d.claim_type, info)
+        (d.method,) = ask.choose(v["method"], "Method", default=suggestion)
+    for name, vname in info.components.get(d.method, {}).items():
+        if name not in d.components and vname in v:
             ask.say()
-            ask.say(f"The judgements allow at most {allowed!r} ({why}).")
-            offered = set(allowed_levels(info.meaning, allowed))
-            choices = Vocabulary(v["level"].name, v["level"].description,
-                                 tuple(t for t in v["level"].terms if t.id in offered), v["level"].meta)
-            (d.level,) = ask.choose(choices, "Level", default=allowed)
-        if not d.rationale:
-            d.rationale = ask.text("Rationale",
-                                   "Why this level, in plain English: what the judgements rest on.")
-        if not d.caveat:
-            d.caveat = ask.text("Caveat", "What someone citing this claim must say with it (Enter to skip).",
-                                required=False)
-    if not d.contributors:
-        name = ask.text("Your name for the contributors list", default=_git_user(project.root),
-                        required=False)
-        d.contributors = (name,) if name else ()
+            (d.components[name],) = ask.choose(v[vname], name.replace("_", " ").capitalize())
+    if not d.level:
+        from ..confidence import allowed_levels
+
+        allowed, why = ceiling_for(d, sources, info)
+        ask.say()
+        ask.say(f"The judgements allow at most {allowed!r} ({why}).")
+        offered = set(allowed_levels(info.meaning, allowed))
+        choices = Vocabulary(v["level"].name, v["level"].description,
+                             tuple(t for t in v["level"].terms if t.id in offered), v["level"].meta)
+        (d.level,) = ask.choose(choices, "Level", default=allowed)
+    if not d.rationale:
+        d.rationale = ask.text("Rationale",
+                               "Why this level, in plain English: what the judgements rest on.")
+    if not d.caveat:
+        d.caveat = ask.text("Caveat", "What someone citing this claim must say with it (Enter to skip).",
+                            required=False)
 
 
 def _git_user(root: Path) -> str:

@@ -193,10 +193,26 @@ class _Lines:
 
 
 def parse_bibtex_text(text: str, rel: str) -> tuple[dict[str, Source], list[Problem]]:
+    """Every source in the text and every problem with it, each at its line: an entry that
+    cannot be read is left out and reported, never allowed to spoil the entries around it."""
     problems: list[Problem] = [Problem(Position(rel, line, col), "error", msg, "bib-character")
                                for line, col, msg in unsafe_characters(text)]
-    # Where each entry starts and where its fields are, from the text itself.
-    starts: list[tuple[int, str, str, int]] = []  # (line, type, key, index)
+    starts, first_line, chunks = _locate_entries(text, rel, problems)
+    data = _parse_entries(text, rel, starts, first_line, problems)
+    sources = {key: _source(key, entry, chunks.get(key, (1, "")), rel) for key, entry in data.entries.items()}
+    return sources, problems
+
+
+_Start = tuple[int, str, str, int]  # an entry's (line, type, key, index in the text)
+
+
+def _locate_entries(
+    text: str, rel: str, problems: list[Problem]
+) -> tuple[list[_Start], dict[str, int], dict[str, tuple[int, str]]]:
+    """Where each entry starts and where its fields are, from the text itself (pybtex keeps no
+    positions): the starts as (line, type, key, index), each key's first line, and each
+    entry's own text; duplicate and unsafe keys are reported into `problems`."""
+    starts: list[_Start] = []
     lines = _Lines(text)
     for m in _ENTRY_START.finditer(text):
         starts.append((lines.line_of(m.start()), m.group(1).lower(), m.group(2), m.start()))
@@ -219,63 +235,69 @@ def parse_bibtex_text(text: str, rel: str) -> tuple[dict[str, Source], list[Prob
             problems.append(Problem(Position(rel, line, text.find(key, idx, end) - idx + 1 if key else 1),
                                     "error", f"key {key[:80]!r}{'…' if len(key) > 80 else ''}: {why}",
                                     "bib-key"))
+    return starts, first_line, chunks
 
-    # One pass over the whole file is fastest; only when it reports an error do we parse
-    # entry by entry, so that one unbalanced brace spoils one entry, not the rest.
+
+def _parse_entries(text: str, rel: str, starts: list[_Start], first_line: dict[str, int],
+                   problems: list[Problem]) -> BibliographyData:
+    """One pass over the whole file is fastest; only when it reports an error do we parse
+    entry by entry, so that one unbalanced brace spoils one entry, not the rest."""
     parser = _CollectingParser()
     try:
         parser.parse_string(text)
         clean = not parser.errors
     except (PybtexError, RecursionError):
         clean = False
-    if not clean:
-        parser = _CollectingParser()
-        for i, (line, etype, key, idx) in enumerate(starts):
-            end = starts[i + 1][3] if i + 1 < len(starts) else len(text)
-            chunk = text[idx:end]
-            depth = _brace_depth(chunk)
-            before = len(parser.errors)
-            try:
-                parser.parse_string(chunk)
-            except PybtexError as exc:
-                parser.errors.append((getattr(exc, "lineno", None), _error_text(exc)))
-            except RecursionError:
-                parser.errors.append((1, "nested too deeply"))
-            new_errors = parser.errors[before:]
-            del parser.errors[before:]
-            if new_errors and key and key.lower() in first_line and first_line[key.lower()] == line:
-                parser.data.entries.pop(key, None)  # a half-read entry is worse than none
-            if depth != 0 and new_errors:
-                what = f"{depth} more '{{' than '}}'" if depth > 0 else f"{-depth} more '}}' than '{{'"
-                problems.append(Problem(Position(rel, line, 1), "error",
-                                        f"unbalanced braces in entry {key or etype!r}: {what}", "bib-braces"))
-                continue
-            for lineno, msg in new_errors:
-                problems.append(Problem(Position(rel, line + (lineno or 1) - 1, 1), "error", f"BibTeX: {msg}",
-                                        "bib-syntax"))
-    data: BibliographyData = parser.data
+    if clean:
+        return parser.data
+    parser = _CollectingParser()
+    for i, (line, etype, key, idx) in enumerate(starts):
+        end = starts[i + 1][3] if i + 1 < len(starts) else len(text)
+        chunk = text[idx:end]
+        depth = _brace_depth(chunk)
+        before = len(parser.errors)
+        try:
+            parser.parse_string(chunk)
+        except PybtexError as exc:
+            parser.errors.append((getattr(exc, "lineno", None), _error_text(exc)))
+        except RecursionError:
+            parser.errors.append((1, "nested too deeply"))
+        new_errors = parser.errors[before:]
+        del parser.errors[before:]
+        if new_errors and key and key.lower() in first_line and first_line[key.lower()] == line:
+            parser.data.entries.pop(key, None)  # a half-read entry is worse than none
+        if depth != 0 and new_errors:
+            what = f"{depth} more '{{' than '}}'" if depth > 0 else f"{-depth} more '}}' than '{{'"
+            problems.append(Problem(Position(rel, line, 1), "error",
+                                    f"unbalanced braces in entry {key or etype!r}: {what}", "bib-braces"))
+            continue
+        for lineno, msg in new_errors:
+            problems.append(Problem(Position(rel, line + (lineno or 1) - 1, 1), "error", f"BibTeX: {msg}",
+                                    "bib-syntax"))
+    return parser.data
 
-    sources: dict[str, Source] = {}
-    for key, entry in data.entries.items():
-        line, chunk = chunks.get(key, (1, ""))
-        field_lines: dict[str, int] = {}
-        for fm in _FIELD_START.finditer(chunk):
-            field_lines.setdefault(fm.group(1).lower(), line + chunk.count("\n", 0, fm.start()))
-        fields = {}
-        for name, value in entry.fields.items():
-            lname = name.lower()
-            fields[lname] = decode_verbatim(value) if lname in VERBATIM else decode_latex(value)
-        sources[key] = Source(
-            key=key,
-            entry_type=entry.type.lower(),
-            fields=fields,
-            authors=tuple(_person(p) for p in entry.persons.get("author", ())),
-            editors=tuple(_person(p) for p in entry.persons.get("editor", ())),
-            position=Position(rel, line, 1),
-            bibtex=chunk,
-            field_lines=field_lines,
-        )
-    return sources, problems
+
+def _source(key: str, entry, located: tuple[int, str], rel: str) -> Source:
+    """One parsed entry as a Source: fields decoded (LaTeX to text, URLs kept verbatim), with
+    the entry's line, its own text and the line of each field."""
+    line, chunk = located
+    field_lines: dict[str, int] = {}
+    for fm in _FIELD_START.finditer(chunk):
+        field_lines.setdefault(fm.group(1).lower(), line + chunk.count("\n", 0, fm.start()))
+    fields = {}
+    for name, value in entry.fields.items():
+        lname = name.lower()
+        fields[lname] = decode_verbatim(value) if lname in VERBATIM else decode_latex(value)
+    return Source(
+        key=key,
+        entry_type=entry.type.lower(),
+        fields=fields,
+        authors=tuple(_person(p) for p in entry.persons.get("author", ())),
+        editors=tuple(_person(p) for p in entry.persons.get("editor", ())),
+        position=Position(rel, line, 1),
+        bibtex=chunk,
+        field_lines=field_lines,
+    )
 
 
 def load_sources(path: Path, rel: str) -> tuple[dict[str, Source], list[Problem]]:

@@ -3,14 +3,15 @@
 These are the pages in the navigation; the thousands of claim and source pages are
 reached from here, which keeps every page's navigation small and the build linear.
 Lists stay compact (one line per entry) so they stay light as the base grows.
+
+This module makes the theme pages; the A–Z lists of sources and authors are in a_to_z, the
+claims table in claims_table.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections import defaultdict
-
 from ..model import EvidenceBase
+from ..plain_language import plain_rating
 from ..themes import answer_rank, answers, answers_question
 from .common import (
     GeneratedPage,
@@ -23,12 +24,9 @@ from .common import (
     levels_descending,
     raw,
     root_of,
-    source_url,
-    sources_cell,
     stance_counts,
     theme_url,
     title,
-    titles,
 )
 from .markup import plural
 from .templating import render
@@ -37,26 +35,6 @@ from .templating import render
 THEME_DETAIL_LIMIT = 150
 #: A theme page lists at most this many claims (strongest first); the table has the rest.
 THEME_LIST_LIMIT = 500
-#: Rows per page of the claims table; more pages beyond it (browse/claims/2/ ...).
-CLAIMS_PER_PAGE = 400
-#: Above this many sources (or authors), the A–Z (or author index) gets a page per letter.
-SPLIT_LIMIT = 800
-#: At most this many sources or authors on one letter page.
-PER_LETTER_PAGE = 400
-
-
-def _letter(text: str) -> str:
-    t = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().strip().upper()
-    return t[0] if t and t[0].isalpha() else "#"
-
-
-def _letter_id(x: str) -> str:
-    return f"letter-{x.lower() if x != '#' else 'other'}"
-
-
-def _letter_sections(letters: list[str], entries) -> list[dict]:
-    """One record per letter of an A-Z list; `entries(letter)` gives its entry records."""
-    return [{"id": _letter_id(x), "letter": x, "entries": entries(x)} for x in letters]
 
 
 def level_counts(base: EvidenceBase, claims) -> str:
@@ -96,6 +74,7 @@ def _claim_item(base, claim, root, profile) -> dict:
         "url": root + claim_url(claim.id),
         "heading": claim_heading(claim),
         "badge": level_badge(base, claim.confidence.level),
+        "plain": plain_rating(base, claim).verdict,
         "statement": claim.statement if claim.summary else "",
         "caveat": claim.confidence.caveat,
         "kind": title(base, "claim_type", claim.claim_type),
@@ -187,277 +166,3 @@ def render_theme(base: EvidenceBase, theme_id: str, analysis) -> GeneratedPage:
     return GeneratedPage(
         src_uri, term.title if term else theme_id, [raw(head), raw(rest, search=False)], {"ev_kind": "theme"}
     )
-
-
-# --- sources A–Z --------------------------------------------------------------------------
-
-
-def _letter_dir(x: str) -> str:
-    return x.lower() if x != "#" else "other"
-
-
-def _letter_pages(by_letter: dict, letters: list[str]) -> list[tuple[str, str, str, list]]:
-    """(letter, folder, label, entries) per page: one page a letter, split into parts of
-    at most PER_LETTER_PAGE entries, so a letter shared by thousands stays light."""
-    out = []
-    for x in letters:
-        entries = by_letter[x]
-        parts = [entries[i : i + PER_LETTER_PAGE] for i in range(0, len(entries), PER_LETTER_PAGE)]
-        for i, part in enumerate(parts):
-            folder = _letter_dir(x) + ("" if i == 0 else f"-{i + 1}")
-            label = x if len(parts) == 1 else f"{x}, part {i + 1} of {len(parts)}"
-            out.append((x, folder, label, part))
-    return out
-
-
-def _source_item(base: EvidenceBase, analysis, refs, k: str, root: str) -> dict:
-    s = base.sources[k]
-    n = analysis.sources[k].weight if k in analysis.sources else 0
-    return {
-        "url": root + source_url(k),
-        "label": refs[k].label if k in refs else k,
-        "title": s.title,
-        "design": title(base, "design", s.design),
-        "claims": plural(n, "claim"),
-    }
-
-
-def _scheme_lists(base: EvidenceBase, refs, keys: list[str], root: str) -> list[dict]:
-    schemes = defaultdict(list)
-    for k in keys:
-        for sid in base.sources[k].schemes:
-            schemes[sid].append(k)
-    vocab = base.vocabularies.get("scheme")
-    return [
-        {
-            "id": sid,
-            "title": title(base, "scheme", sid),
-            "sources": [
-                {"url": root + source_url(k), "text": refs[k].label if k in refs else k} for k in schemes[sid]
-            ],
-        }
-        for sid in (vocab.ids() if vocab else sorted(schemes))
-        if sid in schemes
-    ]
-
-
-def render_sources_az(base: EvidenceBase, analysis, refs) -> list[GeneratedPage]:
-    """One page, or (above SPLIT_LIMIT sources) an index plus a page per letter."""
-    src_uri = "browse/sources/index.md"
-    root = root_of(src_uri)
-    keys = sorted(base.sources, key=lambda k: refs[k].sort_key if k in refs else ((k,),))
-    by_letter: dict[str, list[str]] = defaultdict(list)
-    for k in keys:
-        by_letter[_letter(refs[k].label if k in refs else k)].append(k)
-    letters = sorted(by_letter, key=lambda x: (x == "#", x))
-
-    pages, parts = [], []
-    if len(keys) > SPLIT_LIMIT:
-        for _x, folder, label, part in _letter_pages(by_letter, letters):
-            uri = f"browse/sources/{folder}/index.md"
-            body = render(
-                "browse/sources_letter.html",
-                count=plural(len(part), "source"),
-                sources=[_source_item(base, analysis, refs, k, root_of(uri)) for k in part],
-            )
-            pages.append(
-                GeneratedPage(
-                    uri,
-                    f"Sources: {label}",
-                    [heading(1, f"Sources: {label}"), raw(body, search=False)],
-                    {"search": {"exclude": True}},
-                )
-            )
-            parts.append({"folder": folder, "label": label, "count": len(part)})
-    sections = (
-        []
-        if parts
-        else _letter_sections(
-            letters, lambda x: [_source_item(base, analysis, refs, k, root) for k in by_letter[x]]
-        )
-    )
-    body = render(
-        "browse/sources.html",
-        root=root,
-        count=plural(len(keys), "source"),
-        parts=parts,
-        letters=sections,
-        n_incomplete=sum(1 for s in base.sources.values() if s.incomplete),
-    )
-    out = [heading(1, "Sources A to Z"), raw(body, search=False)]
-    schemes = _scheme_lists(base, refs, keys, root)
-    if schemes:
-        out += [
-            heading(2, "By scheme", "schemes"),
-            raw(render("browse/schemes.html", schemes=schemes), search=False),
-        ]
-    return [GeneratedPage(src_uri, "Sources A to Z", out, {"search": {"exclude": True}}), *pages]
-
-
-# --- authors ------------------------------------------------------------------------------
-
-
-def render_authors(base: EvidenceBase, analysis, refs) -> list[GeneratedPage]:
-    """One page with every author's works, or (above SPLIT_LIMIT authors) an index of names
-    plus a page per letter. Either way browse/authors/#<author-slug> finds the author: on
-    the index, site.js follows the name's link to its letter page."""
-    src_uri = "browse/authors/index.md"
-    root = root_of(src_uri)
-    by_letter: dict[str, list] = defaultdict(list)
-    for author in analysis.authors.values():
-        by_letter[_letter(author.sort_name)].append(author)
-    letters = sorted(by_letter, key=lambda x: (x == "#", x))
-
-    def works(authors: list, r: str) -> list[dict]:
-        return [
-            {
-                "slug": au.slug,
-                "name": au.name,
-                "works": [
-                    {"url": r + source_url(k), "text": refs[k].label if k in refs else k} for k in au.sources
-                ],
-            }
-            for au in authors
-        ]
-
-    pages, parts = [], []
-    if len(analysis.authors) > SPLIT_LIMIT:
-        for _x, d, label, part in _letter_pages(by_letter, letters):
-            uri = f"browse/authors/{d}/index.md"
-            body = render("browse/authors_letter.html", authors=works(part, root_of(uri)))
-            pages.append(
-                GeneratedPage(
-                    uri,
-                    f"Authors: {label}",
-                    [heading(1, f"Authors: {label}"), raw(body, search=False)],
-                    {"search": {"exclude": True}},
-                )
-            )
-            parts.append({"folder": d, "label": label, "count": len(part)})
-    sections = [] if parts else _letter_sections(letters, lambda x: works(by_letter[x], root))
-    body = render(
-        "browse/authors.html",
-        root=root,
-        count=plural(len(analysis.authors), "author"),
-        parts=parts,
-        letters=sections,
-    )
-    return [
-        GeneratedPage(
-            src_uri,
-            "Authors",
-            [heading(1, "Authors"), raw(body, search=False)],
-            {"search": {"exclude": True}},
-        ),
-        *pages,
-    ]
-
-
-# --- the claims table ---------------------------------------------------------------------
-
-FILTERS = (  # (data attribute, label, vocabulary)
-    ("theme", "Theme", "theme"),
-    ("type", "Kind of finding", "claim_type"),
-    ("setting", "Setting", "setting"),
-    ("level", "Confidence", "level"),
-    ("design", "Study design", "design"),
-    ("outcome", "Outcome", "outcome"),
-)
-
-
-def claim_facets(base: EvidenceBase, claim) -> dict[str, list[str]]:
-    designs = sorted({base.sources[l.source].design for l in claim.evidence if l.source in base.sources})
-    return {
-        "theme": list(claim.themes),
-        "type": [claim.claim_type],
-        "setting": list(claim.settings),
-        "level": [claim.confidence.level],
-        "design": designs,
-        "outcome": list(claim.outcomes),
-    }
-
-
-def _filters(base: EvidenceBase, used: dict[str, set]) -> list[dict]:
-    """The claims table's select boxes: only the terms some claim uses."""
-    out = []
-    for attr, label, vocab in FILTERS:
-        v = base.vocabularies.get(vocab)
-        if v is not None:
-            out.append(
-                {
-                    "attr": attr,
-                    "label": label,
-                    "options": [
-                        {"id": t.id, "title": t.title} for t in v.terms if t.id in used.get(attr, ())
-                    ],
-                }
-            )
-    return out
-
-
-def _claim_row(base: EvidenceBase, analysis, c, root: str) -> dict:
-    return {
-        "facets": [(k, " ".join(v)) for k, v in claim_facets(base, c).items()],
-        "url": root + claim_url(c.id),
-        "heading": claim_heading(c),
-        "kind": title(base, "claim_type", c.claim_type),
-        "themes": "; ".join(titles(base, "theme", c.themes)),
-        "badge": level_badge(base, c.confidence.level, suffix=""),
-        "sources": sources_cell(analysis.claims.get(c.id)),
-    }
-
-
-def render_claims_table(base: EvidenceBase, analysis) -> list[GeneratedPage]:
-    claims = sorted(
-        base.claims, key=lambda c: (-level_rank(base, c.confidence.level), claim_heading(c).lower())
-    )
-    pages = [claims[i : i + CLAIMS_PER_PAGE] for i in range(0, len(claims), CLAIMS_PER_PAGE)] or [[]]
-    used: dict[str, set] = defaultdict(set)
-    for c in claims:
-        for k, vals in claim_facets(base, c).items():
-            used[k].update(vals)
-    filters = _filters(base, used)
-    out = []
-    for n, chunk in enumerate(pages, start=1):
-        src_uri = "browse/claims/index.md" if n == 1 else f"browse/claims/{n}/index.md"
-        root = root_of(src_uri)
-        pager = [
-            {"n": m, "current": m == n, "url": root + ("browse/claims/" if m == 1 else f"browse/claims/{m}/")}
-            for m in range(1, len(pages) + 1)
-        ]
-        first = (n - 1) * CLAIMS_PER_PAGE + 1
-        caption = (
-            f"All {len(claims)} claims"
-            if len(pages) == 1
-            else f"Claims {first} to {first + len(chunk) - 1} of {len(claims)}"
-        )
-        body = render(
-            "browse/claims.html",
-            root=root,
-            filters=filters,
-            count=plural(len(claims), "claim"),
-            pages=pager,
-            total=len(claims),
-            caption=caption,
-            rows=[_claim_row(base, analysis, c, root) for c in chunk],
-        )
-        out.append(
-            GeneratedPage(
-                src_uri,
-                "All claims" if n == 1 else f"All claims, page {n}",
-                [heading(1, "All claims"), raw(body, search=False)],
-                {"ev_kind": "table", "search": {"exclude": True}, "hide": ["toc"]},
-            )
-        )
-    return out
-
-
-def author_pages(analysis) -> dict[str, str] | None:
-    """author slug -> its letter page (relative to browse/authors/), when the index is split."""
-    if len(analysis.authors) <= SPLIT_LIMIT:
-        return None
-    by_letter: dict[str, list] = defaultdict(list)
-    for author in analysis.authors.values():
-        by_letter[_letter(author.sort_name)].append(author)
-    letters = sorted(by_letter, key=lambda x: (x == "#", x))
-    return {au.slug: f"{d}/" for _, d, _, part in _letter_pages(by_letter, letters) for au in part}

@@ -348,7 +348,7 @@ def _index_for_search(site_dir: Path) -> None:
 
 
 def _fill_sizes(site_dir: Path) -> None:
-    from .overview import size_text
+    from .downloads import size_text
 
     page = site_dir / "downloads" / "index.html"
     if not page.is_file():

@@ -1,21 +1,17 @@
-"""Pages and blocks about the base as a whole: home-page blocks, the evidence map, the gap
-register, the method's generated reference, the downloads page and its data files.
+"""Pages and blocks about the base as a whole: the home-page blocks, the evidence map and the
+gap register. The method page's generated reference is in method_page, the downloads page and
+its data files in downloads.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from typing import Sequence
 
 from ..model import EvidenceBase
 from ..plain_language import plain_rating
 from ..themes import answer_rank
-from ..vocabulary import method_components
-from .claim_page import component_name
 from .common import (
     GeneratedPage,
-    Settings,
     claim_heading,
     claim_url,
     description,
@@ -29,7 +25,7 @@ from .common import (
     title,
 )
 from .markup import plural
-from .templating import render
+from .templating import block, render
 
 #: How many gaps of one kind the register lists before pointing to data/gaps.json.
 GAPS_PER_KIND = 300
@@ -46,14 +42,9 @@ FILTER_PARAM = {
 # --- home-page blocks ---------------------------------------------------------------------
 
 
-def _block(name: str, **record) -> str:
-    """templates/blocks/NAME.html inside the block's own <div class="ev-block ev-block--NAME">."""
-    return render("blocks/wrap.html", block=name, template=f"blocks/{name}.html", **record)
-
-
 def block_stats(base: EvidenceBase, analysis, root: str) -> str:
     contested = sum(1 for p in analysis.claims.values() if p.contested)
-    return _block(
+    return block(
         "stats",
         claims=len(base.claims),
         sources=len(base.sources),
@@ -68,7 +59,7 @@ def block_levels(base: EvidenceBase, root: str) -> str:
         {"badge": level_badge(base, lv, suffix=""), "description": description(base, "level", lv)}
         for lv in levels_descending(base)
     ]
-    return _block("levels", levels=levels)
+    return block("levels", levels=levels)
 
 
 def headline_claims(base: EvidenceBase, analysis, n: int | None = None) -> list:
@@ -119,7 +110,7 @@ def block_headlines(base: EvidenceBase, analysis, root: str) -> str:
                 "sources": plural(p.n_sources if p else 0, "source"),
             }
         )
-    return _block("headlines", cards=cards)
+    return block("headlines", cards=cards)
 
 
 def block_themes(base: EvidenceBase, root: str) -> str:
@@ -128,122 +119,7 @@ def block_themes(base: EvidenceBase, root: str) -> str:
         {"url": root + theme_url(t.id), "title": t.title, "count": counts.get(t.id, 0)}
         for t in base.vocabularies["theme"].terms
     ]
-    return _block("themes", themes=themes)
-
-
-# --- method-page blocks: generated from the schema -----------------------------------------
-
-
-def block_methods(base: EvidenceBase, root: str) -> str:
-    methods = []
-    comps = method_components(base.schema)
-    for term in base.vocabularies["method"].terms:
-        components = []
-        for name, vocab in comps.get(term.id, {}).items():
-            v = base.vocabularies.get(vocab)
-            components.append(
-                {
-                    "id": name,
-                    "name": component_name(name),
-                    "terms": [
-                        {"title": t.title, "description": t.description} for t in (v.terms if v else ())
-                    ],
-                }
-            )
-        methods.append(
-            {
-                "anchor": term.id.lower(),
-                "title": term.title,
-                "description": term.description,
-                "components": components,
-            }
-        )
-    return _block("methods", methods=methods)
-
-
-def _resolve(schema, node: dict) -> dict:
-    ref = node.get("$ref", "")
-    if ref.startswith("#/$defs/"):
-        target = dict(schema.get("$defs", {}).get(ref.rsplit("/", 1)[1], {}))
-        target.update({k: v for k, v in node.items() if k != "$ref"})
-        return target
-    return node
-
-
-def _vocab_of(node: dict) -> str:
-    ref = node.get("$ref") or node.get("items", {}).get("$ref", "")
-    return ref.rsplit("/", 1)[-1] if ref.startswith("#/$defs/") else ""
-
-
-def _field(base: EvidenceBase, name: str, node: dict, required: bool) -> dict:
-    """One row of the claim-fields table: what the schema says of the field."""
-    full = _resolve(base.schema, node)
-    vocab = _vocab_of(node)
-    desc = (
-        node.get("description")
-        or full.get("description")
-        or (base.vocabularies[vocab].description if vocab in base.vocabularies else "")
-    )
-    known = vocab in base.vocabularies
-    return {
-        "name": name,
-        "required": required,
-        "description": desc,
-        "vocab": vocab if known else "",
-        "vocab_name": vocab.replace("_", " "),
-        "list": node.get("type") == "array",
-        "max_length": full.get("maxLength") or "",
-    }
-
-
-def block_fields(base: EvidenceBase, root: str) -> str:
-    """Every claim field: name, whether required, what it means, allowed values."""
-    schema = base.schema
-    required = set(schema.get("required", ()))
-    fields = []
-    for name, node in schema.get("properties", {}).items():
-        fields.append(_field(base, name, node, name in required))
-        full = _resolve(schema, node)
-        sub = full.get("items", {})
-        sub = _resolve(schema, sub) if sub else full
-        if sub.get("type") == "object" and sub.get("properties"):
-            sub_req = set(sub.get("required", ()))
-            for sname, snode in sub["properties"].items():
-                full_name = f"{name}.{sname}" if full.get("type") != "array" else f"{name}[].{sname}"
-                fields.append(_field(base, full_name, snode, sname in sub_req))
-    source_fields = [
-        {
-            "name": f,
-            "vocab": v,
-            "description": base.vocabularies[v].description,
-            "comma": f in ("setting", "schemes"),
-        }
-        for f, v in (
-            ("design", "design"),
-            ("country", "country"),
-            ("setting", "setting"),
-            ("schemes", "scheme"),
-        )
-        if v in base.vocabularies
-    ]
-    return _block("fields", fields=fields, source_fields=source_fields)
-
-
-def block_vocabularies(base: EvidenceBase, root: str) -> str:
-    vocabularies = [
-        {
-            "id": name,
-            "name": name.replace("_", " "),
-            "description": vocab.description,
-            "terms": [{"id": t.id, "title": t.title, "description": t.description} for t in vocab.terms],
-        }
-        for name, vocab in base.vocabularies.items()
-    ]
-    return _block("vocabularies", vocabularies=vocabularies)
-
-
-def block_challenge(settings: Settings, root: str) -> str:
-    return _block("challenge", issue_url=settings.new_issue("challenge-rating.yml"), root=root)
+    return block("themes", themes=themes)
 
 
 # --- evidence map -------------------------------------------------------------------------
@@ -352,206 +228,4 @@ def render_gaps(base: EvidenceBase, analysis) -> GeneratedPage:
         "Gap register",
         [heading(1, "Gap register"), raw(body, search=False)],
         {"ev_kind": "gaps", "search": {"exclude": True}, "hide": ["toc"]},
-    )
-
-
-# --- downloads ----------------------------------------------------------------------------
-
-
-def claims_records(base: EvidenceBase, settings: Settings) -> list[dict]:
-    out = []
-    for c in base.claims:
-        conf = c.confidence
-        out.append(
-            {
-                "id": c.id,
-                "statement": c.statement,
-                "summary": c.summary,
-                "claim_type": c.claim_type,
-                "themes": list(c.themes),
-                "settings": list(c.settings),
-                "populations": list(c.populations),
-                "outcomes": list(c.outcomes),
-                "schemes": list(c.schemes),
-                "evidence": [
-                    {
-                        k: v
-                        for k, v in (
-                            ("source", l.source),
-                            ("via", l.via),
-                            ("relation", l.relation),
-                            ("locator", l.locator),
-                            ("source_locator", l.source_locator),
-                            ("quote", l.quote),
-                            ("note", l.note),
-                        )
-                        if v
-                    }
-                    for l in c.evidence
-                ],
-                "evidence_basis": c.evidence_basis,  # null: the schema's default (studies)
-                "confidence": {
-                    "level": conf.level,
-                    "method": conf.method,
-                    "components": dict(conf.components),
-                    "rationale": conf.rationale,
-                    "caveat": conf.caveat,
-                },
-                "related": [
-                    {k: v for k, v in (("claim", r.claim), ("relation", r.relation), ("note", r.note)) if v}
-                    for r in c.related
-                ],
-                "added": c.added,
-                "updated": c.updated,
-                "contributors": list(c.contributors),
-                "reviewed": (
-                    {
-                        k: v
-                        for k, v in (
-                            ("date", c.reviewed.date),
-                            ("by", c.reviewed.by),
-                            ("against", c.reviewed.against),
-                            ("note", c.reviewed.note),
-                        )
-                        if v
-                    }
-                    if c.reviewed
-                    else None
-                ),
-                "url": settings.permalink(claim_url(c.id)),
-            }
-        )
-    return out
-
-
-def claims_csv(records: list[dict], relations: Sequence[str]) -> str:
-    """One row per claim; a column per evidence relation (the vocabulary's ids, in its order).
-    Written by the shared CSV writer: a UTF-8 BOM for Excel, formula-leading cells neutralised
-    (evidencekb.writers.tables)."""
-    from ..writers.tables import csv_text
-
-    cols = [
-        "id",
-        "summary",
-        "statement",
-        "claim_type",
-        "themes",
-        "settings",
-        "populations",
-        "outcomes",
-        "schemes",
-        "level",
-        "method",
-        "rationale",
-        "caveat",
-        "sources",
-        *relations,
-        "read_via",
-        "related",
-        "added",
-        "updated",
-        "reviewed",
-        "reviewed_by",
-        "reviewed_against",
-        "url",
-    ]
-    rows = []
-    for r in records:
-        ev = r["evidence"]
-        rows.append(
-            {
-                **{
-                    k: r.get(k) or ""
-                    for k in ("id", "summary", "statement", "claim_type", "added", "updated", "url")
-                },
-                **{k: "; ".join(r[k]) for k in ("themes", "settings", "populations", "outcomes", "schemes")},
-                "level": r["confidence"]["level"],
-                "method": r["confidence"]["method"],
-                "rationale": r["confidence"]["rationale"],
-                "caveat": r["confidence"]["caveat"] or "",
-                "sources": "; ".join(dict.fromkeys(l["source"] for l in ev)),
-                **{
-                    rel: "; ".join(dict.fromkeys(l["source"] for l in ev if l["relation"] == rel))
-                    for rel in relations
-                },
-                "related": "; ".join(f"{x['relation']}:{x['claim']}" for x in r["related"]),
-                # the works the secondary citations were read in (their primaries are in `sources`)
-                "read_via": "; ".join(dict.fromkeys(l["via"] for l in ev if l.get("via"))),
-                **(
-                    {"reviewed": rv["date"], "reviewed_by": rv["by"], "reviewed_against": rv["against"]}
-                    if (rv := r.get("reviewed"))
-                    else {}
-                ),
-            }
-        )
-    return csv_text(cols, rows)
-
-
-#: file -> (group, format, what it holds)
-DOWNLOADS = {
-    "references.bib": ("Bibliography", "BibTeX", "every source, for LaTeX, Zotero, JabRef"),
-    "references.ris": ("Bibliography", "RIS", "every source, for EndNote, Mendeley, Zotero"),
-    "references.json": ("Bibliography", "CSL-JSON", "every source, for Zotero and citation processors"),
-    "claims.csv": (
-        "Claims",
-        "CSV",
-        "one row per claim: statement, themes, rating, sources (opens in a spreadsheet)",
-    ),
-    "claims.json": ("Claims", "JSON", "every claim with all its fields and evidence links"),
-    "profiles.json": ("Claims", "JSON", "each claim's and source's evidence profile"),
-    "gaps.json": ("Claims", "JSON", "the gap register"),
-    "evidence-map.json": ("Claims", "JSON", "the evidence maps' cells"),
-    "graph.graphml": ("Graph", "GraphML", "the claim–evidence graph, for Gephi, yEd, networkx"),
-    "graph.gexf": ("Graph", "GEXF", "the graph with positions, for Gephi"),
-    "cytoscape.json": ("Graph", "Cytoscape JSON", "for Cytoscape and Cytoscape.js"),
-    "graph.node-link.json": ("Graph", "node-link JSON", "for networkx and D3"),
-    "nodes.csv": ("Graph", "CSV", "the graph's nodes as a table"),
-    "edges.csv": ("Graph", "CSV", "the graph's edges as a table"),
-    "graph.json": ("Graph", "JSON", "what the graph explorer draws"),
-    "graph.ttl": ("Linked data", "RDF Turtle", "the whole graph as RDF (see the linked-data vocabulary)"),
-    "nanopubs.trig": (
-        "Linked data",
-        "TriG",
-        "one nanopublication per claim: assertion, provenance, publication info",
-    ),
-}
-
-
-def data_files(base: EvidenceBase, analysis, exports, settings: Settings) -> dict[str, str]:
-    """data/<name> -> text, written into the built site."""
-    from ..cite.formats import csl_json_text, to_clean_bibtex, to_ris
-
-    records = claims_records(base, settings)
-    files = {
-        "references.bib": to_clean_bibtex(base.sources),
-        "references.ris": to_ris(base.sources),
-        "references.json": csl_json_text(base.sources),
-        "claims.json": json.dumps(records, ensure_ascii=False, separators=(",", ":")) + "\n",
-        "claims.csv": claims_csv(records, base.vocabularies["relation"].ids()),
-    }
-    files.update(exports)
-    return dict(sorted(files.items()))
-
-
-def size_text(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} KB"
-
-
-def render_downloads(names) -> GeneratedPage:
-    src_uri = "downloads/index.md"
-    root = root_of(src_uri)
-    groups: dict[str, list[dict]] = {}
-    for name in names:
-        group, fmt, what = DOWNLOADS.get(name, ("Other", "", ""))
-        groups.setdefault(group, []).append({"name": name, "format": fmt, "what": what})
-    body = render(
-        "pages/downloads.html",
-        root=root,
-        groups=[{"id": g.lower(), "title": g, "files": files} for g, files in groups.items()],
-    )
-    return GeneratedPage(
-        src_uri,
-        "Downloads",
-        [heading(1, "Downloads"), raw(body, search=False)],
-        {"ev_kind": "downloads", "search": {"exclude": True}},
     )

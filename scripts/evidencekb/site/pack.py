@@ -142,6 +142,7 @@ def render_checklist(data) -> GeneratedPage:
             v = current_version(data.history, c.id)
             items.append({"id": c.id, "heading": claim_heading(c), "statement": c.statement,
                           "url": "../" + claim_url(c.id), "badge": level_badge(base, c.confidence.level),
+                          "plain": plain_rating(base, c).verdict,
                           "caveat": c.confidence.caveat if c.confidence.level in always_caveat(base) else "",
                           "version": "V" + version_text(v)[1:] if v else ""})
         vocab = base.vocabularies.get("audience")

@@ -10,35 +10,16 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .browse import (
-    CLAIMS_PER_PAGE,
-    author_pages,
-    claim_facets,
-    render_authors,
-    render_claims_table,
-    render_sources_az,
-    render_theme,
-    render_themes_index,
-)
+from .a_to_z import author_pages, render_authors, render_sources_az
+from .browse import render_theme, render_themes_index
 from .claim_page import render_claim
+from .claims_table import CLAIMS_PER_PAGE, claim_facets, render_claims_table
 from .common import GeneratedPage, Settings, claim_heading, sources_cell, titles
 from .contributing import render_contributing
 from .data import SiteData
-from .overview import (
-    DOWNLOADS,
-    block_challenge,
-    block_fields,
-    block_headlines,
-    block_levels,
-    block_methods,
-    block_stats,
-    block_themes,
-    block_vocabularies,
-    data_files,
-    render_downloads,
-    render_gaps,
-    render_map,
-)
+from .downloads import DOWNLOADS, data_files, render_downloads
+from .method_page import block_challenge, block_fields, block_methods, block_vocabularies
+from .overview import block_headlines, block_levels, block_stats, block_themes, render_gaps, render_map
 from .pack import pack_files, render_checklist, render_pack_page
 from .source_page import download_files, render_source
 from .versions import feed_files, frozen_files, render_whats_new
@@ -79,7 +60,6 @@ def block_dataset(data: SiteData, settings: Settings) -> str:
     """The whole base as a schema.org Dataset (version from CITATION.cff), for harvesters."""
     from ..linked_data import Addresses, dataset_jsonld, script_json
     from ..release import release_info
-    from .overview import DOWNLOADS
 
     info = release_info(data.project.root)
     downloads = {n: MEDIA_TYPES.get(n[n.rfind(".") :], "application/octet-stream") for n in DOWNLOADS}

@@ -70,6 +70,12 @@ def render(name: str, **record: object) -> str:
     return html.replace("&#39;", "&#x27;").replace("&#34;", "&quot;")
 
 
+def block(name: str, **record: object) -> str:
+    """templates/blocks/NAME.html inside the block's own <div class="ev-block ev-block--NAME">
+    (the blocks a hand-written page asks for with <!-- evidence:NAME -->)."""
+    return render("blocks/wrap.html", block=name, template=f"blocks/{name}.html", **record)
+
+
 def reference_html(html: str) -> Markup:
     """A formatted reference from cite.harvard (its title in <i>, its DOI a link, every
     value escaped there): the one kind of ready-made HTML a template is handed."""

@@ -11,7 +11,7 @@ and no git process: history.load_history read everything in two.
 
 from __future__ import annotations
 
-from ..feed import atom, headline, news
+from ..feed import atom, by_version, change_phrase, news
 from ..history import ClaimVersion, HistoryResult, version_text
 from .common import GeneratedPage, Settings, claim_heading, claim_url, raw, title
 from .templating import render
@@ -118,14 +118,17 @@ def render_whats_new(data) -> GeneratedPage:
         reason = (history.reason if history is not None else "no history was read") or ""
     else:
         claims = {c.id: c for c in base.claims}
-        for item in news(history)[:WHATS_NEW_LIMIT]:
+        level_title = _level_title(base)
+        for group in by_version(news(history))[:WHATS_NEW_LIMIT]:
+            item = group[0]
             claim = claims.get(item.claim_id)
             if claim is None:
                 continue
             h = history.of(item.claim_id)
             current = h is not None and h.versions[-1].number == item.version
-            items.append({"date": item.date, "line": headline(item, claim_heading(claim), _level_title(base)),
-                          "reason": item.reason,
+            changes = "; ".join(change_phrase(i, level_title) for i in group)
+            items.append({"date": item.date, "title": claim_heading(claim),
+                          "changes": changes[:1].upper() + changes[1:], "reason": item.reason,
                           "url": "../" + (claim_url(item.claim_id) if current
                                           else version_url(item.claim_id, item.version)),
                           "current": "../" + claim_url(item.claim_id)})

@@ -1,5 +1,5 @@
 /* Site search: Pagefind's index (pagefind/ in the site), in Material's search box.
- *  - Loads nothing until the box is used: then pagefind.js, its WebAssembly and the index
+ *  - Loads nothing until a reader points at, touches or focuses the box: then pagefind.js, its WebAssembly and the index
  *    fragments the typed words need (all from this site; no CDN).
  *  - Results: title, the claim's confidence badge and kind, an excerpt with the words marked.
  *  - Filters (kind, theme, claim type, confidence, setting) from the index's own filter data.
@@ -41,7 +41,11 @@
   function load() {
     if (!engine) {
       engine = import(new URL("pagefind.js", bundle).href).then(function (pf) {
+        // init() starts Pagefind's WebAssembly and its entry file now, while the reader is
+        // still typing, instead of on the first search.
         return Promise.resolve(pf.options({ baseUrl: siteRoot, excerptLength: 24 })).then(function () {
+          return pf.init();
+        }).then(function () {
           return pf;
         });
       });
@@ -76,6 +80,13 @@
     else if (dialog.contains(document.activeElement)) document.activeElement.blur();
   }
 
+  // Pagefind starts (its script, WebAssembly and entry file) at the first sign that a
+  // reader means to search: a pointer over the box or the button, a touch, or focus.
+  ["pointerenter", "touchstart"].forEach(function (type) {
+    [dialog, opener].forEach(function (el) {
+      if (el) el.addEventListener(type, function () { load(); }, { passive: true, once: true });
+    });
+  });
   if (opener) opener.addEventListener("click", function () { open(true); });
   input.addEventListener("focus", function () { if (!toggle.checked) open(false); });
   toggle.addEventListener("change", function () { if (!toggle.checked) close(); });
@@ -229,9 +240,18 @@
   function showMore(mine) {
     var batch = pending.splice(0, PAGE);
     more.hidden = true;
-    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (rows) {
+    // Each result is drawn as soon as it and those above it have arrived, so the first
+    // one shows without waiting for the other nine.
+    var items = batch.map(function () { return null; });
+    var drawn = 0;
+    return Promise.all(batch.map(function (r, i) {
+      return r.data().then(function (row) {
+        items[i] = row;
+        if (mine !== seq) return;
+        while (drawn < items.length && items[drawn]) list.appendChild(resultItem(items[drawn++]));
+      });
+    })).then(function () {
       if (mine !== seq) return;
-      rows.forEach(function (r) { list.appendChild(resultItem(r)); });
       more.hidden = pending.length === 0;
     });
   }
