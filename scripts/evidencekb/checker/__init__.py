@@ -161,10 +161,11 @@ def _read_claims(project: Project, checker: SchemaChecker, progress):
     valid: list[ClaimDocument] = []
     problems = discover_claims(project)
     files = project.claim_files()
+    folder = project.relative(project.claims_dir)  # every claim file sits directly in it
     with progress.phase("reading claims", total=len(files)) as bar:
         for path in files:
             bar.advance()
-            rel = project.relative(path)
+            rel = f"{folder}/{path.name}"
             if path.suffix != ".yaml":
                 problems.append(Problem(Position(rel), "warning", "ignored: claim files end in .yaml",
                                         "file-extension"))

@@ -15,42 +15,68 @@ from ..project import Project
 def discover_claims(project: Project) -> list[Problem]:
     """Problems with what sits in claims/ but is not read: a file in a subfolder (claims
     live directly in claims/, one per id), a symbolic link leading out of the project,
-    a file named for a Windows device. Nothing in claims/ is skipped without a word."""
+    a file named for a Windows device. Nothing in claims/ is skipped without a word.
+
+    One scandir per folder (as os.walk, top down, names sorted): a directory entry knows
+    whether it is a link without another system call per file, which mattered at 10,000."""
     out: list[Problem] = []
     top = project.claims_dir
-    if not top.is_dir():
-        return out
-    for folder, dirs, files in os.walk(top, followlinks=False):
-        here = Path(folder)
-        for d in sorted(dirs):
-            if (here / d).is_symlink():
-                out.append(Problem(Position(project.relative(here / d)), "error",
-                                   "a symbolic link to a folder in claims/ is not read; "
-                                   "claim files sit directly in claims/",
-                                   "claims-layout"))
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
-        for name in sorted(files):
-            path = here / name
-            if Path(name).suffix not in (".yaml", ".yml"):
-                continue
-            rel = project.relative(path)
-            if here != top:
-                out.append(Problem(Position(rel), "error",
-                                   "claim files sit directly in claims/; this one is in a "
-                                   "subfolder and is not read: move it to claims/", "claims-layout"))
-            elif path.is_symlink() and not project.inside(path):
-                out.append(Problem(Position(rel), "error",
-                                   "a symbolic link leading out of the project: not read "
-                                   "(claim files must live in the repository)", "claims-symlink"))
-            elif path.is_symlink() and not path.is_file():
-                out.append(Problem(Position(rel), "error", "a symbolic link to nothing: not read",
-                                   "claims-symlink"))
-            elif reserved_name(path.stem):
-                out.append(Problem(Position(rel), "error",
-                                   f"{path.stem!r} is a reserved device name on Windows "
-                                   "(con, nul, aux, prn, com1-9, lpt1-9): choose another id",
-                                   "reserved-name"))
+    if top.is_dir():
+        _scan_folder(project, top, top, out)
     return out
+
+
+def _entries(folder: Path) -> tuple[list[os.DirEntry], list[os.DirEntry]]:
+    """(folders, other entries) of a folder, sorted by name; nothing if it cannot be read."""
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:  # as os.walk: an unreadable folder is passed over
+        return [], []
+    dirs: list[os.DirEntry] = []
+    files: list[os.DirEntry] = []
+    for e in entries:
+        try:
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        (dirs if is_dir else files).append(e)
+    return dirs, files
+
+
+def _scan_folder(project: Project, top: Path, here: Path, out: list[Problem]) -> None:
+    dirs, files = _entries(here)
+    for d in dirs:
+        if d.is_symlink():
+            out.append(Problem(Position(project.relative(here / d.name)), "error",
+                               "a symbolic link to a folder in claims/ is not read; "
+                               "claim files sit directly in claims/",
+                               "claims-layout"))
+    for f in files:
+        if Path(f.name).suffix in (".yaml", ".yml"):
+            found = _file_problem(project, here / f.name, here != top, f.is_symlink())
+            if found:
+                out.append(found)
+    for d in dirs:
+        if not d.name.startswith(".") and not d.is_symlink():
+            _scan_folder(project, top, here / d.name, out)
+
+
+def _file_problem(project: Project, path: Path, in_subfolder: bool, link: bool) -> Problem | None:
+    if in_subfolder:
+        message, rule = ("claim files sit directly in claims/; this one is in a subfolder and is not "
+                         "read: move it to claims/"), "claims-layout"
+    elif link and not project.inside(path):
+        message, rule = ("a symbolic link leading out of the project: not read "
+                         "(claim files must live in the repository)"), "claims-symlink"
+    elif link and not path.is_file():
+        message, rule = "a symbolic link to nothing: not read", "claims-symlink"
+    elif reserved_name(path.stem):
+        message, rule = (f"{path.stem!r} is a reserved device name on Windows "
+                         "(con, nul, aux, prn, com1-9, lpt1-9): choose another id"), "reserved-name"
+    else:
+        return None
+    return Problem(Position(project.relative(path)), "error", message, rule)
 
 
 class UsageError(Exception):
