@@ -155,11 +155,12 @@ def _time_site(r: dict, repo: Path, root: Path, work: Path, repeats: int, log) -
     return site
 
 
-def _time_browser(r: dict, root: Path, site: Path, repeats: int, log) -> None:
+def _time_browser(r: dict, repo: Path, root: Path, site: Path, repeats: int, log) -> None:
     try:
         from .bench_browser import browser_figures
 
-        r.update(browser_figures(site, "synthetic-claim-00000", _rare_word(root), "mentor", repeats))
+        args = (site, "synthetic-claim-00000", _rare_word(root), "mentor", repeats)
+        r.update(browser_figures(*args, schema=repo / "claims" / "claim.schema.json"))
     except Exception as exc:  # a missing browser is a finding to report, not a crash
         r["browser_error"] = f"{type(exc).__name__}: {exc}"
     log(
@@ -168,7 +169,8 @@ def _time_browser(r: dict, root: Path, site: Path, repeats: int, log) -> None:
             r.get("browser_error")
             or f"search {r['search_rare']['median_s'] * 1000:.0f} ms rare, "
             f"{r['search_common']['median_s'] * 1000:.0f} ms "
-            f"common; explorer at 5,000 nodes {r.get('graph_interactive_s_5000', 0):.2f} s"
+            f"common; explorer {r.get('graph_interactive_s_5000', 0):.2f} s with "
+            f"{r.get('graph_nodes_5000', 0):,} nodes ({r.get('graph_drawn_5000', 0):,} drawn)"
         )
     )
 
@@ -201,7 +203,7 @@ def bench_one(
         return r
     site = _time_site(r, repo, root, work, repeats, log)
     if browser and not skip_browser:
-        _time_browser(r, root, site, repeats, log)
+        _time_browser(r, repo, root, site, repeats, log)
     shutil.rmtree(site, ignore_errors=True)
     shutil.rmtree(work / f"plain-site-{n_claims}", ignore_errors=True)
     r["load_end"] = load()

@@ -6,6 +6,7 @@ says so in its verdict ("at 3,000 claims; 10,000 not run"), never a silent pass.
 
 from __future__ import annotations
 
+from .bench_browser import opening_lines
 from .bench_tools import load, machine
 
 TARGET_SIZE = 10000
@@ -102,7 +103,7 @@ def _explorer_rows(results: list[dict]) -> list[dict]:
     if not r:
         return [_missing(measure, target)]
     s = r["graph_interactive_s_5000"]
-    where = f"graph.json trimmed to 5,000 of {r.get('graph_nodes_full', 0):,} nodes"
+    where = r.get("graph_where_5000", f"graph.json of {r.get('graph_nodes_5000', 0):,} nodes")
     return [_row(measure, target, f"{s:.2f} s", s <= 1, where)]
 
 
@@ -220,6 +221,7 @@ def report_markdown(results: list[dict], when: str, marginal_rows=()) -> str:
         t = r["graph_timings_5000"]
         steps = ", ".join(f"{k} {t[k]}" for k in ("fetched", "parsed", "built", "drawn", "readyAt") if k in t)
         lines += ["", f"Graph explorer at 5,000 nodes, milliseconds from navigation start: {steps}."]
+        lines += opening_lines(r)
     lines += _targets_section(results)
     lines += [
         "",

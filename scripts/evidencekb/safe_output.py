@@ -43,17 +43,47 @@ def _resolve(path: Path) -> Path:
     return Path(os.path.abspath(path)).resolve()
 
 
+# The top level of every project (the design card's layout), protected even in a copy
+# that is not a git checkout; a git checkout adds whatever else its HEAD tracks.
+_SOURCE_NAMES = {
+    ".git": "the project's .git folder",
+    "claims": "the claims folder",
+    "references.bib": "the bibliography",
+    "mkdocs.yml": "mkdocs.yml",
+    "scripts": "the scripts folder",
+    "tests": "the tests folder",
+    "pyproject.toml": "pyproject.toml",
+    ".ci": "the .ci folder",
+    ".github": "the .github folder",
+}
+_SOURCE_FILE = re.compile(r"^(README|LICEN[CS]E|CONTRIBUTING|CITATION|CHANGELOG)", re.I)
+
+
+def _tracked_top_level(root: Path) -> list[str]:
+    """The names at the top of the project that git tracks ([] without git or a commit)."""
+    if not (root / ".git").exists():
+        return []
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "-C", str(root), "ls-tree", "-z", "--name-only", "HEAD"],
+                             capture_output=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if out.returncode != 0:
+        return []
+    return [n for n in out.stdout.decode("utf-8", "replace").split("\0") if n]
+
+
 def protected_paths(root: Path, docs_dir: Path | None = None) -> dict[Path, str]:
     """The project's sources: no output may be, contain or lie inside any of these."""
     root = _resolve(root)
-    found = {
-        root: "the project folder",
-        root / ".git": "the project's .git folder",
-        root / "claims": "the claims folder",
-        root / "references.bib": "the bibliography",
-        root / "mkdocs.yml": "mkdocs.yml",
-        root / "scripts": "the scripts folder",
-    }
+    found = {root: "the project folder"}
+    found.update({root / name: what for name, what in _SOURCE_NAMES.items()})
+    with contextlib.suppress(OSError):
+        found.update({p: p.name for p in root.iterdir() if _SOURCE_FILE.match(p.name)})
+    for name in _tracked_top_level(root):
+        found.setdefault(root / name, f"{name}, which git tracks")
     if docs_dir is not None:
         found[_resolve(docs_dir)] = "the docs folder (docs_dir)"
     else:

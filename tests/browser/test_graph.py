@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import random
+from pathlib import Path
 
 import pytest
 
@@ -202,6 +203,7 @@ def test_filters_reduce_visible_nodes_and_reset_restores(page, server):
     page.click("#evg-reset")
     page.wait_for_function("n => evidenceGraph.visibleNodeCount() === n", arg=total, timeout=5000)
 
+    page.click(".evg-more summary")  # the relation filters are folded away under the canvas's controls
     page.uncheck('input[name="relation"][value="supports"]')
     by_relation = page.evaluate("evidenceGraph.visibleNodeCount()")
     assert by_relation < total
@@ -298,4 +300,94 @@ def test_untrusted_labels_and_urls_stay_inert(page, server):
     page.wait_for_timeout(200)
     assert page.url.split("?")[0] == server + "graph/"
     assert page.evaluate("window.__pwned") is None
+    assert page.console_errors == []
+
+
+# --- opening: the canvas in view, one part of the data ---------------------------------------
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+
+
+@pytest.mark.parametrize("width,height,touch", [(1366, 768, False), (390, 844, True)])
+def test_the_canvas_is_in_the_first_view_on_opening(browser, server, width, height, touch):
+    viewport = {"width": width, "height": height}
+    context = browser.new_context(viewport=viewport, has_touch=touch, is_mobile=touch)
+    try:
+        page = context.new_page()
+        page.goto(server + "graph/")
+        page.wait_for_function(READY, timeout=15000)
+        page.wait_for_timeout(300)
+        top, bottom = page.evaluate(
+            "(() => { const r = document.getElementById('evg-canvas').getBoundingClientRect();"
+            " return [r.top, r.bottom]; })()"
+        )
+        assert page.evaluate("window.scrollY") == 0
+        # the canvas starts in the first screen, with most of a phone's or laptop's height left for it
+        assert 0 < top < height * 0.65, (top, bottom)
+        assert min(bottom, height) - top > 250
+        # the rarer controls are folded away; the help never says "hover" (touch has none)
+        assert not page.evaluate("document.querySelector('.evg-more').open")
+        assert "hover" not in page.locator(".evg").inner_text().lower()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"graph-open-{width}.png"))
+    finally:
+        context.close()
+
+
+def data_requests(page) -> list[str]:
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url) if "/data/" in r.url else None)
+    return urls
+
+
+def test_opening_fetches_one_theme_part_and_widening_fetches_the_whole_graph(page, server):
+    urls = data_requests(page)
+    page.goto(server + "graph/")
+    page.wait_for_function(READY, timeout=15000)
+    assert len(set(urls)) == 1 and "/data/graph/theme-" in urls[0], urls
+    assert page.evaluate("evidenceGraph.graph.order") < page.evaluate("evidenceGraph.total")
+    page.click("#evg-widen")
+    page.wait_for_function("() => !evidenceGraph.busy() && document.getElementById('evg-widen').hidden",
+                           timeout=15000)
+    assert server + "data/graph.json" in urls
+    assert page.is_hidden("#evg-widen")  # nothing left to widen to
+    assert page.evaluate("evidenceGraph.graph.order") == page.evaluate("evidenceGraph.total")
+    assert page.evaluate("evidenceGraph.visibleNodeCount()") == page.evaluate("evidenceGraph.total")
+    # another theme now needs no fetch: the whole graph is there
+    before = len(urls)
+    page.select_option("#evg-theme", index=2)
+    page.wait_for_timeout(200)
+    assert len(urls) == before
+    assert page.console_errors == []
+
+
+def test_choosing_another_theme_fetches_its_part_and_fits_it(page, server):
+    urls = data_requests(page)
+    page.goto(server + "graph/")
+    page.wait_for_function(READY, timeout=15000)
+    first = set(urls)
+    page.select_option("#evg-theme", index=4)
+    page.wait_for_function("() => !evidenceGraph.busy()", timeout=15000)
+    page.wait_for_timeout(500)
+    fetched = set(urls) - first
+    assert len(fetched) == 1 and "/data/graph/theme-" in fetched.pop()
+    assert server + "data/graph.json" not in urls
+    theme = page.input_value("#evg-theme")
+    wrong = page.evaluate(
+        "t => { const out = []; evidenceGraph.graph.forEachNode((id, a) => { if (a.kind === 'claim' &&"
+        " evidenceGraph.isShown(id) && !a.themes.includes(t)) out.push(id); }); return out; }",
+        theme,
+    )
+    assert wrong == [] and page.evaluate("evidenceGraph.visibleNodeCount()") > 1
+    assert page.console_errors == []
+
+
+def test_a_claim_link_fetches_the_claim_map_and_one_part_not_the_whole_graph(page, server):
+    urls = data_requests(page)
+    page.goto(server + "graph/?claim=peer-mentoring-may-reduce-reoffending")
+    page.wait_for_function(READY, timeout=15000)
+    assert server + "data/graph/claims.json" in urls
+    assert server + "data/graph.json" not in urls
+    assert page.evaluate("evidenceGraph.state.selected") == "claim:peer-mentoring-may-reduce-reoffending"
+    assert 2 < page.evaluate("evidenceGraph.visibleNodeCount()") < 60
     assert page.console_errors == []

@@ -25,6 +25,10 @@ SOURCES = [
     "claims/claim.schema.json",
     "./claims/../docs",
     "docs/",
+    "tests/x",
+    ".ci",
+    ".github/workflows",
+    "pyproject.toml",
 ]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .a_to_z import author_pages, render_authors, render_sources_az
@@ -175,6 +176,7 @@ def render_files(data: SiteData, settings: Settings) -> dict[str, str]:
     for key, src in base.sources.items():
         files.update(download_files(key, src))
     out = data_files(base, data.analysis, data.exports, settings)
+    out.update(explorer_parts(base, data.exports))
     if len(base.claims) > CLAIMS_PER_PAGE:
         out["claims-index.json"] = claims_index(data)
     authors = author_pages(data.analysis)
@@ -187,6 +189,18 @@ def render_files(data: SiteData, settings: Settings) -> dict[str, str]:
     files.update(frozen_files(data, settings))
     files.update(feed_files(data, settings))
     return files
+
+
+def explorer_parts(base, exports: Mapping[str, str]) -> dict[str, str]:
+    """The graph explorer's data in parts (site/graphparts.py), made from graph.json."""
+    if "graph.json" not in exports:
+        return {}
+    import orjson
+
+    from .graphparts import graph_parts
+
+    vocab = base.vocabularies.get("theme")
+    return graph_parts(orjson.loads(exports["graph.json"]), [t.id for t in (vocab.terms if vocab else ())])
 
 
 def linked_data_files(data: SiteData, settings: Settings) -> dict[str, str]:

@@ -6,6 +6,11 @@
  *   so even thousands of nodes are interactive at once.
  * - Level of detail: above LOD_NODES visible nodes, claims wait until the reader zooms in,
  *   so the first picture is readable (themes and sources) and cheap to draw.
+ * - Sigma draws a view graph that holds only the nodes and edges shown now; the whole data
+ *   stays in `graph` (search, summaries, filters). Hidden items cost nothing to draw, so the
+ *   whole-graph view of a 10,000-claim base draws its themes, sources and authors only. Two
+ *   hidden corner nodes pin the view's extent to the whole graph's, so positions on screen
+ *   do not move when the view changes.
  * - Meaning never rests on colour alone: each relation has its own line shape, its name is
  *   drawn on highlighted edges, and the hover summary spells the relations out in words.
  * - All text from the data reaches the page through textContent or the canvas, never as
@@ -81,15 +86,12 @@
       setStatus("The graph library did not load. Use the text alternative below.");
       return;
     }
-    fetch(new URL(config.data, window.location.href).href, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        timings.fetched = Math.round(now());
-        return response.json();
-      })
-      .then(function (data) {
+    var loading = early || fetchFirst(config);
+    early = null; // a later page (instant navigation) fetches its own
+    loading
+      .then(function (got) {
         timings.parsed = Math.round(now());
-        current = explore(app, config, data);
+        current = explore(app, config, got.data, got.url);
       })
       .catch(function (err) {
         setStatus("The graph data could not be loaded (" + err.message + "). Use the text alternative below.");
@@ -97,7 +99,58 @@
       });
   }
 
-  function explore(app, config, data) {
+  function fetchFirst(config) {
+    return firstPart(config).then(function (url) {
+      return getJson(url).then(function (data) {
+        return { url: url, data: data };
+      });
+    });
+  }
+
+  // This script runs before the graph library loads: the data is fetched from here on, while
+  // the library and the page's other scripts load, and init() picks it up.
+  var early = null;
+  function startEarly() {
+    var app = byId("evg-app");
+    if (!app || typeof fetch === "undefined" || typeof Promise === "undefined") return;
+    try {
+      early = fetchFirst(JSON.parse(byId(app.getAttribute("data-config-id")).textContent));
+      early.catch(function () {}); // init() reports a failure
+    } catch (e) {
+      early = null;
+    }
+  }
+
+  function getJson(url) {
+    return fetch(new URL(url, window.location.href).href, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      timings.fetched = timings.fetched || Math.round(now());
+      return response.json();
+    });
+  }
+
+  // The data fetched on opening: the whole graph for ?theme=all, the part holding the claim
+  // for ?claim=<id>, else the part of the theme asked for (or of the start theme).
+  function firstPart(config) {
+    var params = new URLSearchParams(window.location.search);
+    var parts = config.parts || {};
+    var theme = params.get("theme");
+    var claim = params.get("claim");
+    if (theme === "all" || !Object.keys(parts).length) return Promise.resolve(config.data);
+    if (claim && config.claims_map) {
+      return getJson(config.claims_map).then(function (map) {
+        var i = Object.prototype.hasOwnProperty.call(map, claim) ? map[claim] : -1;
+        var t = (config.themes || [])[i];
+        return (t && parts[t.id]) || config.data;
+      }, function () {
+        return config.data;
+      });
+    }
+    var wanted = Object.prototype.hasOwnProperty.call(parts, theme) ? theme : config.start_theme;
+    return Promise.resolve(parts[wanted] || config.data);
+  }
+
+  function explore(app, config, data, firstUrl) {
     var container = byId("evg-canvas");
     var live = byId("evg-live");
     var openLink = byId("evg-open");
@@ -121,47 +174,71 @@
     // ---- graph ---------------------------------------------------------------------
     var Graph = window.graphology.MultiDirectedGraph || window.graphology;
     var graph = new Graph();
-    var nodes = Array.isArray(data.nodes) ? data.nodes : [];
-    var edges = Array.isArray(data.edges) ? data.edges : [];
     var defaultSize = { theme: 14, source: 6, claim: 4, author: 3, scheme: 5 };
-    nodes.forEach(function (n, i) {
-      if (!n || typeof n.id !== "string" || graph.hasNode(n.id)) return;
-      var x = Number(n.x), y = Number(n.y);
-      if (!isFinite(x) || !isFinite(y)) {
-        // No position from the build: park it on a circle rather than fail the whole page.
-        x = Math.cos(i) * 1000;
-        y = Math.sin(i) * 1000;
-      }
-      var size = Number(n.size);
-      if (!isFinite(size) || size <= 0) size = defaultSize[n.kind] || 4;
-      var kind = kinds[n.kind] || { title: n.kind || "Node", color: "#424242" };
-      graph.addNode(n.id, {
-        x: x,
-        y: y,
-        size: Math.max(1.5, Math.min(size, 30)),
-        color: kind.color,
-        label: String(n.label == null ? n.id : n.label),
-        kind: n.kind,
-        url: n.url,
-        themes: Array.isArray(n.themes) ? n.themes : [],
-        level: n.level,
-        detail: n.detail
+    // Parts of the data arrive one by one (a theme, then the whole graph): each is merged in.
+    function addData(part) {
+      var nodes = Array.isArray(part.nodes) ? part.nodes : [];
+      var edges = Array.isArray(part.edges) ? part.edges : [];
+      nodes.forEach(function (n, i) {
+        if (!n || typeof n.id !== "string" || graph.hasNode(n.id)) return;
+        var x = Number(n.x), y = Number(n.y);
+        if (!isFinite(x) || !isFinite(y)) {
+          // No position from the build: park it on a circle rather than fail the whole page.
+          x = Math.cos(i) * 1000;
+          y = Math.sin(i) * 1000;
+        }
+        var size = Number(n.size);
+        if (!isFinite(size) || size <= 0) size = defaultSize[n.kind] || 4;
+        var kind = kinds[n.kind] || { title: n.kind || "Node", color: "#424242" };
+        graph.addNode(n.id, {
+          x: x,
+          y: y,
+          size: Math.max(1.5, Math.min(size, 30)),
+          color: kind.color,
+          label: String(n.label == null ? n.id : n.label),
+          kind: n.kind,
+          url: n.url,
+          themes: Array.isArray(n.themes) ? n.themes : [],
+          level: n.level,
+          detail: n.detail
+        });
       });
-    });
-    edges.forEach(function (e, i) {
-      if (!e || !graph.hasNode(e.source) || !graph.hasNode(e.target)) return;
-      var key = typeof e.id === "string" ? e.id : "e" + i;
-      if (graph.hasEdge(key)) return;
-      var rel = e.relation && relations[e.relation];
-      var style = rel || structure;
-      graph.addDirectedEdgeWithKey(key, e.source, e.target, {
-        kind: e.kind,
-        relation: rel ? e.relation : null,
-        color: style.color,
-        size: style.size || 1,
-        type: programs[style.shape] || "line"
+      edges.forEach(function (e, i) {
+        if (!e || !graph.hasNode(e.source) || !graph.hasNode(e.target)) return;
+        var key = typeof e.id === "string" ? e.id : "e" + i;
+        if (graph.hasEdge(key)) return;
+        var rel = e.relation && relations[e.relation];
+        var style = rel || structure;
+        graph.addDirectedEdgeWithKey(key, e.source, e.target, {
+          s: e.source, // kept on the edge so the reducer needs no graph lookups
+          t: e.target,
+          relation: rel ? e.relation : null,
+          color: style.color,
+          size: style.size || 1,
+          type: programs[style.shape] || "line"
+        });
       });
-    });
+    }
+    addData(data);
+    var loaded = {};
+    loaded[firstUrl] = true;
+    var whole = firstUrl === config.data;
+    var total = Number(data.total_nodes) > 0 ? Number(data.total_nodes) : graph.order;
+    // The whole graph's extent, pinned in every view by two hidden corner nodes.
+    var bbox = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
+    var given = Array.isArray(data.bbox) && data.bbox.length === 4 && data.bbox.every(isFinite) ? data.bbox : null;
+    if (given) {
+      bbox = { minX: Number(given[0]), minY: Number(given[1]), maxX: Number(given[2]), maxY: Number(given[3]) };
+    } else {
+      graph.forEachNode(function (id, a) {
+        if (a.x < bbox.minX) bbox.minX = a.x;
+        if (a.x > bbox.maxX) bbox.maxX = a.x;
+        if (a.y < bbox.minY) bbox.minY = a.y;
+        if (a.y > bbox.maxY) bbox.maxY = a.y;
+      });
+    }
+    if (!graph.order) bbox = { minX: 0, minY: 0, maxX: 1, maxY: 1 };
+    var CORNERS = ["\u0000evg-min", "\u0000evg-max"];
 
     // ---- state and visibility --------------------------------------------------------
     var state = {
@@ -171,6 +248,7 @@
       selected: null,
       neighbours: {},
       filtered: null, // null = no filter; else {nodeId: true}
+      shown: {}, // nodeId -> true for the nodes drawn now (made once per refresh, read by the reducers)
       lod: false, // true while claims wait for zoom
       lodWanted: false // the filtered graph is big enough for level of detail
     };
@@ -232,6 +310,43 @@
         if (nodeShown(id, a)) n++;
       });
       return n;
+    }
+
+    // The reducers run for every node and edge on each refresh: they read this map, made once.
+    // Returns true when the set of shown nodes (or of shown relations) changed.
+    function computeShown() {
+      var shown = {};
+      var n = 0;
+      var same = true;
+      var old = state.shown;
+      graph.forEachNode(function (id, a) {
+        if (nodeShown(id, a)) {
+          shown[id] = true;
+          n++;
+          if (same && !old[id]) same = false;
+        }
+      });
+      var rels = JSON.stringify(state.relations);
+      if (n !== state.shownCount || rels !== state.shownRelations) same = false;
+      state.shown = shown;
+      state.shownCount = n;
+      state.shownRelations = rels;
+      return !same;
+    }
+
+    // What sigma draws: the shown nodes, the shown edges among them, and the two corners.
+    function buildView() {
+      var v = new Graph();
+      v.addNode(CORNERS[0], { x: bbox.minX, y: bbox.minY, size: 0.1, label: "" });
+      v.addNode(CORNERS[1], { x: bbox.maxX, y: bbox.maxY, size: 0.1, label: "" });
+      var shown = state.shown;
+      graph.forEachNode(function (id, a) {
+        if (shown[id]) v.addNode(id, a);
+      });
+      graph.forEachEdge(function (edge, a, s, t) {
+        if (shown[s] && shown[t] && relationOn(a)) v.addDirectedEdgeWithKey(edge, s, t, a);
+      });
+      return v;
     }
 
     function setNeighbours() {
@@ -377,11 +492,13 @@
     // Filters and level of detail are known before the first draw, so sigma draws once.
     computeFilter();
     state.lod = state.lodWanted; // the camera starts at ratio 1, the whole graph
+    computeShown();
+    var view = buildView();
     timings.built = Math.round(now());
     var R = window.Sigma.rendering || {};
     var renderer;
     try {
-      renderer = new window.Sigma(graph, container, {
+      renderer = new window.Sigma(view, container, {
         allowInvalidContainer: true,
         zIndex: true,
         renderEdgeLabels: true,
@@ -397,9 +514,10 @@
           line: R.EdgeRectangleProgram,
           triangle: R.EdgeTriangleProgram
         },
+        // Sigma hands the reducers a shallow copy of the attributes: they change it in place.
         nodeReducer: function (id, a) {
-          var res = Object.assign({}, a);
-          if (!nodeShown(id, a)) {
+          var res = a;
+          if (!state.shown[id]) {
             res.hidden = true;
             return res;
           }
@@ -423,9 +541,9 @@
           return res;
         },
         edgeReducer: function (edge, a) {
-          var res = Object.assign({}, a);
-          var s = graph.source(edge), t = graph.target(edge);
-          if (!relationOn(a) || !nodeShown(s, graph.getNodeAttributes(s)) || !nodeShown(t, graph.getNodeAttributes(t))) {
+          var res = a;
+          var s = a.s, t = a.t;
+          if (!relationOn(a) || !state.shown[s] || !state.shown[t]) {
             res.hidden = true;
             return res;
           }
@@ -464,7 +582,7 @@
 
     var lastStatus = "";
     function updateStatus() {
-      var text = "Showing " + visibleNodeCount() + " of " + plural(graph.order, "node") + ".";
+      var text = "Showing " + visibleNodeCount() + " of " + plural(total, "node") + ".";
       if (state.lod) text += " Zoom in to reveal the claims.";
       if (state.filtered) text += " Filters are on.";
       if (text !== lastStatus) {
@@ -476,7 +594,12 @@
     // schedule: coalesce bursts (hover in and out) into one frame.
     function refresh(schedule) {
       setNeighbours();
-      renderer.refresh({ skipIndexation: true, schedule: !!schedule });
+      if (computeShown()) {
+        view = buildView();
+        renderer.setGraph(view); // draws at once
+      } else {
+        renderer.refresh({ skipIndexation: true, schedule: !!schedule });
+      }
       updateStatus();
     }
 
@@ -523,12 +646,16 @@
 
     // ---- search (ARIA 1.2 combobox with a listbox popup) --------------------------------
     var index = [];
-    graph.forEachNode(function (id, a) {
-      index.push({ id: id, label: a.label, lower: a.label.toLowerCase(), kind: a.kind });
-    });
-    index.sort(function (x, y) {
-      return x.lower < y.lower ? -1 : x.lower > y.lower ? 1 : 0;
-    });
+    function rebuildIndex() {
+      index = [];
+      graph.forEachNode(function (id, a) {
+        index.push({ id: id, label: a.label, lower: a.label.toLowerCase(), kind: a.kind });
+      });
+      index.sort(function (x, y) {
+        return x.lower < y.lower ? -1 : x.lower > y.lower ? 1 : 0;
+      });
+    }
+    rebuildIndex();
     var matches = [];
     var active = -1;
 
@@ -646,7 +773,40 @@
       updateLod();
       refresh();
     }
-    themeSelect.addEventListener("change", applyFilters);
+    // The data a theme needs (its part; the whole graph for "All themes"), fetched once, then `then`.
+    function ensure(theme, then) {
+      var url = theme ? (config.parts || {})[theme] : config.data;
+      if (whole || !url || loaded[url]) {
+        then();
+        return;
+      }
+      state.busy = true;
+      setStatus("Loading " + (theme ? "the theme" : "the whole graph") + "…");
+      lastStatus = "";
+      getJson(url)
+        .then(function (part) {
+          addData(part);
+          loaded[url] = true;
+          if (url === config.data) whole = true;
+          rebuildIndex();
+          state.busy = false;
+          then();
+        })
+        .catch(function (err) {
+          state.busy = false;
+          setStatus("That part of the graph could not be loaded (" + err.message + ").");
+          if (window.console) console.warn("evidence graph:", err);
+        });
+    }
+    themeSelect.addEventListener("change", function () {
+      var theme = themeSelect.value;
+      ensure(theme, function () {
+        if (themeSelect.value !== theme) return; // the reader chose again meanwhile
+        applyFilters();
+        fitToShown(true);
+        if (widen) widen.hidden = !theme;
+      });
+    });
     relationBoxes.forEach(function (box) {
       box.addEventListener("change", applyFilters);
     });
@@ -657,6 +817,9 @@
       camera.animatedUnzoom({ duration: 300 });
     });
     byId("evg-reset").addEventListener("click", function () {
+      ensure("", reset);
+    });
+    function reset() {
       themeSelect.value = "";
       relationBoxes.forEach(function (box) {
         box.checked = true;
@@ -668,7 +831,7 @@
       applyFilters();
       camera.animatedReset({ duration: 300 });
       if (widen) widen.hidden = true;
-    });
+    }
 
     [input, themeSelect, byId("evg-zoom-in"), byId("evg-zoom-out"), byId("evg-reset")].forEach(function (el) {
       el.disabled = false;
@@ -679,9 +842,10 @@
     // a filtered view is never a few dots in a corner.
     function fitToShown(animate) {
       var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, n = 0;
+      var norm = renderer.normalizationFunction;
       graph.forEachNode(function (id, a) {
         if (!nodeShown(id, a) && !(state.filtered && state.filtered[id])) return;
-        var d = renderer.getNodeDisplayData(id);
+        var d = typeof norm === "function" ? norm(a) : renderer.getNodeDisplayData(id);
         if (!d) return;
         n++;
         minX = Math.min(minX, d.x); maxX = Math.max(maxX, d.x);
@@ -722,20 +886,18 @@
       refresh();
       fitToShown(false);
       if (widen) widen.hidden = false;
-      setStatus("Showing " + visibleNodeCount() + " of " + plural(graph.order, "node") +
+      setStatus("Showing " + visibleNodeCount() + " of " + plural(total, "node") +
         ": one claim and what it links to. Use “Show the whole graph” to widen.");
     }
     function showAll() {
-      themeSelect.value = "";
-      applyFilters();
-      camera.animatedReset({ duration: 300 });
-      if (widen) widen.hidden = true;
+      ensure("", function () {
+        themeSelect.value = "";
+        applyFilters();
+        camera.animatedReset({ duration: 300 });
+        if (widen) widen.hidden = true;
+      });
     }
     if (widen) widen.addEventListener("click", showAll);
-    themeSelect.addEventListener("change", function () {
-      fitToShown(true);
-      if (widen) widen.hidden = !themeSelect.value;
-    });
     relationBoxes.forEach(function (box) {
       box.addEventListener("change", function () { fitToShown(true); });
     });
@@ -775,6 +937,10 @@
       ready: true,
       sigma: renderer,
       graph: graph,
+      total: total,
+      busy: function () { return !!state.busy; },
+      loaded: function () { return Object.keys(loaded); },
+      view: function () { return view; },
       state: state,
       msToReady: Math.round(now() - started), // from this script's start
       readyAt: Math.round(now()), // from navigation start
@@ -799,6 +965,7 @@
   }
 
   window.evidenceGraph = { ready: false };
+  startEarly();
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
   // Material's instant navigation swaps pages without reloading scripts: follow it if present.

@@ -1,0 +1,34 @@
+"""safe_output.protected_paths: what counts as a project source that no output may touch."""
+
+from __future__ import annotations
+
+import subprocess
+
+from evidencekb.safe_output import EXPORT_MARKER, protected_paths, refuse_reason
+
+
+def _git(root, *args):
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+                        "PATH": "/usr/bin:/bin"})
+
+
+def test_the_design_cards_top_level_is_protected_without_git(tmp_path):
+    (tmp_path / "README.md").write_text("x")
+    (tmp_path / "LICENCE").write_text("x")
+    found = protected_paths(tmp_path)
+    for name in ("claims", "docs", "scripts", "tests", ".ci", ".github", "pyproject.toml", "README.md",
+                 "LICENCE", ".git", "references.bib", "mkdocs.yml"):
+        assert tmp_path.resolve() / name in found, name
+
+
+def test_whatever_git_tracks_at_the_top_is_protected(tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "plan.txt").write_text("keep me")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "notes")
+    reason = refuse_reason(tmp_path / "notes" / "out", tmp_path, marker=EXPORT_MARKER)
+    assert reason and "git tracks" in reason
+    assert refuse_reason(tmp_path / "site", tmp_path, marker=EXPORT_MARKER) is None  # not tracked: allowed
