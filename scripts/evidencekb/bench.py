@@ -107,6 +107,79 @@ def _rare_word(root: Path) -> str:
     return min(sorted(set(names)), key=names.count) if names else "zzzz"
 
 
+def _time_check(r: dict, root: Path, repeats: int, log) -> None:
+    py, n = sys.executable, r["claims"]
+    r["bare"] = timed([py, "-c", BARE_PARSE, str(root)], root, repeats)
+    r["check"] = timed([py, "-m", "evidencekb", "check", "--root", str(root)], root, repeats)
+    r["check_ratio"] = r["check"]["wall_median"] / r["bare"]["wall_median"]
+    r["check_cpu_ratio"] = r["check"]["cpu_median"] / r["bare"]["cpu_median"]
+    log(
+        f"[{n}] check {_fig(r['check'])}; bare parse with imports {_fig(r['bare'])}; "
+        f"ratio {r['check_ratio']:.2f} wall, {r['check_cpu_ratio']:.2f} CPU"
+    )
+
+
+def _time_graph(r: dict, root: Path, work: Path, repeats: int, log) -> None:
+    """`evidence graph` from a cold start each time: there is no cache to warm."""
+    n = r["claims"]
+    cmd = [sys.executable, "-m", "evidencekb", "graph", "--root", str(root), "--out", str(work / f"g-{n}"),
+           "--quiet"]
+    r["graph"] = timed(cmd, root, repeats)
+    log(f"[{n}] evidence graph with all exports {_fig(r['graph'])}")
+
+
+def _time_site(r: dict, repo: Path, root: Path, work: Path, repeats: int, log) -> Path:
+    py, n = sys.executable, r["claims"]
+    _copy_site_config(repo, root)
+    site = work / f"site-{n}"
+    r["site"] = timed([py, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)], root, repeats)
+    r.update(_site_sizes(site))
+    r["article_bytes"] = article_bytes(site)
+    from .site.search import pagefind_command
+
+    cmd = pagefind_command(site, "pagefind-bench")
+    if cmd:
+        r["index"] = timed(cmd, site, repeats)
+        r["index_share"] = r["index"]["wall_median"] / r["site"]["wall_median"]
+        shutil.rmtree(site / "pagefind-bench", ignore_errors=True)
+    peer = plain_project(work / f"plain-{n}", r["html_pages"], r["article_bytes"])
+    r["plain"] = timed([py, "-m", "mkdocs", "build", "-q", "--site-dir", str(work / f"plain-site-{n}")], peer,
+                       repeats)
+    r["site_ratio"] = r["site"]["wall_median"] / r["plain"]["wall_median"]
+    r["site_cpu_ratio"] = r["site"]["cpu_median"] / r["plain"]["cpu_median"]
+    log(
+        f"[{n}] site build {_fig(r['site'])}; plain Material build of {r['html_pages']:,} pages of "
+        f"{r['article_bytes']:,} article bytes {_fig(r['plain'])}; ratio {r['site_ratio']:.2f} wall, "
+        f"{r['site_cpu_ratio']:.2f} CPU; search index {r.get('index_share', 0) * 100:.0f}% of the build"
+    )
+    return site
+
+
+def _time_browser(r: dict, repo: Path, root: Path, site: Path, repeats: int, log) -> None:
+    try:
+        from .bench_browser import browser_figures
+
+        args = (site, "synthetic-claim-00000", _rare_word(root), "mentor", repeats)
+        r.update(browser_figures(*args, schema=repo / "claims" / "claim.schema.json"))
+    except Exception as exc:  # a missing browser is a finding to report, not a crash
+        r["browser_error"] = f"{type(exc).__name__}: {exc}"
+    log(
+        f"[{r['claims']}] browser: "
+        + (
+            r.get("browser_error")
+            or f"search {r['search_rare']['median_s'] * 1000:.0f} ms rare, "
+            f"{r['search_common']['median_s'] * 1000:.0f} ms "
+            f"common; explorer {r.get('graph_interactive_s_5000', 0):.2f} s with "
+            f"{r.get('graph_nodes_5000', 0):,} nodes ({r.get('graph_drawn_5000', 0):,} drawn)"
+        )
+    )
+
+
+def bench_steps(skip_site: bool, browser: bool) -> int:
+    """How many measured steps bench_one takes (for the progress bar)."""
+    return 3 + (0 if skip_site else 1 + int(browser))
+
+
 def bench_one(
     repo: Path,
     n_claims: int,
@@ -120,78 +193,17 @@ def bench_one(
 ) -> dict:
     from .synthetic import generate
 
-    py = sys.executable
     r: dict = {"claims": n_claims, "sources": n_sources, "load_start": load()}
     root = work / f"base-{n_claims}"
     generate(root, n_claims, n_sources, repo / "claims" / "claim.schema.json")
     log(f"[{n_claims}] generated {n_claims:,} claims, {n_sources:,} sources; load {load():.1f}")
-    r["bare"] = timed([py, "-c", BARE_PARSE, str(root)], root, repeats)
-    r["check"] = timed([py, "-m", "evidencekb", "check", "--root", str(root)], root, repeats)
-    r["check_ratio"] = r["check"]["wall_median"] / r["bare"]["wall_median"]
-    r["check_cpu_ratio"] = r["check"]["cpu_median"] / r["bare"]["cpu_median"]
-    log(
-        f"[{n_claims}] check {_fig(r['check'])}; bare parse with imports {_fig(r['bare'])}; "
-        f"ratio {r['check_ratio']:.2f} wall, {r['check_cpu_ratio']:.2f} CPU"
-    )
-    r["graph"] = timed(
-        [
-            py,
-            "-m",
-            "evidencekb",
-            "graph",
-            "--root",
-            str(root),
-            "--out",
-            str(work / f"g-{n_claims}"),
-            "--quiet",
-        ],
-        root,
-        repeats,
-    )
-    log(f"[{n_claims}] evidence graph with all exports {_fig(r['graph'])}")
+    _time_check(r, root, repeats, log)
+    _time_graph(r, root, work, repeats, log)
     if skip_site:
         return r
-    _copy_site_config(repo, root)
-    site = work / f"site-{n_claims}"
-    r["site"] = timed([py, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)], root, repeats)
-    r.update(_site_sizes(site))
-    r["article_bytes"] = article_bytes(site)
-    from .site.search import pagefind_command
-
-    cmd = pagefind_command(site, "pagefind-bench")
-    if cmd:
-        r["index"] = timed(cmd, site, repeats)
-        r["index_share"] = r["index"]["wall_median"] / r["site"]["wall_median"]
-        shutil.rmtree(site / "pagefind-bench", ignore_errors=True)
-    peer = plain_project(work / f"plain-{n_claims}", r["html_pages"], r["article_bytes"])
-    r["plain"] = timed(
-        [py, "-m", "mkdocs", "build", "-q", "--site-dir", str(work / f"plain-site-{n_claims}")], peer, repeats
-    )
-    r["site_ratio"] = r["site"]["wall_median"] / r["plain"]["wall_median"]
-    r["site_cpu_ratio"] = r["site"]["cpu_median"] / r["plain"]["cpu_median"]
-    log(
-        f"[{n_claims}] site build {_fig(r['site'])}; plain Material build of {r['html_pages']:,} pages of "
-        f"{r['article_bytes']:,} article bytes {_fig(r['plain'])}; ratio {r['site_ratio']:.2f} wall, "
-        f"{r['site_cpu_ratio']:.2f} CPU; search index {r.get('index_share', 0) * 100:.0f}% of the build"
-    )
+    site = _time_site(r, repo, root, work, repeats, log)
     if browser and not skip_browser:
-        try:
-            from .bench_browser import browser_figures
-
-            args = (site, "synthetic-claim-00000", _rare_word(root), "mentor", repeats)
-            r.update(browser_figures(*args, schema=repo / "claims" / "claim.schema.json"))
-        except Exception as exc:  # a missing browser is a finding to report, not a crash
-            r["browser_error"] = f"{type(exc).__name__}: {exc}"
-        log(
-            f"[{n_claims}] browser: "
-            + (
-                r.get("browser_error")
-                or f"search {r['search_rare']['median_s'] * 1000:.0f} ms rare, "
-                f"{r['search_common']['median_s'] * 1000:.0f} ms "
-                f"common; explorer {r.get('graph_interactive_s_5000', 0):.2f} s with "
-                f"{r.get('graph_nodes_5000', 0):,} nodes ({r.get('graph_drawn_5000', 0):,} drawn)"
-            )
-        )
+        _time_browser(r, repo, root, site, repeats, log)
     shutil.rmtree(site, ignore_errors=True)
     shutil.rmtree(work / f"plain-site-{n_claims}", ignore_errors=True)
     r["load_end"] = load()
@@ -212,6 +224,28 @@ def marginal(results: list[dict], what: str = "site") -> list[tuple[int, int, fl
     return [(a, b, 1000 * (tb - ta) / (b - a)) for (a, ta), (b, tb) in pairs if b > a]
 
 
+def _refuse_arguments(counts: Sequence[int], max_sources: int, repeats: int, report,
+                      repo: Path) -> str | None:
+    if any(n < 10 for n in counts) or max_sources < 1 or repeats < 1:
+        return "--claims must be at least 10, --sources and --repeats at least 1"
+    if report:  # an unwritable report is found now, not after the whole bench has run
+        from .safe_output import refuse_file_reason
+
+        return refuse_file_reason(Path(report), repo, "--report")
+    return None
+
+
+def _write_report(report: Path, results: list[dict], started: str, log) -> None:
+    notes = ""  # the hand-written part of the page (profiles, what changed) is kept
+    if report.is_file() and NOTES_MARK in (old := report.read_text(encoding="utf-8")):
+        notes = old[old.index(NOTES_MARK) :]
+    report.write_text(
+        report_markdown(results, started, marginal(results)) + ("\n" + notes if notes else ""),
+        encoding="utf-8",
+    )
+    log(f"wrote {report}")
+
+
 def bench(
     project,
     counts: Sequence[int] = (1000, 3000, 10000),
@@ -222,47 +256,34 @@ def bench(
     repeats: int = 3,
     site_up_to: int | None = None,
 ) -> int:
-    """`evidence bench`: check, graph, site and browser on synthetic bases of `counts` claims."""
+    """`evidence bench`: check, graph, site and browser on synthetic bases of `counts` claims.
+    Figures go to stdout; a bar of the steps goes to stderr on a terminal."""
+    from .progress import Progress
+
     counts = sorted(counts)
-    if any(n < 10 for n in counts) or max_sources < 1 or repeats < 1:
-        print(
-            "evidence bench: --claims must be at least 10, --sources and --repeats at least 1",
-            file=sys.stderr,
-        )
+    why = _refuse_arguments(counts, max_sources, repeats, report, project.root)
+    if why:
+        print(f"evidence bench: {why}", file=sys.stderr)
         return 2
-    repo = project.root
-    if report:  # an unwritable report is found now, not after the whole bench has run
-        from .safe_output import refuse_file_reason
-
-        why = refuse_file_reason(Path(report), repo, "--report")
-        if why:
-            print(f"evidence bench: {why}", file=sys.stderr)
-            return 2
-
-    def log(msg: str) -> None:
-        print(msg, flush=True)
-
     log(f"machine: {machine()}; load {load():.1f} (1-minute average)")
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     results = []
     site_up_to = site_up_to or counts[-1]
     with_site = [n for n in counts if n <= site_up_to]
-    with tempfile.TemporaryDirectory(prefix="evidence-bench-") as tmp:
-        for n in counts:
+    plan = [(n, skip_site or n > site_up_to, bool(with_site) and n == with_site[-1]) for n in counts]
+    total = sum(bench_steps(no_site, browser and not skip_browser) for _, no_site, browser in plan)
+    with tempfile.TemporaryDirectory(prefix="evidence-bench-") as tmp, Progress(min_items=1).phase(
+        "bench steps", total=total
+    ) as bar:
+
+        def step(msg: str) -> None:
+            log(msg)
+            bar.advance()
+
+        for n, no_site, browser in plan:
             sources = min(max_sources, max(10, n // 2))
-            results.append(
-                bench_one(
-                    project.root,
-                    n,
-                    sources,
-                    Path(tmp),
-                    skip_site or n > site_up_to,
-                    skip_browser,
-                    log,
-                    repeats,
-                    browser=bool(with_site) and n == with_site[-1],
-                )
-            )
+            results.append(bench_one(project.root, n, sources, Path(tmp), no_site, skip_browser, step,
+                                     repeats, browser=browser))
             shutil.rmtree(Path(tmp) / f"base-{n}", ignore_errors=True)
     for a, b, ms in marginal(results):
         log(f"marginal site build cost {a:,} -> {b:,} claims: {ms:.1f} ms a claim")
@@ -272,13 +293,9 @@ def bench(
         json.dumps(results, indent=1), encoding="utf-8"
     )
     if report:
-        report = Path(report)
-        notes = ""  # the hand-written part of the page (profiles, what changed) is kept
-        if report.is_file() and NOTES_MARK in (old := report.read_text(encoding="utf-8")):
-            notes = old[old.index(NOTES_MARK) :]
-        report.write_text(
-            report_markdown(results, started, marginal(results)) + ("\n" + notes if notes else ""),
-            encoding="utf-8",
-        )
-        log(f"wrote {report}")
+        _write_report(Path(report), results, started, log)
     return 0
+
+
+def log(msg: str) -> None:
+    print(msg, flush=True)

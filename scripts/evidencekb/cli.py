@@ -56,7 +56,10 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
         except UsageError as exc:
             print(f"evidence check: {exc}", file=sys.stderr)
             return 2
-    result = check_project(project, only=only)
+    from .progress import Progress
+
+    # Phases go to stderr, and only beside a text report: json and github are read by machines.
+    result = check_project(project, only=only, progress=Progress(enabled=args.format == "text"))
     problems = result.problems if not args.errors_only else result.errors
     write_report(problems, result.base, args.format, sys.stdout, show_stats=args.stats)
     if result.errors:

@@ -140,14 +140,19 @@ def run_graph(args: argparse.Namespace, project: Project) -> int:
     from .cite.intext import render_base
     from .export import check_out_dir, summary, write_exports
     from .graph import build_graph
+    from .progress import Progress
     from .safe_output import display
 
     out = check_out_dir(Path(args.out), project.root)  # refused (OutputRefused) before anything is done
-    base = checked_base(project).base
-    base = render_base(base, format_bibliography(base.sources))  # [@key] as "(Buck, 2021b)"
-    analysis = analyse(base)
-    g = build_graph(base)  # once, for the exports and the summary
-    written = write_exports(base, analysis, out, project.root, graph=g)
+    progress = Progress(enabled=not args.quiet)
+    base = checked_base(project, progress=progress).base
+    with progress.phase("formatting citations", total=len(base.claims), bar=False):
+        base = render_base(base, format_bibliography(base.sources))  # [@key] as "(Buck, 2021b)"
+    with progress.phase("analysing", total=len(base.claims), bar=False):
+        analysis = analyse(base)
+    with progress.phase("building the graph", total=len(base.claims), bar=False):
+        g = build_graph(base)  # once, for the exports and the summary
+    written = write_exports(base, analysis, out, project.root, graph=g, progress=progress)
     if not args.quiet:
         print(summary(base, analysis, g))
         print(f"wrote {len(written)} files to {display(out)}")
@@ -168,7 +173,9 @@ def run_build(args: argparse.Namespace, project: Project) -> int:
     prepared = preflight(project, args.site_dir, strict=not args.no_strict)  # the site folder, refused first
     if isinstance(prepared, int):
         return prepared
-    checked = checked_base(project)
+    from .progress import Progress
+
+    checked = checked_base(project, progress=Progress())
     _print_warnings(checked)
     try:
         return build_site(project, strict=not args.no_strict, checked=checked, prepared=prepared)

@@ -18,7 +18,7 @@ from .analysis import GAP_KINDS, Analysis, analyse
 from .graph import build_graph
 from .model import EvidenceBase
 from .plain_language import plain_rating
-from .safe_output import EXPORT_MARKER, Staging, check_output, interrupts_as_keyboard, write_file
+from .safe_output import EXPORT_MARKER, Staging, check_output, interrupts_as_keyboard
 from .site_paths import source_slug
 
 EXPORT_NAMES = frozenset({"graph.node-link.json", "graph.graphml", "graph.gexf", "cytoscape.json",
@@ -234,19 +234,25 @@ def check_out_dir(out_dir: Path, root: Path) -> Path:
 
 
 def write_exports(base: EvidenceBase, analysis: Analysis | None, out_dir: Path,
-                  root: Path | None = None, graph=None) -> list[Path]:
+                  root: Path | None = None, graph=None, progress=None) -> list[Path]:
     """Write all exports into a temporary sibling of `out_dir`, then swap it in: a reader
     (or a failure: a full disk, Ctrl-C) never sees half a set. With `root`, the folder is
-    first checked against the project's sources (OutputRefused)."""
+    first checked against the project's sources (OutputRefused). A big graph's formats are
+    written on two cores (writers.parallel), with the same bytes."""
+    from .progress import quiet
+    from .writers import names
+    from .writers.parallel import write_all
+
     out_dir = Path(os.path.abspath(out_dir))
     if root is not None:
         out_dir = check_out_dir(out_dir, root)
-    files = render_exports(base, analysis, graph)
-    with interrupts_as_keyboard(), Staging(out_dir, EXPORT_MARKER, EXPORT_NOTE) as stage:
-        for name, text in sorted(files.items()):
-            write_file(stage.path / name, text)
-        stage.commit()
-    return [out_dir / name for name in sorted(files)]
+    data = ExportData(base, analysis, graph)
+    wanted = names()
+    with (progress or quiet()).phase(f"writing {len(wanted)} export formats"):
+        with interrupts_as_keyboard(), Staging(out_dir, EXPORT_MARKER, EXPORT_NOTE) as stage:
+            write_all(data, stage.path, wanted, data.graph.number_of_nodes())
+            stage.commit()
+    return [out_dir / name for name in sorted(wanted)]
 
 
 def summary(base: EvidenceBase, analysis: Analysis, g) -> str:

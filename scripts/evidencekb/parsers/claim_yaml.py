@@ -24,9 +24,16 @@ _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _NodeLoader(_Base):  # type: ignore[misc, valid-type]
-    """Composes nodes only; every plain scalar comes back tagged str."""
+    """Composes nodes only; every untagged node comes back with its kind's default tag."""
 
     yaml_implicit_resolvers: dict = {}
+
+    def resolve(self, kind, value, implicit):
+        """With no implicit or path resolvers, PyYAML's resolve always answers the default tag
+        of the node's kind; answering it directly saves a fifth of composing a file."""
+        if kind is yaml.ScalarNode:
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -48,6 +55,12 @@ _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 Path_ = tuple  # a path into the document: keys and list indexes
 
 
+# Positions are kept for values and keys this many levels deep (a field, an evidence link,
+# a confidence part): the ones every run needs. Deeper ones are found only when a problem
+# asks, by composing the file again: a problem is rare, a node is not.
+KEPT_DEPTH = 2
+
+
 @dataclass
 class ClaimDocument:
     """A parsed claim file: plain data plus where each value and key stands."""
@@ -56,10 +69,14 @@ class ClaimDocument:
     data: Any
     values: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     keys: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    text: str | None = None  # the file's text, to find deeper positions when asked
+    _complete: bool = False
 
     def where(self, path: tuple, key: bool = False) -> Position:
         """The nearest known position for a path (a key's own position if asked)."""
         p = tuple(path)
+        if len(p) > KEPT_DEPTH and not self._complete:
+            self._all_positions()
         table = self.keys if key else self.values
         while p:
             if p in table:
@@ -68,6 +85,33 @@ class ClaimDocument:
                 return Position(self.path, *self.values[p])
             p = p[:-1]
         return Position(self.path, *self.values.get((), (1, 1)))
+
+    def _all_positions(self) -> None:
+        """Every value's and key's position, from the text composed again (once)."""
+        self._complete = True
+        if self.text is None:
+            return
+        try:
+            node = yaml.compose(self.text, Loader=_NodeLoader)
+        except (yaml.YAMLError, RecursionError):  # cannot happen for a text that parsed once
+            return
+        if node is not None:
+            _positions(node, (), self.values, self.keys)
+
+
+def _positions(node, path: tuple, values: dict, keys: dict) -> None:
+    mark = node.start_mark
+    values.setdefault(path, (mark.line + 1, mark.column + 1))
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                sub = path + (key_node.value,)
+                kmark = key_node.start_mark
+                keys.setdefault(sub, (kmark.line + 1, kmark.column + 1))
+                _positions(value_node, sub, values, keys)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _positions(item, path + (i,), values, keys)
 
 
 class _Reject(Exception):
@@ -105,49 +149,69 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
-def _build(node, rel: str, doc: ClaimDocument, path: tuple, seen: set[int]) -> Any:
-    if id(node) in seen:
-        raise _Reject(_pos(rel, node.start_mark),
-                      "YAML anchors and aliases (&name / *name) are not allowed in claim files; write the "
-                      "value out",
-                      "yaml-alias")
-    seen.add(id(node))
-    mark = node.start_mark
-    doc.values[path] = (mark.line + 1, mark.column + 1)
+_ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+
+
+def _alias(node) -> _Reject:
+    return _Reject(_pos("", node.start_mark),
+                   "YAML anchors and aliases (&name / *name) are not allowed in claim files; write the "
+                   "value out", "yaml-alias")
+
+
+def _bad_tag(node) -> _Reject:
+    return _Reject(_pos("", node.start_mark), f"tag {node.tag!r} is not allowed; claim files use plain YAML",
+                   "yaml-tag")
+
+
+def _scalar(node) -> Any:
     tag = node.tag
-    if isinstance(node, yaml.MappingNode):
-        if tag != _MAP:
-            raise _Reject(_pos(rel, node.start_mark),
-                          f"tag {tag!r} is not allowed; claim files use plain YAML", "yaml-tag")
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _Reject(_pos(rel, key_node.start_mark), "a mapping key must be a plain word",
-                              "yaml-key")
-            key = key_node.value
-            kmark = key_node.start_mark
-            if key in out:
-                first = doc.keys[path + (key,)]
-                raise _Reject(_pos(rel, kmark), f"duplicate key {key!r} (first given on line {first[0]})",
-                              "duplicate-key")
-            doc.keys[path + (key,)] = (kmark.line + 1, kmark.column + 1)
-            out[key] = _build(value_node, rel, doc, path + (key,), seen)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        if tag != _SEQ:
-            raise _Reject(_pos(rel, node.start_mark),
-                          f"tag {tag!r} is not allowed; claim files use plain YAML", "yaml-tag")
-        return [_build(item, rel, doc, path + (i,), seen) for i, item in enumerate(node.value)]
-    # scalar
-    if tag not in _ALLOWED_EXPLICIT:
-        raise _Reject(_pos(rel, node.start_mark), f"tag {tag!r} is not allowed; claim files use plain YAML",
-                      "yaml-tag")
-    if node.style in (None, "") and tag == _STR:
-        return resolve_plain(node.value)
     if tag == _STR:
-        return node.value
-    value = resolve_plain(node.value)
-    return value
+        return resolve_plain(node.value) if node.style in (None, "") else node.value
+    if tag not in _ALLOWED_EXPLICIT:
+        raise _bad_tag(node)
+    return resolve_plain(node.value)
+
+
+def _build(node, doc: ClaimDocument, path: tuple | None, seen: set[int]) -> Any:
+    """Plain data from a node, refusing aliases, tags and repeated keys. Positions are kept
+    while `path` is given (the first KEPT_DEPTH levels); below, `path` is None."""
+    if id(node) in seen:
+        raise _alias(node)
+    seen.add(id(node))
+    if path is not None:
+        mark = node.start_mark
+        doc.values[path] = (mark.line + 1, mark.column + 1)
+    cls = node.__class__
+    if cls is _ScalarNode:
+        return _scalar(node)
+    deeper = path is not None and len(path) < KEPT_DEPTH
+    if cls is _SequenceNode:
+        if node.tag != _SEQ:
+            raise _bad_tag(node)
+        if deeper:
+            return [_build(item, doc, path + (i,), seen)  # type: ignore[operator]
+                    for i, item in enumerate(node.value)]
+        return [_build(item, doc, None, seen) for item in node.value]
+    if cls is not _MappingNode or node.tag != _MAP:
+        raise _bad_tag(node)
+    out: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.__class__ is not _ScalarNode:
+            raise _Reject(_pos("", key_node.start_mark), "a mapping key must be a plain word", "yaml-key")
+        key = key_node.value
+        if key in out:
+            first = next(k for k, _ in node.value if k.__class__ is _ScalarNode and k.value == key)
+            raise _Reject(_pos("", key_node.start_mark),
+                          f"duplicate key {key!r} (first given on line {first.start_mark.line + 1})",
+                          "duplicate-key")
+        if deeper:
+            kmark = key_node.start_mark
+            sub = path + (key,)  # type: ignore[operator]
+            doc.keys[sub] = (kmark.line + 1, kmark.column + 1)
+            out[key] = _build(value_node, doc, sub, seen)
+        else:
+            out[key] = _build(value_node, doc, None, seen)
+    return out
 
 
 def _describe_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> str:
@@ -178,7 +242,7 @@ def parse_claim_bytes(raw: bytes, rel: str) -> tuple[ClaimDocument | None, list[
                                   "encoding")]
         return None, [Problem(Position(rel, line, col), "error", msg, "text-character")
                       for line, col, msg in bad]
-    doc = ClaimDocument(rel, None)
+    doc = ClaimDocument(rel, None, text=text)
     try:
         node = yaml.compose(text, Loader=_NodeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -195,9 +259,10 @@ def parse_claim_bytes(raw: bytes, rel: str) -> tuple[ClaimDocument | None, list[
                               "empty file: a claim file is a mapping of fields (id: ..., statement: ...)",
                               "empty-file")]
     try:
-        data = _build(node, rel, doc, (), set())
+        data = _build(node, doc, (), set())
     except _Reject as rej:
-        return None, [Problem(rej.position, "error", rej.message, rej.rule)]
+        where = Position(rel, rej.position.line, rej.position.col)  # raised without the file's name
+        return None, [Problem(where, "error", rej.message, rej.rule)]
     except RecursionError:
         return None, [Problem(Position(rel), "error", "YAML nested too deeply", "yaml-syntax")]
     if not isinstance(data, dict):

@@ -1,0 +1,54 @@
+"""The exports written on two cores are the bytes of the serial path, and a writer failing in
+the forked child fails the run with nothing left behind."""
+
+import pytest
+
+from evidencekb.checker import check_project
+from evidencekb.export import write_exports
+from evidencekb.project import Project
+from evidencekb.writers import names, parallel
+
+
+def base_of(project):
+    result = check_project(Project(project.root))
+    assert result.ok
+    return result.base
+
+
+def files(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="needs fork and two cores")
+def test_parallel_exports_are_byte_identical_to_serial(project, tmp_path, monkeypatch):
+    base = base_of(project)
+    write_exports(base, None, tmp_path / "serial")
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 0)
+    write_exports(base, None, tmp_path / "parallel")
+    assert files(tmp_path / "serial") == files(tmp_path / "parallel")
+    assert set(files(tmp_path / "parallel")) >= set(names())
+
+
+def test_split_shares_the_work_and_loses_no_writer():
+    a, b = parallel.split(names())
+    assert sorted(a + b) == names() and a and b
+    cost = [sum(parallel.COST.get(n, 0.05) for n in g) for g in (a, b)]
+    assert max(cost) <= 0.65 * sum(cost)
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="needs fork and two cores")
+def test_a_writer_failing_in_the_child_leaves_nothing(project, tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 0)
+    theirs, _ours = parallel.split(names())
+    real = parallel.write_one
+
+    def boom(data, folder, name):
+        if name == theirs[0]:
+            raise OSError(28, "No space left on device")
+        real(data, folder, name)
+
+    monkeypatch.setattr(parallel, "write_one", boom)  # inherited by the forked child
+    before = set(tmp_path.iterdir())
+    with pytest.raises(OSError, match="No space"):
+        write_exports(base_of(project), None, tmp_path / "out")
+    assert set(tmp_path.iterdir()) == before  # no out/, no staging folder beside it
