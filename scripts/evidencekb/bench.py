@@ -163,16 +163,16 @@ def _time_browser(r: dict, repo: Path, root: Path, site: Path, repeats: int, log
         r.update(browser_figures(*args, schema=repo / "claims" / "claim.schema.json"))
     except Exception as exc:  # a missing browser is a finding to report, not a crash
         r["browser_error"] = f"{type(exc).__name__}: {exc}"
-    log(
-        f"[{r['claims']}] browser: "
-        + (
-            r.get("browser_error")
-            or f"search {r['search_rare']['median_s'] * 1000:.0f} ms rare, "
-            f"{r['search_common']['median_s'] * 1000:.0f} ms "
-            f"common; explorer {r.get('graph_interactive_s_5000', 0):.2f} s with "
-            f"{r.get('graph_nodes_5000', 0):,} nodes ({r.get('graph_drawn_5000', 0):,} drawn)"
-        )
-    )
+    log(f"[{r['claims']}] browser: " + (r.get("browser_error") or _browser_line(r)))
+
+
+def _browser_line(r: dict) -> str:
+    ms = lambda which, key: r[which].get(key, 0) * 1000  # noqa: E731
+    return (f"search {ms('search_rare', 'median_s'):.0f} ms rare, {ms('search_common', 'median_s'):.0f} ms "
+            f"common (after a pause: {ms('search_rare', 'paused_median_s'):.0f} / "
+            f"{ms('search_common', 'paused_median_s'):.0f} ms); "
+            f"explorer {r.get('graph_interactive_s_5000', 0):.2f} s with "
+            f"{r.get('graph_nodes_5000', 0):,} nodes ({r.get('graph_drawn_5000', 0):,} drawn)")
 
 
 def bench_steps(skip_site: bool, browser: bool) -> int:

@@ -191,6 +191,8 @@ def _page_section(results: list[dict]) -> list[str]:
             f"\nSearch for “{s['word']}” from a loaded home page, fresh page each time ({s['repeats']}×): "
             f"first result drawn {s['median_s'] * 1000:.0f} ms after the keystroke (median; min "
             f"{s['min_s'] * 1000:.0f} ms), {s['gzip_bytes'] / 1000:.0f} KB fetched."
+            + (f" Typed {s['pause_s']:.1f} s after clicking into the box (Pagefind starts on pointing or "
+               f"focus): {s['paused_median_s'] * 1000:.0f} ms (median)." if "paused_median_s" in s else "")
         )
     return lines
 
