@@ -255,16 +255,25 @@ def _source_triples(g, src: Source, addr: Addresses) -> None:
         g.add((node, s.author, Literal(p.display)))
 
 
-def _serialise(g, fmt: str) -> str:
-    text = g.serialize(format=fmt)
-    return text if text.endswith("\n") else text + "\n"
+def _statements(g) -> list[str]:
+    """The graph's triples as N-Triples lines (valid Turtle and TriG statements), sorted.
+
+    rdflib's Turtle writer tries a prefixed name for every term of every triple and was most of
+    a 10,000-claim build (about 19 s of CPU for the Turtle file at 3,000 claims); N-Triples
+    lines are written term by term, and sorting them makes the bytes depend on the data alone."""
+    return sorted(line for line in g.serialize(format="nt").splitlines() if line.strip())
+
+
+def _serialise(g, prefixes) -> str:
+    head = [f"@prefix {prefix}: <{ns}> ." for prefix, ns in prefixes]
+    return "\n".join(head + [""] + _statements(g)) + "\n"
 
 
 def turtle(base: EvidenceBase, addr: Addresses) -> str:
     """The whole claim–evidence graph: claims, stances, ratings and sources."""
     from rdflib import Graph, URIRef
 
-    g = Graph()
+    g = Graph(bind_namespaces="none")
     s, ekb = _rdf_namespaces(addr)
     g.bind("schema", s)
     g.bind("ekb", ekb)
@@ -273,7 +282,7 @@ def turtle(base: EvidenceBase, addr: Addresses) -> str:
         _provenance(g, claim, addr, URIRef(addr.claim(claim.id)))
     for key in sorted(base.sources):
         _source_triples(g, base.sources[key], addr)
-    return _serialise(g, "turtle")
+    return _serialise(g, (("schema", s), ("ekb", ekb)))
 
 
 def nanopublications(base: EvidenceBase, addr: Addresses,
@@ -292,7 +301,7 @@ def nanopublications(base: EvidenceBase, addr: Addresses,
                 ("rdf", str(RDF)), ("xsd", str(XSD)))
 
     def new_graph():
-        g = Graph()
+        g = Graph(bind_namespaces="none")
         for prefix, ns in prefixes:
             g.bind(prefix, ns, override=True, replace=True)
         return g
@@ -320,7 +329,6 @@ def nanopublications(base: EvidenceBase, addr: Addresses,
         for who in claim.contributors:
             p.add((pub, DCTERMS.creator, Literal(who)))
         for name, graph in ((head, h), (assertion, a), (provenance, pv), (info, p)):
-            body = [line for line in graph.serialize(format="turtle").splitlines()
-                    if line.strip() and not line.startswith("@prefix")]
+            body = _statements(graph)
             blocks.append(f"<{name}> {{\n" + "\n".join("    " + line for line in body) + "\n}")
     return "\n\n".join(blocks) + "\n"

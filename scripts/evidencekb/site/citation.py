@@ -25,9 +25,20 @@ def _year(date: str) -> str:
     return date[:4] if date[:4].isdigit() else "n.d."
 
 
+_labels_of: list = [None, {}]  # [the references mapping last seen, its labels]
+
+
+def _labels(refs) -> dict:
+    """The labels of every reference, made once per references mapping: made per claim, they
+    cost O(claims x sources) (12 s of a 3,000-claim build)."""
+    if _labels_of[0] is not refs:
+        _labels_of[:] = [refs, intext.labels(refs)]
+    return _labels_of[1]
+
+
 def _cite_list(refs, cites) -> str:
     """'(Buck, 2018, 2021a; Buck, 2020, cited in Buck, 2021b; Lenkens et al., 2019)'."""
-    return intext.parenthetical(cites, intext.labels(refs))
+    return intext.parenthetical(cites, _labels(refs))
 
 
 def _with_citation(statement: str, cite: str) -> str:

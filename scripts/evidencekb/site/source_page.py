@@ -149,6 +149,22 @@ def _claims(base: EvidenceBase, key: str, prof, refs, root: str) -> str:
     return render("source/claims.html", groups=groups, read_here=_read_here(base, key, refs, root))
 
 
+_read_in: list = [None, {}]  # [the base last seen, via key -> [(claim, link)]]
+
+
+def _read_in_index(base: EvidenceBase) -> dict:
+    """via key -> the (claim, link) pairs read in that work, made once per base: a scan of
+    every claim for every source page was O(sources x links)."""
+    if _read_in[0] is not base:
+        index: dict = {}
+        for claim in base.claims:
+            for link in claim.evidence:
+                if link.via:
+                    index.setdefault(link.via, []).append((claim, link))
+        _read_in[:] = [base, index]
+    return _read_in[1]
+
+
 def _read_here(base: EvidenceBase, key: str, refs, root: str) -> list[dict]:
     """Claims whose evidence from another work was read in this one (secondary citations
     with `via` this source): listed here too, so a review's page shows what it was used for."""
@@ -161,9 +177,7 @@ def _read_here(base: EvidenceBase, key: str, refs, root: str) -> list[dict]:
             "primary_work": refs[link.source].label if link.source in refs else link.source,
             "locator": link.locator,
         }
-        for claim in base.claims
-        for link in claim.evidence
-        if link.via == key
+        for claim, link in _read_in_index(base).get(key, ())
     ]
 
 
