@@ -19,6 +19,12 @@ SPLIT_LIMIT = 800
 PER_LETTER_PAGE = 400
 
 
+def _letter_page(uri: str, page_title: str, body: str) -> GeneratedPage:
+    """One letter's page of a long A-Z list: left out of search (the entries have their own pages)."""
+    return GeneratedPage(uri, page_title, [heading(1, page_title), raw(body, search=False)],
+                         {"search": {"exclude": True}})
+
+
 def _letter(text: str) -> str:
     t = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().strip().upper()
     return t[0] if t and t[0].isalpha() else "#"
@@ -104,14 +110,7 @@ def render_sources_az(base: EvidenceBase, analysis, refs) -> list[GeneratedPage]
                 count=plural(len(part), "source"),
                 sources=[_source_item(base, analysis, refs, k, root_of(uri)) for k in part],
             )
-            pages.append(
-                GeneratedPage(
-                    uri,
-                    f"Sources: {label}",
-                    [heading(1, f"Sources: {label}"), raw(body, search=False)],
-                    {"search": {"exclude": True}},
-                )
-            )
+            pages.append(_letter_page(uri, f"Sources: {label}", body))
             parts.append({"folder": folder, "label": label, "count": len(part)})
     sections = (
         []
@@ -169,14 +168,7 @@ def render_authors(base: EvidenceBase, analysis, refs) -> list[GeneratedPage]:
         for _x, d, label, part in _letter_pages(by_letter, letters):
             uri = f"browse/authors/{d}/index.md"
             body = render("browse/authors_letter.html", authors=works(part, root_of(uri)))
-            pages.append(
-                GeneratedPage(
-                    uri,
-                    f"Authors: {label}",
-                    [heading(1, f"Authors: {label}"), raw(body, search=False)],
-                    {"search": {"exclude": True}},
-                )
-            )
+            pages.append(_letter_page(uri, f"Authors: {label}", body))
             parts.append({"folder": d, "label": label, "count": len(part)})
     sections = [] if parts else _letter_sections(letters, lambda x: works(by_letter[x], root))
     body = render(

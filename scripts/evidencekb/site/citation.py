@@ -14,7 +14,7 @@ from ..cite import intext
 from ..model import Claim, EvidenceBase
 from ..plain_language import plain_rating
 from ..vocabulary import meaning
-from .common import Settings, claim_heading, claim_url, title
+from .common import OncePer, Settings, claim_heading, claim_url, title
 from .templating import reference_html, render
 
 ACCESSED_SLOT = "{accessed}"
@@ -25,15 +25,8 @@ def _year(date: str) -> str:
     return date[:4] if date[:4].isdigit() else "n.d."
 
 
-_labels_of: list = [None, {}]  # [the references mapping last seen, its labels]
-
-
-def _labels(refs) -> dict:
-    """The labels of every reference, made once per references mapping: made per claim, they
-    cost O(claims x sources) (12 s of a 3,000-claim build)."""
-    if _labels_of[0] is not refs:
-        _labels_of[:] = [refs, intext.labels(refs)]
-    return _labels_of[1]
+# made once per references mapping: per claim it was O(claims x sources), 12 s of a 3,000-claim render
+_labels = OncePer(intext.labels)
 
 
 def _cite_list(refs, cites) -> str:

@@ -301,3 +301,20 @@ def sources_cell(profile) -> str:
 def claim_heading(claim: Claim) -> str:
     """A claim's name in lists: its summary, else its statement."""
     return claim.summary or claim.statement
+
+
+class OncePer:
+    """`make(obj)` remembered for the object last asked about (by identity). Site data is made
+    once per build, so work a page asks of it (every reference's label, an index of the base)
+    is done once instead of once per page: per page it cost O(pages x sources)."""
+
+    def __init__(self, make):
+        self._make = make
+        self._of: object = None
+        self._value = None
+
+    def __call__(self, obj):
+        if self._of is not obj:
+            self._of, self._value = obj, self._make(obj)
+        return self._value
+

@@ -12,35 +12,22 @@ from .common import GeneratedPage, Settings, claim_url, heading, raw, root_of
 from .templating import render
 
 
+def _present(*fields: tuple[str, object]) -> dict:
+    """The named fields that have a value, in the order given."""
+    return {k: v for k, v in fields if v}
+
+
 def _link_record(link) -> dict:
     """One evidence link with only the fields it has, in the claim file's order."""
-    return {
-        k: v
-        for k, v in (
-            ("source", link.source),
-            ("via", link.via),
-            ("relation", link.relation),
-            ("locator", link.locator),
-            ("source_locator", link.source_locator),
-            ("quote", link.quote),
-            ("note", link.note),
-        )
-        if v
-    }
+    return _present(("source", link.source), ("via", link.via), ("relation", link.relation),
+                    ("locator", link.locator), ("source_locator", link.source_locator),
+                    ("quote", link.quote), ("note", link.note))
 
 
 def _reviewed_record(reviewed) -> dict:
     """A claim's last review with only the fields it has."""
-    return {
-        k: v
-        for k, v in (
-            ("date", reviewed.date),
-            ("by", reviewed.by),
-            ("against", reviewed.against),
-            ("note", reviewed.note),
-        )
-        if v
-    }
+    return _present(("date", reviewed.date), ("by", reviewed.by), ("against", reviewed.against),
+                    ("note", reviewed.note))
 
 
 def claims_records(base: EvidenceBase, settings: Settings) -> list[dict]:

@@ -12,6 +12,7 @@ from ..site_paths import source_slug
 from .citation import long_date, source_citation_block
 from .common import (
     GeneratedPage,
+    OncePer,
     Settings,
     author_url,
     claim_heading,
@@ -149,20 +150,18 @@ def _claims(base: EvidenceBase, key: str, prof, refs, root: str) -> str:
     return render("source/claims.html", groups=groups, read_here=_read_here(base, key, refs, root))
 
 
-_read_in: list = [None, {}]  # [the base last seen, via key -> [(claim, link)]]
+def _reads_by_work(base: EvidenceBase) -> dict:
+    """via key -> the (claim, link) pairs read in that work."""
+    index: dict = {}
+    for claim in base.claims:
+        for link in claim.evidence:
+            if link.via:
+                index.setdefault(link.via, []).append((claim, link))
+    return index
 
 
-def _read_in_index(base: EvidenceBase) -> dict:
-    """via key -> the (claim, link) pairs read in that work, made once per base: a scan of
-    every claim for every source page was O(sources x links)."""
-    if _read_in[0] is not base:
-        index: dict = {}
-        for claim in base.claims:
-            for link in claim.evidence:
-                if link.via:
-                    index.setdefault(link.via, []).append((claim, link))
-        _read_in[:] = [base, index]
-    return _read_in[1]
+# made once per base: a scan of every claim for every source page was O(sources x links)
+_read_in_index = OncePer(_reads_by_work)
 
 
 def _read_here(base: EvidenceBase, key: str, refs, root: str) -> list[dict]:
