@@ -1,8 +1,8 @@
 """Synthetic evidence bases for benchmarks and scale tests.
 
 Realistic shapes (a short summary, as every real claim has; statement and rationale
-lengths, 2-4 links a claim, quotes on some links, related claims, many authors shared across sources) drawn from
-a seeded generator, so every run measures the same base.
+lengths, 2-4 links a claim, quotes on some links, related claims, many authors shared
+across sources) drawn from a seeded generator, so every run measures the same base.
 """
 
 from __future__ import annotations
