@@ -1,0 +1,161 @@
+"""Reading the claim files: each parsed and schema-checked on its own, on two cores for a big
+base, and from the cache (evidencekb.cache) when a file's bytes were seen before.
+
+Why two cores: at 10,000 claims reading the files is most of a check and each file stands
+alone, so a forked child reads the later part of the list while this process reads the
+bibliography and the earlier part. The child sends its results back pickled through a pipe;
+they are put back in file order, so the docs and problems are those of the serial path. If
+the fork, the child or its answer fails in any way, this process reads those files itself.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+from ..model import Position, Problem
+from ..parsers.claim_yaml import ClaimDocument, parse_claim_bytes
+from ..project import Project
+
+PARALLEL_FROM = 2000  # claim files; below this a fork costs more than it saves
+CHILD_SHARE = 0.58  # of the files the child reads: this process also reads the bibliography
+
+# One file's result: (document or None, its problems, True if it passed the schema).
+Result = tuple["ClaimDocument | None", "list[Problem]", bool]
+
+
+def read_one(path: Path, rel: str, checker, pack) -> tuple[str | None, Result]:
+    """One claim file parsed and checked against the schema, or its cached result; with the
+    cache key it has (None when the cache is off or the file unreadable)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problem = Problem(Position(rel), "error", f"cannot read file: {exc.strerror}", "io")
+        return None, (None, [problem], False)
+    key = pack.key(rel, raw) if pack is not None else None
+    if key is not None:
+        hit = pack.get(key)
+        if hit is not None:
+            return key, hit
+    doc, problems = parse_claim_bytes(raw, rel)
+    valid = False
+    if doc is not None:
+        schema_problems = checker.check(doc)
+        problems = problems + schema_problems
+        valid = not schema_problems
+    result = (doc, problems, valid)
+    if key is not None:
+        pack.put(key, result)
+    return key, result
+
+
+def _read_many(todo: list[tuple[Path, str]], checker, pack, bar=None) -> list[tuple[str | None, Result]]:
+    out = []
+    for path, rel in todo:
+        if bar is not None:
+            bar.advance()
+        out.append(read_one(path, rel, checker, pack))
+    return out
+
+
+class ClaimReader:
+    """Started before the bibliography is read (the child works meanwhile), finished after."""
+
+    def __init__(self, project: Project, checker, pack=None):
+        self.checker, self.pack = checker, pack
+        folder = project.relative(project.claims_dir)  # every claim file sits directly in it
+        self.skipped: list[Problem] = []
+        self.todo: list[tuple[Path, str]] = []
+        self.n_files = 0
+        for path in project.claim_files():
+            self.n_files += 1
+            rel = f"{folder}/{path.name}"
+            if path.suffix != ".yaml":
+                self.skipped.append(Problem(Position(rel), "warning", "ignored: claim files end in .yaml",
+                                            "file-extension"))
+            else:
+                self.todo.append((path, rel))
+        self.split = len(self.todo)
+        self.child: tuple[int, int] | None = None
+        if len(self.todo) >= PARALLEL_FROM:
+            self.split = len(self.todo) - int(len(self.todo) * CHILD_SHARE)
+            self.child = _fork(self.todo[self.split:], checker, pack)
+            if self.child is None:
+                self.split = len(self.todo)
+
+    def finish(self, progress) -> tuple[list[ClaimDocument], list[ClaimDocument], list[Problem]]:
+        """(parsed docs, valid docs, problems), in file order."""
+        with progress.phase("reading claims", total=self.n_files) as bar:
+            for _ in self.skipped:
+                bar.advance()
+            results = _read_many(self.todo[: self.split], self.checker, self.pack, bar)
+            rest = self.todo[self.split:]
+            theirs = _collect(self.child, len(rest), self.pack) if self.child is not None else None
+            if theirs is None:
+                theirs = _read_many(rest, self.checker, self.pack, bar)
+            else:
+                for _ in rest:
+                    bar.advance()
+        results += theirs
+        problems = list(self.skipped)
+        docs, valid = [], []
+        for _, (doc, found, ok) in results:
+            problems += found
+            if doc is not None:
+                docs.append(doc)
+                if ok:
+                    valid.append(doc)
+        return docs, valid, problems
+
+
+def _fork(todo: list[tuple[Path, str]], checker, pack) -> tuple[int, int] | None:
+    """A child reading `todo`, writing its pickled results to a pipe: (pid, read end)."""
+    try:
+        r, w = os.pipe()
+        pid = os.fork()
+    except (OSError, AttributeError):
+        return None
+    if pid == 0:  # the child: never returns, never runs the parent's exit handlers
+        code = 1
+        try:
+            os.close(r)
+            # A result the parent's cache already holds goes back as its key alone.
+            old = pack.old if pack is not None else {}
+            sent = [(key, None if key is not None and key in old else res)
+                    for key, res in _read_many(todo, checker, pack)]
+            data = pickle.dumps(sent, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(w, "wb") as f:
+                f.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(w)
+    return pid, r
+
+
+def _collect(child: tuple[int, int], expected: int, pack) -> list[tuple[str | None, Result]] | None:
+    """The child's results (its new ones put in this process's cache), or None if it failed
+    in any way (then they are read here)."""
+    pid, r = child
+    try:
+        with os.fdopen(r, "rb") as f:
+            data = f.read()
+        _, status = os.waitpid(pid, 0)
+        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+            return None
+        sent = pickle.loads(data)
+        if not isinstance(sent, list) or len(sent) != expected:
+            return None
+        out = []
+        for key, result in sent:
+            if result is None:
+                result = pack.get(key)  # one the cache held before the fork
+            elif pack is not None and key is not None:
+                pack.put(key, result)
+            if result is None:
+                return None
+            out.append((key, result))
+        return out
+    except Exception:  # noqa: BLE001 - any failure of the child: fall back to reading here
+        return None
