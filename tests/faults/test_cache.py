@@ -28,6 +28,7 @@ def test_cached_check_reports_the_same_problems(kb, run, tmp_path, monkeypatch):
     assert list((tmp_path / "cache").glob("*.pack"))
     assert fresh.code == filling.code == cached.code == 1
     assert fresh.out == filling.out == cached.out
+    assert fresh.err == filling.err == cached.err
     assert fresh.out.count("error") >= 6
 
 

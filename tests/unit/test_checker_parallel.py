@@ -25,6 +25,7 @@ def big(project, monkeypatch):
         if name in BAD:
             text = text.replace(*BAD[name], 1)
         project.claim(name, text)
+    project.claim("c15", b"id: c15\nstatement: \xff\n")  # not UTF-8: no document at all
     monkeypatch.setenv("EVIDENCE_NO_CACHE", "1")
     return project
 

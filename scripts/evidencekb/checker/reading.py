@@ -10,6 +10,7 @@ the fork, the child or its answer fails in any way, this process reads those fil
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 from pathlib import Path
@@ -18,7 +19,7 @@ from ..model import Position, Problem
 from ..parsers.claim_yaml import ClaimDocument, parse_claim_bytes
 from ..project import Project
 
-PARALLEL_FROM = 2000  # claim files; below this a fork costs more than it saves
+PARALLEL_FROM = 500  # claim files; below this a fork costs more than it saves
 CHILD_SHARE = 0.58  # of the files the child reads: this process also reads the bibliography
 
 # One file's result: (document or None, its problems, True if it passed the schema).
@@ -37,17 +38,27 @@ def read_one(path: Path, rel: str, checker, pack) -> tuple[str | None, Result]:
     if key is not None:
         hit = pack.get(key)
         if hit is not None:
-            return key, hit
+            return key, _with_text(hit, raw.decode("utf-8-sig") if hit[0] is not None else None)
     doc, problems = parse_claim_bytes(raw, rel)
     valid = False
     if doc is not None:
         schema_problems = checker.check(doc)
         problems = problems + schema_problems
         valid = not schema_problems
-    result = (doc, problems, valid)
     if key is not None:
-        pack.put(key, result)
-    return key, result
+        _store(pack, key, (doc, problems, valid))
+    return key, (doc, problems, valid)
+
+
+def _with_text(stored: Result, text: str | None) -> Result:
+    """A cached result made whole again: the cache keeps no text (it is the file's bytes)."""
+    doc, problems, valid = stored
+    return (dataclasses.replace(doc, text=text) if doc is not None else None, list(problems), valid)
+
+
+def _store(pack, key: str, result: Result) -> None:
+    doc, problems, valid = result
+    pack.put(key, (dataclasses.replace(doc, text=None) if doc is not None else None, problems, valid))
 
 
 def _read_many(todo: list[tuple[Path, str]], checker, pack, bar=None) -> list[tuple[str | None, Result]]:
@@ -120,9 +131,9 @@ def _fork(todo: list[tuple[Path, str]], checker, pack) -> tuple[int, int] | None
         code = 1
         try:
             os.close(r)
-            # A result the parent's cache already holds goes back as its key alone.
+            # A result the parent's cache already holds goes back as its key and text alone.
             old = pack.old if pack is not None else {}
-            sent = [(key, None if key is not None and key in old else res)
+            sent = [(key, None, res[0] and res[0].text) if key in old else (key, res, None)
                     for key, res in _read_many(todo, checker, pack)]
             data = pickle.dumps(sent, protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(w, "wb") as f:
@@ -148,13 +159,12 @@ def _collect(child: tuple[int, int], expected: int, pack) -> list[tuple[str | No
         if not isinstance(sent, list) or len(sent) != expected:
             return None
         out = []
-        for key, result in sent:
-            if result is None:
-                result = pack.get(key)  # one the cache held before the fork
+        for key, result, text in sent:
+            if result is None:  # one the cache held before the fork
+                result = _with_text(pack.old[key], text)
+                pack.used[key] = pack.old[key]
             elif pack is not None and key is not None:
-                pack.put(key, result)
-            if result is None:
-                return None
+                _store(pack, key, result)
             out.append((key, result))
         return out
     except Exception:  # noqa: BLE001 - any failure of the child: fall back to reading here
