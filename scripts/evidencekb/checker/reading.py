@@ -10,6 +10,7 @@ the fork, the child or its answer fails in any way, this process reads those fil
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import os
 import pickle
@@ -53,7 +54,10 @@ def read_one(path: Path, rel: str, checker, pack) -> tuple[str | None, Result]:
 def _with_text(stored: Result, text: str | None) -> Result:
     """A cached result made whole again: the cache keeps no text (it is the file's bytes)."""
     doc, problems, valid = stored
-    return (dataclasses.replace(doc, text=text) if doc is not None else None, list(problems), valid)
+    if doc is not None:
+        doc = copy.copy(doc)  # a shallow copy: dataclasses.replace would run __init__ again
+        doc.text = text
+    return doc, list(problems), valid
 
 
 def _store(pack, key: str, result: Result) -> None:
