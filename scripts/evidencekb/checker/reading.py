@@ -21,7 +21,7 @@ from ..parsers.claim_yaml import ClaimDocument, parse_claim_bytes
 from ..project import Project
 
 PARALLEL_FROM = 500  # claim files; below this a fork costs more than it saves
-CHILD_SHARE = 0.58  # of the files the child reads: this process also reads the bibliography
+BIB_WEIGHT = 5.0  # a byte of BibTeX costs pybtex about as much as five bytes of claim YAML
 
 # One file's result: (document or None, its problems, True if it passed the schema).
 Result = tuple["ClaimDocument | None", "list[Problem]", bool]
@@ -60,6 +60,18 @@ def _with_text(stored: Result, text: str | None) -> Result:
     return doc, list(problems), valid
 
 
+def child_share(project: Project, todo: list[tuple[Path, str]]) -> float:
+    """The part of the claim files the child reads so that both sides finish together: this
+    process also reads the bibliography, so the child takes more (measured by bytes)."""
+    step = max(1, len(todo) // 100)  # a sample of the sizes is enough to split by
+    try:
+        bib = project.bib_path.stat().st_size * BIB_WEIGHT
+        claims = sum(path.stat().st_size for path, _ in todo[::step]) * step or 1
+    except OSError:
+        return 0.5
+    return min(0.85, max(0.5, (bib + claims) / (2 * claims)))  # bib + (1 - s) claims = s claims
+
+
 def _store(pack, key: str, result: Result) -> None:
     doc, problems, valid = result
     pack.put(key, (dataclasses.replace(doc, text=None) if doc is not None else None, problems, valid))
@@ -94,7 +106,7 @@ class ClaimReader:
         self.split = len(self.todo)
         self.child: tuple[int, int] | None = None
         if len(self.todo) >= PARALLEL_FROM:
-            self.split = len(self.todo) - int(len(self.todo) * CHILD_SHARE)
+            self.split = len(self.todo) - int(len(self.todo) * child_share(project, self.todo))
             self.child = _fork(self.todo[self.split:], checker, pack)
             if self.child is None:
                 self.split = len(self.todo)
