@@ -72,6 +72,17 @@ def test_a_changed_code_stamp_is_a_miss(cache_dir, check, parses, monkeypatch):
     assert sorted(parses) == ["claims/alpha.yaml", "claims/beta.yaml"]
 
 
+def test_a_pack_damaged_in_place_is_a_miss(cache_dir, check, parses):
+    _, lines = check()
+    for pack in cache_dir.glob("*.pack"):
+        blob = bytearray(pack.read_bytes())
+        blob[-3] ^= 0xFF  # one flipped byte inside the data: the checksum no longer matches
+        pack.write_bytes(bytes(blob))
+    parses.clear()
+    assert check()[1] == lines
+    assert sorted(parses) == ["claims/alpha.yaml", "claims/beta.yaml"]
+
+
 def test_the_code_stamp_covers_the_package_source():
     stamp = cache.code_stamp()
     assert len(stamp) == 64 and stamp == cache.code_stamp()
@@ -80,7 +91,8 @@ def test_the_code_stamp_covers_the_package_source():
     assert cache.entry_key(b"s", "claims/a.yaml", b"x") != cache.entry_key(b"t", "claims/a.yaml", b"x")
 
 
-@pytest.mark.parametrize("garbage", [b"", b"not a pack at all", cache._FORMAT + b"\x80\x05truncated"])
+@pytest.mark.parametrize("garbage", [b"", b"not a pack at all", cache._FORMAT + b"m" + b"\0" * 32 + b"{x",
+                                     cache._FORMAT + b"p\x80\x05truncated"])
 def test_a_corrupt_pack_is_a_miss(cache_dir, check, parses, garbage):
     _, lines = check()
     for pack in cache_dir.glob("*.pack"):
@@ -107,11 +119,23 @@ def test_a_failed_write_leaves_the_old_pack_and_no_temporary_file(cache_dir, pro
     check()
     before = {p.name: p.read_bytes() for p in cache_dir.glob("*.pack")}
     project.edit("beta", "Two studies agree.", "Three studies agree.")
+    real_fdopen = os.fdopen
 
-    def broken(*args, **kwargs):
-        raise OSError(28, "No space left on device")
+    class Full:
+        def __init__(self, f):
+            self.f = f
 
-    monkeypatch.setattr(cache.pickle, "dump", broken)
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+        def write(self, data):
+            self.f.write(data[: len(data) // 2])  # half of it, then the disk is full
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache.os, "fdopen", lambda fd, mode: Full(real_fdopen(fd, mode)))
     result, _ = check()  # no error reaches the check
     assert result.ok
     assert {p.name: p.read_bytes() for p in cache_dir.glob("*.pack")} == before

@@ -74,14 +74,14 @@ def test_a_child_that_fails_is_read_here(big, check, monkeypatch):
     monkeypatch.setattr(reading, "PARALLEL_FROM", 2)
 
     def broken(*a, **k):
-        raise MemoryError  # in the child only: the parent does not pickle
+        raise MemoryError  # in the child only: the parent does not marshal
 
-    monkeypatch.setattr(reading.pickle, "dumps", broken)
+    monkeypatch.setattr(reading.marshal, "dumps", broken)
     assert check()[1] == serial_lines
 
 
 def test_a_garbled_answer_is_read_here(big, check, monkeypatch):
     _, serial_lines = _serial(check, monkeypatch)
     monkeypatch.setattr(reading, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(reading.pickle, "loads", lambda data: ["not", "the", "answer"])
+    monkeypatch.setattr(reading.marshal, "loads", lambda data: ["not", "the", "answer"])
     assert check()[1] == serial_lines

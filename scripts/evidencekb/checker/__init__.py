@@ -174,7 +174,7 @@ def _packs(project: Project):
     except OSError:
         return None, None
     root = project.root.resolve()
-    return Pack("claims", root, schema_bytes), Pack("bib", root)
+    return Pack("claims", root, schema_bytes, plain=True), Pack("bib", root)
 
 
 def _sources(project: Project, pack):

@@ -3,17 +3,15 @@ base, and from the cache (evidencekb.cache) when a file's bytes were seen before
 
 Why two cores: at 10,000 claims reading the files is most of a check and each file stands
 alone, so a forked child reads the later part of the list while this process reads the
-bibliography and the earlier part. The child sends its results back pickled through a pipe;
+bibliography and the earlier part. The child sends its results back (marshal) through a pipe;
 they are put back in file order, so the docs and problems are those of the serial path. If
 the fork, the child or its answer fails in any way, this process reads those files itself.
 """
 
 from __future__ import annotations
 
-import copy
-import dataclasses
+import marshal
 import os
-import pickle
 from pathlib import Path
 
 from ..model import Position, Problem
@@ -51,13 +49,27 @@ def read_one(path: Path, rel: str, checker, pack) -> tuple[str | None, Result]:
     return key, (doc, problems, valid)
 
 
-def _with_text(stored: Result, text: str | None) -> Result:
-    """A cached result made whole again: the cache keeps no text (it is the file's bytes)."""
-    doc, problems, valid = stored
-    if doc is not None:
-        doc = copy.copy(doc)  # a shallow copy: dataclasses.replace would run __init__ again
-        doc.text = text
-    return doc, list(problems), valid
+def _with_text(stored: tuple, text: str | None) -> Result:
+    """A cached result made whole again. The cache keeps plain values only (marshal reads
+    them back several times faster than pickle reads objects) and no text: that is the
+    file's bytes, decoded again."""
+    path, data, values, keys, problems, valid = stored
+    doc = ClaimDocument(path, data, values, keys, text) if path is not None else None
+    return doc, [Problem(Position(p[0], p[1], p[2]), p[3], p[4], p[5]) for p in problems], valid
+
+
+def plain(result: Result) -> tuple:
+    """A result as plain values (what the cache keeps and the child sends): no text."""
+    doc, problems, valid = result
+    found = tuple((p.position.path, p.position.line, p.position.col, p.severity, p.message, p.rule)
+                  for p in problems)
+    if doc is None:
+        return None, None, None, None, found, valid
+    return doc.path, doc.data, doc.values, doc.keys, found, valid
+
+
+def _store(pack, key: str, result: Result) -> None:
+    pack.put(key, plain(result))
 
 
 def child_share(project: Project, todo: list[tuple[Path, str]]) -> float:
@@ -70,11 +82,6 @@ def child_share(project: Project, todo: list[tuple[Path, str]]) -> float:
     except OSError:
         return 0.5
     return min(0.85, max(0.5, (bib + claims) / (2 * claims)))  # bib + (1 - s) claims = s claims
-
-
-def _store(pack, key: str, result: Result) -> None:
-    doc, problems, valid = result
-    pack.put(key, (dataclasses.replace(doc, text=None) if doc is not None else None, problems, valid))
 
 
 def _read_many(todo: list[tuple[Path, str]], checker, pack, bar=None) -> list[tuple[str | None, Result]]:
@@ -137,7 +144,7 @@ class ClaimReader:
 
 
 def _fork(todo: list[tuple[Path, str]], checker, pack) -> tuple[int, int] | None:
-    """A child reading `todo`, writing its pickled results to a pipe: (pid, read end)."""
+    """A child reading `todo`, writing its results (marshal) to a pipe: (pid, read end)."""
     try:
         r, w = os.pipe()
         pid = os.fork()
@@ -147,11 +154,11 @@ def _fork(todo: list[tuple[Path, str]], checker, pack) -> tuple[int, int] | None
         code = 1
         try:
             os.close(r)
-            # A result the parent's cache already holds goes back as its key and text alone.
+            # Plain values through marshal (several times faster than pickling the objects);
+            # a result the parent's cache already holds goes back as its key and text alone.
             old = pack.old if pack is not None else {}
-            sent = [(key, None, res[0] and res[0].text) if key in old else (key, res, None)
-                    for key, res in _read_many(todo, checker, pack)]
-            data = pickle.dumps(sent, protocol=pickle.HIGHEST_PROTOCOL)
+            data = marshal.dumps([(key, None if key in old else plain(res), res[0] and res[0].text)
+                                  for key, res in _read_many(todo, checker, pack)])
             with os.fdopen(w, "wb") as f:
                 f.write(data)
             code = 0
@@ -171,17 +178,16 @@ def _collect(child: tuple[int, int], expected: int, pack) -> list[tuple[str | No
         _, status = os.waitpid(pid, 0)
         if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
             return None
-        sent = pickle.loads(data)
+        sent = marshal.loads(data)
         if not isinstance(sent, list) or len(sent) != expected:
             return None
         out = []
-        for key, result, text in sent:
-            if result is None:  # one the cache held before the fork
-                result = _with_text(pack.old[key], text)
-                pack.used[key] = pack.old[key]
+        for key, stored, text in sent:
+            if stored is None:  # one the cache held before the fork
+                stored = pack.get(key)
             elif pack is not None and key is not None:
-                _store(pack, key, result)
-            out.append((key, result))
+                pack.put(key, stored)
+            out.append((key, _with_text(stored, text)))
         return out
     except Exception:  # noqa: BLE001 - any failure of the child: fall back to reading here
         return None
