@@ -85,3 +85,20 @@ def test_a_garbled_answer_is_read_here(big, check, monkeypatch):
     monkeypatch.setattr(reading, "PARALLEL_FROM", 2)
     monkeypatch.setattr(reading.marshal, "loads", lambda data: ["not", "the", "answer"])
     assert check()[1] == serial_lines
+
+
+def test_no_fork_beside_threads(big, check, monkeypatch):
+    """A lock held by another thread at a fork stays held in the child: never fork then."""
+    import threading
+
+    _, serial_lines = _serial(check, monkeypatch)
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(reading, "_fork", lambda *a: pytest.fail("forked beside a thread"))
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert check()[1] == serial_lines
+    finally:
+        stop.set()
+        t.join()

@@ -6,12 +6,15 @@ alone, so a forked child reads the later part of the list while this process rea
 bibliography and the earlier part. The child sends its results back (marshal) through a pipe;
 they are put back in file order, so the docs and problems are those of the serial path. If
 the fork, the child or its answer fails in any way, this process reads those files itself.
+A process running threads (`evidence serve`'s live reload) never forks: a lock another
+thread held at the fork would stay held in the child for ever.
 """
 
 from __future__ import annotations
 
 import marshal
 import os
+import threading
 from pathlib import Path
 
 from ..model import Position, Problem
@@ -112,7 +115,7 @@ class ClaimReader:
                 self.todo.append((path, rel))
         self.split = len(self.todo)
         self.child: tuple[int, int] | None = None
-        if len(self.todo) >= PARALLEL_FROM:
+        if len(self.todo) >= PARALLEL_FROM and threading.active_count() == 1:  # no fork beside threads
             self.split = len(self.todo) - int(len(self.todo) * child_share(project, self.todo))
             self.child = _fork(self.todo[self.split:], checker, pack)
             if self.child is None:
