@@ -23,6 +23,7 @@ import hashlib
 import marshal
 import os
 import pickle
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -91,7 +92,8 @@ class Pack:
         self.folder = cache_dir()
         self.salt = hashlib.sha256(code_stamp().encode() + b"\0" + kind.encode() + b"\0" + extra).digest()
         ident = hashlib.sha256(self.salt + str(where).encode("utf-8", "surrogateescape")).hexdigest()
-        self.path = self.folder / f"{kind}-{ident[:32]}.pack" if self.folder else None
+        usable = self.folder is not None and _private(self.folder)
+        self.path = self.folder / f"{kind}-{ident[:32]}.pack" if usable and self.folder else None
         self.old: dict[str, Any] = self._load()
         self.used: dict[str, Any] = {}
         self.changed = False
@@ -132,7 +134,9 @@ class Pack:
         if self.path is None or not (self.changed or len(self.used) != len(self.old)):
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not _private(self.path.parent):
+                return
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".pack")
             try:
                 payload = _CODECS[self.codec][0](self.used)
@@ -148,9 +152,39 @@ class Pack:
             return
 
 
+def _private(folder: Path) -> bool:
+    """Whether a cache folder is ours alone (or not made yet). Packs may hold pickles, and a
+    pickle can run code when read: a folder someone else owns or can write to is not used
+    (as ssh treats its keys)."""
+    try:
+        st = folder.stat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    if not hasattr(os, "getuid"):
+        return True
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
+_PACK_NAME = re.compile(r"^[a-z0-9-]+-[0-9a-f]{32}\.pack$")
+
+
+def _ours(path: Path) -> bool:
+    """A pack this cache wrote: our name pattern and our format's first bytes. Anything else
+    in the folder (EVIDENCE_CACHE_DIR may point at a folder holding other files) is left be."""
+    if not _PACK_NAME.match(path.name):
+        return False
+    try:
+        with path.open("rb") as f:
+            return f.read(len(_FORMAT)) == _FORMAT
+    except OSError:
+        return False
+
+
 def evict(folder: Path, keep: Path | None = None, limit: int | None = None) -> None:
-    """Remove the oldest packs (by modification time) until the folder holds at most `limit`
-    bytes; the pack just written is kept."""
+    """Remove the oldest of our packs (by modification time) until they take at most `limit`
+    bytes; the pack just written is kept, and no other file is touched."""
     limit = MAX_BYTES if limit is None else limit
     packs = []
     for p in folder.glob("*.pack"):
@@ -158,7 +192,8 @@ def evict(folder: Path, keep: Path | None = None, limit: int | None = None) -> N
             st = p.stat()
         except OSError:
             continue
-        packs.append((st.st_mtime, p, st.st_size))
+        if _ours(p):
+            packs.append((st.st_mtime, p, st.st_size))
     total = sum(size for _, _, size in packs)
     for _, p, size in sorted(packs, key=lambda t: (t[0], t[1])):
         if total <= limit:

@@ -169,13 +169,56 @@ def test_default_folder_follows_xdg(monkeypatch, tmp_path):
     assert cache.cache_dir() == tmp_path / "evidencekb"
 
 
+def _pack_name(tag: str) -> str:
+    return f"claims-{tag * 32}.pack"
+
+
 def test_eviction_removes_the_oldest_packs_first(tmp_path):
-    for i, name in enumerate(["old", "mid", "new"]):
-        p = tmp_path / f"{name}.pack"
-        p.write_bytes(b"x" * 100)
+    names = [_pack_name(c) for c in "abc"]  # oldest first
+    for i, name in enumerate(names):
+        p = tmp_path / name
+        p.write_bytes(cache._FORMAT + b"x" * 100)
         os.utime(p, (1000 + i, 1000 + i))
-    cache.evict(tmp_path, keep=tmp_path / "old.pack", limit=150)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.pack"]
+    cache.evict(tmp_path, keep=tmp_path / names[0], limit=150)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [names[0]]
+
+
+def test_eviction_never_touches_files_it_did_not_write(tmp_path):
+    """EVIDENCE_CACHE_DIR may name a folder that holds other things, even other .pack files."""
+    theirs = [tmp_path / "photos.pack", tmp_path / _pack_name("d")]
+    theirs[0].write_bytes(b"y" * 500)
+    theirs[1].write_bytes(b"not our format" * 50)  # our name pattern, not our bytes
+    for p in theirs:
+        os.utime(p, (1, 1))
+    ours = tmp_path / _pack_name("e")
+    ours.write_bytes(cache._FORMAT + b"x" * 100)
+    cache.evict(tmp_path, keep=None, limit=0)
+    assert all(p.exists() for p in theirs) and not ours.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX owners and modes")
+def test_a_folder_others_can_write_to_is_not_used(tmp_path, monkeypatch):
+    """Packs may hold pickles, which run code when read: nobody else may be able to plant one."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("EVIDENCE_CACHE_DIR", str(shared))
+    pack = cache.Pack("claims", tmp_path)
+    assert not pack.enabled
+    pack.put(pack.key("a.yaml", b"x"), {"v": 1})
+    pack.save()
+    assert list(shared.iterdir()) == []
+
+
+def test_the_cache_folder_is_made_private(tmp_path, monkeypatch):
+    folder = tmp_path / "new-cache"
+    monkeypatch.setenv("EVIDENCE_CACHE_DIR", str(folder))
+    pack = cache.Pack("claims", tmp_path)
+    pack.put(pack.key("a.yaml", b"x"), {"v": 1})
+    pack.save()
+    assert folder.is_dir() and (folder.stat().st_mode & 0o077) == 0
+    again = cache.Pack("claims", tmp_path)
+    assert again.get(again.key("a.yaml", b"x")) == {"v": 1}
 
 
 def test_the_suite_never_caches_in_the_home_folder():
