@@ -233,6 +233,10 @@ def report_markdown(results: list[dict], when: str, marginal_rows=()) -> str:
         steps = ", ".join(f"{k} {t[k]}" for k in ("fetched", "parsed", "built", "drawn", "readyAt") if k in t)
         lines += ["", f"Graph explorer at 5,000 nodes, milliseconds from navigation start: {steps}."]
         lines += opening_lines(r)
+    full = _largest(results, "graph_interactive_s_full")
+    if full:
+        lines += [f"The whole graph of the {full['claims']:,}-claim site (graph/?theme=all): interactive at "
+                  f"{full['graph_interactive_s_full']:.2f} s ({full['graph_where_full']})."]
     lines += _targets_section(results)
     lines += [
         "",
