@@ -208,7 +208,8 @@ def _browser_line(r: dict) -> str:
             f"{ms('search_common', 'paused_median_s'):.0f} ms); "
             f"explorer {r.get('graph_interactive_s_5000', 0):.2f} s with "
             f"{r.get('graph_nodes_5000', 0):,} nodes ({r.get('graph_drawn_5000', 0):,} drawn); "
-            f"whole site graph {r.get('graph_interactive_s_full', 0):.2f} s with {r.get('graph_nodes_full', 0):,} nodes")
+            f"whole site graph {r.get('graph_interactive_s_full', 0):.2f} s with "
+            f"{r.get('graph_nodes_full', 0):,} nodes")
 
 
 def bench_steps(skip_site: bool, browser: bool) -> int:
