@@ -172,6 +172,37 @@ def test_axe_finds_nothing_serious_in_the_search(browser, server, axe, serious, 
         context.close()
 
 
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 900)])
+def test_filter_labels_are_drawn_in_the_text_colour(browser, server, width, height):
+    """The dialog sits in the header, whose text is white: axe took the header's blue for
+    the labels' background and passed white labels on the dialog's white."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        search(page, server, "mentoring")
+        page.wait_for_selector(".ev-search__filter label")
+        colours = page.evaluate(
+            """() => {
+              const fg = el => getComputedStyle(el).color;
+              const bg = el => {
+                for (; el; el = el.parentElement) {
+                  const c = getComputedStyle(el).backgroundColor;
+                  if (c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c;
+                }
+                return 'none';
+              };
+              return [...document.querySelectorAll('.ev-search__filters legend, .ev-search__filter label')]
+                .map(l => [l.textContent, fg(l), bg(l)]);
+            }"""
+        )
+        assert colours
+        for text, fg, bg in colours:
+            assert fg != bg, (text, fg, bg)
+            assert fg not in ("rgb(255, 255, 255)", "rgba(255, 255, 255, 1)"), (text, fg, bg)
+    finally:
+        context.close()
+
+
 def test_without_javascript_no_dead_search_box(browser, server):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
