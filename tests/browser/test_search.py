@@ -193,7 +193,8 @@ def test_the_dialogs_text_is_drawn_in_a_colour_of_its_own(browser, server, width
                 return 'none';
               };
               const own = el => [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
-              const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility === 'visible';
+              const shown = el =>
+                el.getClientRects().length > 0 && getComputedStyle(el).visibility === 'visible';
               return [...document.querySelectorAll('#ev-search *')].filter(el => own(el) && shown(el))
                 .map(l => [l.textContent.trim().slice(0, 40), fg(l), bg(l)]);
             }"""
