@@ -6,7 +6,6 @@ exactly where a reader would, whatever layout the build chose.
 
 from __future__ import annotations
 
-import json
 import math
 import random
 from pathlib import Path
@@ -72,9 +71,12 @@ def synthetic_graph(n_nodes: int, seed: int = 5) -> dict:
 
 
 def serve_graph(page, graph: dict) -> None:
-    """Answer data/graph.json with this graph instead of the built one (the page is unchanged)."""
-    body = json.dumps(graph)
-    page.route("**/data/graph.json",
+    """Answer the explorer's whole-graph file (?theme=all) with this site_graph-shaped graph,
+    made lean as the build makes it (site/graphparts.py), instead of the built one."""
+    from evidencekb.site.graphparts import WHOLE, graph_parts
+
+    body = graph_parts(graph, [t["id"] for t in graph["themes"]])[WHOLE]
+    page.route("**/data/" + WHOLE,
                lambda route: route.fulfill(status=200, content_type="application/json", body=body))
 
 
@@ -349,7 +351,8 @@ def test_opening_fetches_one_theme_part_and_widening_fetches_the_whole_graph(pag
     page.click("#evg-widen")
     page.wait_for_function("() => !evidenceGraph.busy() && document.getElementById('evg-widen').hidden",
                            timeout=15000)
-    assert server + "data/graph.json" in urls
+    assert server + "data/graph/all.json" in urls
+    assert server + "data/graph.json" not in urls  # the download, not the explorer's data
     assert page.is_hidden("#evg-widen")  # nothing left to widen to
     assert page.evaluate("evidenceGraph.graph.order") == page.evaluate("evidenceGraph.total")
     assert page.evaluate("evidenceGraph.visibleNodeCount()") == page.evaluate("evidenceGraph.total")
@@ -371,7 +374,7 @@ def test_choosing_another_theme_fetches_its_part_and_fits_it(page, server):
     page.wait_for_timeout(500)
     fetched = set(urls) - first
     assert len(fetched) == 1 and "/data/graph/theme-" in fetched.pop()
-    assert server + "data/graph.json" not in urls
+    assert server + "data/graph/all.json" not in urls
     theme = page.input_value("#evg-theme")
     wrong = page.evaluate(
         "t => { const out = []; evidenceGraph.graph.forEachNode((id, a) => { if (a.kind === 'claim' &&"
@@ -387,7 +390,7 @@ def test_a_claim_link_fetches_the_claim_map_and_one_part_not_the_whole_graph(pag
     page.goto(server + "graph/?claim=peer-mentoring-may-reduce-reoffending")
     page.wait_for_function(READY, timeout=15000)
     assert server + "data/graph/claims.json" in urls
-    assert server + "data/graph.json" not in urls
+    assert server + "data/graph/all.json" not in urls
     assert page.evaluate("evidenceGraph.state.selected") == "claim:peer-mentoring-may-reduce-reoffending"
     assert 2 < page.evaluate("evidenceGraph.visibleNodeCount()") < 60
     assert page.console_errors == []

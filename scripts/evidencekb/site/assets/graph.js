@@ -4,11 +4,12 @@
  * Why it works this way:
  * - Positions are precomputed by the build (data/graph.json); the browser runs no layout,
  *   so even thousands of nodes are interactive at once.
- * - Level of detail: above LOD_NODES visible nodes, claims wait until the reader zooms in,
- *   so the first picture is readable (themes and sources) and cheap to draw.
+ * - Level of detail: above LOD_NODES visible nodes, claims and authors wait until the reader
+ *   zooms in (or focuses a node they link to), so the first picture is readable (themes and
+ *   sources) and cheap to draw.
  * - Sigma draws a view graph that holds only the nodes and edges shown now; the whole data
  *   stays in `graph` (search, summaries, filters). Hidden items cost nothing to draw, so the
- *   whole-graph view of a 10,000-claim base draws its themes, sources and authors only. Two
+ *   whole-graph view of a 10,000-claim base draws its themes and sources only. Two
  *   hidden corner nodes pin the view's extent to the whole graph's, so positions on screen
  *   do not move when the view changes.
  * - Meaning never rests on colour alone: each relation has its own line shape, its name is
@@ -21,7 +22,7 @@
 (function () {
   "use strict";
 
-  var LOD_NODES = 1500; // more visible nodes than this: claims wait for zoom
+  var LOD_NODES = 1500; // more visible nodes than this: claims and authors wait for zoom
   var LOD_RATIO = 0.45; // camera ratio (1 = whole graph) below which claims appear
   var FADED_NODE = "#d9d9d9";
   var FADED_EDGE = "#eeeeee";
@@ -116,9 +117,25 @@
     try {
       early = fetchFirst(JSON.parse(byId(app.getAttribute("data-config-id")).textContent));
       early.catch(function () {}); // init() reports a failure
+      early.then(startSoon, function () {});
     } catch (e) {
       early = null;
     }
+  }
+
+  // The page's markup above the scripts is all the explorer needs: it starts once its data and
+  // the graph library are both there, without waiting for the site's other scripts to run
+  // (DOMContentLoaded still starts it if this does not).
+  function startSoon() {
+    if (document.readyState !== "loading") return;
+    if (typeof window.Sigma !== "undefined" && typeof window.graphology !== "undefined") {
+      init();
+      return;
+    }
+    var lib = document.querySelector('script[src$="sigma-graphology.min.js"]');
+    if (lib) lib.addEventListener("load", function () {
+      if (document.readyState === "loading") init();
+    });
   }
 
   function getJson(url) {
@@ -175,49 +192,84 @@
     var Graph = window.graphology.MultiDirectedGraph || window.graphology;
     var graph = new Graph();
     var defaultSize = { theme: 14, source: 6, claim: 4, author: 3, scheme: 5 };
+    var themeNodes = []; // the theme nodes' ids: their labels are always drawn
+    var styles = {};
+    function styleFor(r) {
+      if (!styles[r]) {
+        var rel = r && relations[r];
+        var style = rel || structure;
+        styles[r] = { relation: rel ? r : null, color: style.color, size: style.size || 1,
+          type: programs[style.shape] || "line" };
+      }
+      return styles[r];
+    }
     // Parts of the data arrive one by one (a theme, then the whole graph): each is merged in.
+    // The data is columnar (site/graphparts.py): node i is n.id[i], n.x[i]...; edge j links
+    // the nodes at places e.s[j] and e.t[j] of the same file; themes, relations and kinds are
+    // places in the file's own lists. Nothing is computed here that the build could do.
     function addData(part) {
-      var nodes = Array.isArray(part.nodes) ? part.nodes : [];
-      var edges = Array.isArray(part.edges) ? part.edges : [];
-      nodes.forEach(function (n, i) {
-        if (!n || typeof n.id !== "string" || graph.hasNode(n.id)) return;
-        var x = Number(n.x), y = Number(n.y);
+      if (!part || part.v !== 2 || !part.n || !part.e) throw new Error("the graph data is not in the expected form");
+      var n = part.n, e = part.e;
+      var ids = Array.isArray(n.id) ? n.id : [];
+      var kindNames = part.kinds || [], themeNames = part.themes || [], relNames = part.rels || [];
+      var kindOf = kindNames.map(function (k) {
+        return kinds[k] || { title: k || "Node", color: "#424242" };
+      });
+      var col = function (name) { return Array.isArray(n[name]) ? n[name] : []; };
+      var xs = col("x"), ys = col("y"), ss = col("s"), ks = col("k"), ls = col("l"), us = col("u"), cs = col("c"),
+        ds = col("d"), ts = col("t");
+      var fresh = graph.order === 0; // the first file: its ids and edge keys are unique by construction
+      var here = new Array(ids.length); // place -> true when that node is in the graph
+      for (var i = 0; i < ids.length; i++) {
+        var id = ids[i];
+        if (typeof id !== "string") continue;
+        if (!fresh && graph.hasNode(id)) {
+          here[i] = true;
+          continue;
+        }
+        var x = +xs[i], y = +ys[i];
         if (!isFinite(x) || !isFinite(y)) {
           // No position from the build: park it on a circle rather than fail the whole page.
           x = Math.cos(i) * 1000;
           y = Math.sin(i) * 1000;
         }
-        var size = Number(n.size);
-        if (!isFinite(size) || size <= 0) size = defaultSize[n.kind] || 4;
-        var kind = kinds[n.kind] || { title: n.kind || "Node", color: "#424242" };
-        graph.addNode(n.id, {
+        var kindName = kindNames[ks[i]];
+        var size = +ss[i];
+        if (!isFinite(size) || size <= 0) size = defaultSize[kindName] || 4;
+        var label = ls[i] == null ? id : String(ls[i]);
+        var d = ds[i];
+        var t = Array.isArray(ts[i]) ? ts[i] : [];
+        var themesOf = new Array(t.length);
+        for (var j = 0; j < t.length; j++) themesOf[j] = themeNames[t[j]];
+        if (kindName === "theme") themeNodes.push(id);
+        here[i] = true;
+        graph.addNode(id, {
           x: x,
           y: y,
-          size: Math.max(1.5, Math.min(size, 30)),
-          color: kind.color,
-          label: String(n.label == null ? n.id : n.label),
-          kind: n.kind,
-          url: n.url,
-          themes: Array.isArray(n.themes) ? n.themes : [],
-          level: n.level,
-          detail: n.detail
+          size: size > 30 ? 30 : size < 1.5 ? 1.5 : size,
+          color: (kindOf[ks[i]] || { color: "#424242" }).color,
+          label: label,
+          kind: kindName,
+          url: us[i] || "",
+          themes: themesOf,
+          level: cs[i] || "",
+          // stored without what it repeats: null = the label, [prefix] = prefix + label
+          detail: d == null ? label : Array.isArray(d) ? String(d[0]) + label : String(d)
         });
-      });
-      edges.forEach(function (e, i) {
-        if (!e || !graph.hasNode(e.source) || !graph.hasNode(e.target)) return;
-        var key = typeof e.id === "string" ? e.id : "e" + i;
-        if (graph.hasEdge(key)) return;
-        var rel = e.relation && relations[e.relation];
-        var style = rel || structure;
-        graph.addDirectedEdgeWithKey(key, e.source, e.target, {
-          s: e.source, // kept on the edge so the reducer needs no graph lookups
-          t: e.target,
-          relation: rel ? e.relation : null,
-          color: style.color,
-          size: style.size || 1,
-          type: programs[style.shape] || "line"
-        });
-      });
+      }
+      var es = Array.isArray(e.s) ? e.s : [], et = Array.isArray(e.t) ? e.t : [];
+      var ek = Array.isArray(e.k) ? e.k : [], er = Array.isArray(e.r) ? e.r : [];
+      // One attributes object per relation, shared by its edges (nothing writes to an edge's
+      // attributes; sigma's reducers get copies): 60,000 edges, a handful of objects.
+      var styleOf = relNames.map(styleFor);
+      var other = styleFor("");
+      for (var k = 0; k < es.length; k++) {
+        var a = es[k], b = et[k];
+        if (!here[a] || !here[b]) continue;
+        var key = "e" + ek[k];
+        if (!fresh && graph.hasEdge(key)) continue;
+        graph.addDirectedEdgeWithKey(key, ids[a], ids[b], styleOf[er[k]] || other);
+      }
     }
     addData(data);
     var loaded = {};
@@ -297,7 +349,7 @@
 
     function nodeShown(id, a) {
       if (state.filtered && !state.filtered[id]) return false;
-      if (state.lod && a.kind === "claim") {
+      if (state.lod && (a.kind === "claim" || a.kind === "author")) {
         var f = focusNode();
         return id === f || (!!f && !!state.neighbours[id]);
       }
@@ -334,17 +386,23 @@
       return !same;
     }
 
+    var viewTypes = {}; // the edge programs the view needs (type -> true)
     // What sigma draws: the shown nodes, the shown edges among them, and the two corners.
     function buildView() {
       var v = new Graph();
       v.addNode(CORNERS[0], { x: bbox.minX, y: bbox.minY, size: 0.1, label: "" });
       v.addNode(CORNERS[1], { x: bbox.maxX, y: bbox.maxY, size: 0.1, label: "" });
       var shown = state.shown;
+      // sigma copies every attribute of every node it draws on each refresh: give it only its own
       graph.forEachNode(function (id, a) {
-        if (shown[id]) v.addNode(id, a);
+        if (shown[id]) v.addNode(id, { x: a.x, y: a.y, size: a.size, color: a.color, label: a.label, kind: a.kind });
       });
+      viewTypes = {};
       graph.forEachEdge(function (edge, a, s, t) {
-        if (shown[s] && shown[t] && relationOn(a)) v.addDirectedEdgeWithKey(edge, s, t, a);
+        if (shown[s] && shown[t] && relationOn(a)) {
+          v.addDirectedEdgeWithKey(edge, s, t, a);
+          viewTypes[a.type] = true;
+        }
       });
       return v;
     }
@@ -454,9 +512,14 @@
       if (!renderer) return;
       var ctx = labels.measure || (labels.measure = document.createElement("canvas").getContext("2d"));
       var first = [];
-      graph.forEachNode(function (id, a) {
-        var p = labelPriority(id, a);
-        if (p < 3 && nodeShown(id, a)) first.push({ id: id, p: p });
+      var seen = {};
+      var f = focusNode();
+      var candidates = (f ? [f] : []).concat(themeNodes, Object.keys(state.neighbours));
+      candidates.forEach(function (id) {
+        if (seen[id] || !state.shown[id]) return;
+        seen[id] = true;
+        var p = labelPriority(id, graph.getNodeAttributes(id));
+        if (p < 3) first.push({ id: id, p: p });
       });
       first.sort(function (x, y) { return x.p - y.p || (x.id < y.id ? -1 : 1); });
       first.forEach(function (item) {
@@ -497,6 +560,18 @@
     var view = buildView();
     timings.built = Math.round(now());
     var R = window.Sigma.rendering || {};
+    // Each edge program compiles its shaders (and their picking twins) when sigma gets it: only
+    // the shapes the view draws are given to sigma, the others when a view first needs them
+    // (the whole graph at level of detail draws no edges at all).
+    var PROGRAMS = { arrow: R.EdgeArrowProgram, line: R.EdgeRectangleProgram, triangle: R.EdgeTriangleProgram };
+    var given = { line: PROGRAMS.line }; // sigma's default edge type is always there
+    function edgePrograms() {
+      var more = Object.keys(viewTypes).filter(function (t) { return PROGRAMS[t] && !given[t]; });
+      if (!more.length) return given;
+      given = Object.assign({}, given);
+      more.forEach(function (t) { given[t] = PROGRAMS[t]; });
+      return given;
+    }
     var renderer;
     try {
       renderer = new window.Sigma(view, container, {
@@ -510,11 +585,7 @@
         edgeLabelColor: { color: "#333333" },
         edgeLabelSize: 12,
         defaultEdgeType: "line",
-        edgeProgramClasses: {
-          arrow: R.EdgeArrowProgram,
-          line: R.EdgeRectangleProgram,
-          triangle: R.EdgeTriangleProgram
-        },
+        edgeProgramClasses: edgePrograms(),
         // Sigma hands the reducers a shallow copy of the attributes: they change it in place.
         nodeReducer: function (id, a) {
           var res = a;
@@ -543,7 +614,7 @@
         },
         edgeReducer: function (edge, a) {
           var res = a;
-          var s = a.s, t = a.t;
+          var s = view.source(edge), t = view.target(edge);
           if (!relationOn(a) || !state.shown[s] || !state.shown[t]) {
             res.hidden = true;
             return res;
@@ -584,7 +655,7 @@
     var lastStatus = "";
     function updateStatus() {
       var text = "Showing " + visibleNodeCount() + " of " + plural(total, "node") + ".";
-      if (state.lod) text += " Zoom in to reveal the claims.";
+      if (state.lod) text += " Zoom in to reveal the claims and authors.";
       if (state.filtered) text += " Filters are on.";
       if (text !== lastStatus) {
         lastStatus = text;
@@ -597,6 +668,8 @@
       setNeighbours();
       if (computeShown()) {
         view = buildView();
+        var before = given;
+        if (edgePrograms() !== before) renderer.setSetting("edgeProgramClasses", given);
         renderer.setGraph(view); // draws at once
         if (state.moved) {
           // sigma reserves labels (beforeRender) before it reprocesses moved nodes: draw
@@ -652,8 +725,12 @@
     }
 
     // ---- search (ARIA 1.2 combobox with a listbox popup) --------------------------------
-    var index = [];
+    // Made on the first search (not before the first draw), again after more data arrives.
+    var index = null;
     function rebuildIndex() {
+      index = null;
+    }
+    function makeIndex() {
       index = [];
       graph.forEachNode(function (id, a) {
         index.push({ id: id, label: a.label, lower: a.label.toLowerCase(), kind: a.kind });
@@ -662,7 +739,6 @@
         return x.lower < y.lower ? -1 : x.lower > y.lower ? 1 : 0;
       });
     }
-    rebuildIndex();
     var matches = [];
     var active = -1;
 
@@ -692,6 +768,7 @@
       q = q.trim().toLowerCase();
       closeList();
       if (!q) return;
+      if (!index) makeIndex();
       var starts = [], contains = [];
       for (var i = 0; i < index.length && starts.length < MAX_MATCHES; i++) {
         var item = index[i];
