@@ -553,8 +553,123 @@
     }
 
     // ---- sigma -------------------------------------------------------------------------
+    // ---- a theme's own layout ------------------------------------------------------------
+    // The build's positions place a claim by its first theme, so in one theme's view its
+    // claims lie scattered over the whole map. A theme view is laid out around its theme
+    // instead (O(n), once per theme): the theme in the centre, its claims in a sunflower,
+    // their sources on a ring outside them in the direction of the claims that cite them,
+    // authors on a ring beyond. The whole graph and a claim's neighbourhood keep the build's.
+    var GOLDEN = Math.PI * (3 - Math.sqrt(5));
+    var wholeBox = bbox;
+    var placedFor = "";
+    var placeCache = {};
+    function hashOf(text) {
+      var h = 0;
+      for (var i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
+      return Math.abs(h);
+    }
+    function meanAngle(points) {
+      var x = 0, y = 0;
+      points.forEach(function (p) { x += p[0]; y += p[1]; });
+      return points.length && (x || y) ? Math.atan2(y, x) : null;
+    }
+    // Nodes spread evenly round a ring, in the order of the angle each would like.
+    function ring(ids, radius, wanted, pos) {
+      var order = ids.map(function (id, i) {
+        var a = wanted(id);
+        return { id: id, a: a === null ? (hashOf(id) % 628) / 100 : a, i: i };
+      }).sort(function (p, q) { return p.a - q.a || p.i - q.i; });
+      var r = Math.max(radius, order.length * 0.09 / (2 * Math.PI) * 10);
+      var start = order.length ? order[0].a : 0;
+      order.forEach(function (o, k) {
+        var t = start + 2 * Math.PI * k / order.length;
+        pos[o.id] = [r * Math.cos(t), r * Math.sin(t)];
+      });
+      return r;
+    }
+    function themeLayout(theme, keep) {
+      var pos = {};
+      var claims = [], sources = [], authors = [];
+      graph.forEachNode(function (id, a) {
+        if (!keep[id]) return;
+        if (a.kind === "claim") claims.push(id);
+        else if (a.kind === "source" || a.kind === "scheme") sources.push(id);
+        else if (a.kind !== "theme") authors.push(id);
+      });
+      pos["theme:" + theme] = [0, 0];
+      var disc = Math.max(3, Math.sqrt(claims.length) * 0.55);
+      var step = disc / Math.sqrt(Math.max(1, claims.length));
+      claims.forEach(function (id, j) {
+        var r = 0.9 + step * Math.sqrt(j + 0.5), t = j * GOLDEN;
+        pos[id] = [r * Math.cos(t), r * Math.sin(t)];
+      });
+      function towards(id, inward) {
+        var pts = [];
+        var visit = function (n) { if (pos[n] && keep[n]) pts.push(pos[n]); };
+        if (inward) graph.forEachInNeighbor(id, visit); else graph.forEachNeighbor(id, visit);
+        return meanAngle(pts);
+      }
+      var rs = ring(sources, disc + 2.2, function (id) { return towards(id, true); }, pos);
+      ring(authors, rs + 1.8, function (id) { return towards(id, false); }, pos);
+      return pos;
+    }
+    function placeFor(theme) {
+      var wanted = theme ? theme + " " + JSON.stringify(state.relations) : "";
+      if (wanted === placedFor) return;
+      graph.forEachNode(function (id, a) {
+        if (a.gx === undefined) { a.gx = a.x; a.gy = a.y; }
+        a.x = a.gx;
+        a.y = a.gy;
+      });
+      if (placedFor) {
+        state.shownCount = -1;
+        state.moved = true;
+      }
+      bbox = wholeBox;
+      placedFor = "";
+      if (!theme || !state.filtered) return;
+      var key = theme + " " + JSON.stringify(state.relations);
+      var pos = placeCache[key] || (placeCache[key] = themeLayout(theme, state.filtered));
+      var box = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
+      Object.keys(pos).forEach(function (id) {
+        if (!graph.hasNode(id)) return;
+        var a = graph.getNodeAttributes(id), p = pos[id];
+        a.x = p[0];
+        a.y = p[1];
+        box.minX = Math.min(box.minX, p[0]); box.maxX = Math.max(box.maxX, p[0]);
+        box.minY = Math.min(box.minY, p[1]); box.maxY = Math.max(box.maxY, p[1]);
+      });
+      if (isFinite(box.minX)) bbox = box;
+      placedFor = wanted;
+      state.shownCount = -1; // the positions changed: the next refresh rebuilds what sigma draws
+      state.moved = true;
+    }
+
+    // What the URL asks for (?claim=, ?theme=, else the start theme) is known before the
+    // first draw too, so sigma draws that view once instead of the whole data and then it.
+    var opening = (function () {
+      var params = new URLSearchParams(window.location.search);
+      var claim = params.get("claim");
+      var theme = params.get("theme");
+      if (claim && graph.hasNode("claim:" + claim)) return { claim: "claim:" + claim };
+      if (theme === "all") return {};
+      var known = Array.prototype.some.call(themeSelect.options, function (o) { return o.value && o.value === theme; });
+      if (!known) theme = config.start_theme || "";
+      var has = theme && graph.someNode(function (id, a) { return a.kind === "claim" && a.themes.indexOf(theme) >= 0; });
+      return has ? { theme: theme } : {};
+    })();
+    if (opening.theme) {
+      themeSelect.value = opening.theme;
+      state.theme = opening.theme;
+    }
     // Filters and level of detail are known before the first draw, so sigma draws once.
     computeFilter();
+    if (opening.claim) {
+      state.filtered = neighbourhood(opening.claim);
+      state.lodWanted = false;
+    }
+    placeFor(state.theme);
+    state.moved = false; // nothing was drawn yet
     state.lod = state.lodWanted; // the camera starts at ratio 1, the whole graph
     computeShown();
     var view = buildView();
@@ -847,98 +962,6 @@
     });
 
     // ---- filters and buttons ------------------------------------------------------------
-    // ---- a theme's own layout ------------------------------------------------------------
-    // The build's positions place a claim by its first theme, so in one theme's view its
-    // claims lie scattered over the whole map. A theme view is laid out around its theme
-    // instead (O(n), once per theme): the theme in the centre, its claims in a sunflower,
-    // their sources on a ring outside them in the direction of the claims that cite them,
-    // authors on a ring beyond. The whole graph and a claim's neighbourhood keep the build's.
-    var GOLDEN = Math.PI * (3 - Math.sqrt(5));
-    var wholeBox = bbox;
-    var placedFor = "";
-    var placeCache = {};
-    function hashOf(text) {
-      var h = 0;
-      for (var i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
-      return Math.abs(h);
-    }
-    function meanAngle(points) {
-      var x = 0, y = 0;
-      points.forEach(function (p) { x += p[0]; y += p[1]; });
-      return points.length && (x || y) ? Math.atan2(y, x) : null;
-    }
-    // Nodes spread evenly round a ring, in the order of the angle each would like.
-    function ring(ids, radius, wanted, pos) {
-      var order = ids.map(function (id, i) {
-        var a = wanted(id);
-        return { id: id, a: a === null ? (hashOf(id) % 628) / 100 : a, i: i };
-      }).sort(function (p, q) { return p.a - q.a || p.i - q.i; });
-      var r = Math.max(radius, order.length * 0.09 / (2 * Math.PI) * 10);
-      var start = order.length ? order[0].a : 0;
-      order.forEach(function (o, k) {
-        var t = start + 2 * Math.PI * k / order.length;
-        pos[o.id] = [r * Math.cos(t), r * Math.sin(t)];
-      });
-      return r;
-    }
-    function themeLayout(theme, keep) {
-      var pos = {};
-      var claims = [], sources = [], authors = [];
-      graph.forEachNode(function (id, a) {
-        if (!keep[id]) return;
-        if (a.kind === "claim") claims.push(id);
-        else if (a.kind === "source" || a.kind === "scheme") sources.push(id);
-        else if (a.kind !== "theme") authors.push(id);
-      });
-      pos["theme:" + theme] = [0, 0];
-      var disc = Math.max(3, Math.sqrt(claims.length) * 0.55);
-      var step = disc / Math.sqrt(Math.max(1, claims.length));
-      claims.forEach(function (id, j) {
-        var r = 0.9 + step * Math.sqrt(j + 0.5), t = j * GOLDEN;
-        pos[id] = [r * Math.cos(t), r * Math.sin(t)];
-      });
-      function towards(id, inward) {
-        var pts = [];
-        var visit = function (n) { if (pos[n] && keep[n]) pts.push(pos[n]); };
-        if (inward) graph.forEachInNeighbor(id, visit); else graph.forEachNeighbor(id, visit);
-        return meanAngle(pts);
-      }
-      var rs = ring(sources, disc + 2.2, function (id) { return towards(id, true); }, pos);
-      ring(authors, rs + 1.8, function (id) { return towards(id, false); }, pos);
-      return pos;
-    }
-    function placeFor(theme) {
-      var wanted = theme ? theme + " " + JSON.stringify(state.relations) : "";
-      if (wanted === placedFor) return;
-      graph.forEachNode(function (id, a) {
-        if (a.gx === undefined) { a.gx = a.x; a.gy = a.y; }
-        a.x = a.gx;
-        a.y = a.gy;
-      });
-      if (placedFor) {
-        state.shownCount = -1;
-        state.moved = true;
-      }
-      bbox = wholeBox;
-      placedFor = "";
-      if (!theme || !state.filtered) return;
-      var key = theme + " " + JSON.stringify(state.relations);
-      var pos = placeCache[key] || (placeCache[key] = themeLayout(theme, state.filtered));
-      var box = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
-      Object.keys(pos).forEach(function (id) {
-        if (!graph.hasNode(id)) return;
-        var a = graph.getNodeAttributes(id), p = pos[id];
-        a.x = p[0];
-        a.y = p[1];
-        box.minX = Math.min(box.minX, p[0]); box.maxX = Math.max(box.maxX, p[0]);
-        box.minY = Math.min(box.minY, p[1]); box.maxY = Math.max(box.maxY, p[1]);
-      });
-      if (isFinite(box.minX)) bbox = box;
-      placedFor = wanted;
-      state.shownCount = -1; // the positions changed: the next refresh rebuilds what sigma draws
-      state.moved = true;
-    }
-
     function applyFilters() {
       state.theme = themeSelect.value;
       relationBoxes.forEach(function (box) {
@@ -1090,24 +1113,13 @@
     });
 
     // ---- where to open: ?claim=, ?theme=, else the first theme -----------------------------
-    (function openFromUrl() {
-      var params = new URLSearchParams(window.location.search);
-      var claim = params.get("claim");
-      var theme = params.get("theme");
-      if (claim && graph.hasNode("claim:" + claim)) {
-        showNeighbourhood("claim:" + claim);
-        return;
-      }
-      if (theme === "all") return;
-      var known = Array.prototype.some.call(themeSelect.options, function (o) { return o.value && o.value === theme; });
-      if (!known) theme = config.start_theme || "";
-      var has = theme && graph.someNode(function (id, a) { return a.kind === "claim" && a.themes.indexOf(theme) >= 0; });
-      if (!has) return;
-      themeSelect.value = theme;
-      applyFilters();
+    // ---- where it opened: ?claim=, ?theme=, else the first theme ----------------------------
+    if (opening.claim) {
+      showNeighbourhood(opening.claim);
+    } else if (opening.theme) {
       fitToShown(false);
       if (widen) widen.hidden = false;
-    })();
+    }
 
     updateStatus();
 
