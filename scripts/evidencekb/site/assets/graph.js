@@ -59,6 +59,32 @@
     }
   }
 
+  // An object in V8's dictionary mode from the start: it takes thousands of keys as a hash
+  // table does, instead of a new hidden class for every key added.
+  function dictionary() {
+    var o = { a: 0, b: 0 };
+    delete o.a; // deleting a property that is not the last one: dictionary mode
+    delete o.b;
+    return o;
+  }
+
+  // graphology keeps each node's in- and out-edges in plain objects keyed by the other end's
+  // id; filled one key at a time, each gets a new hidden class per key (one per edge over the
+  // graph, quadratic for a theme with thousands of claims): most of the graph's build time.
+  // Its nodes' data are made with those objects in dictionary mode instead: same graphology,
+  // same results (the objects keep Object.prototype), made once for every graph of the page.
+  function dictionaryAdjacency(graph) {
+    var proto = graph.NodeDataClass && graph.NodeDataClass.prototype;
+    if (!proto || proto.evgDictionary || typeof proto.clear !== "function") return;
+    var clear = proto.clear;
+    proto.clear = function () {
+      clear.call(this);
+      if (this.in) this.in = dictionary();
+      if (this.out) this.out = dictionary();
+    };
+    proto.evgDictionary = true;
+  }
+
   var current = null; // the live explorer, if any (killed when its page goes away)
 
   function init() {
@@ -190,6 +216,7 @@
 
     // ---- graph ---------------------------------------------------------------------
     var Graph = window.graphology.MultiDirectedGraph || window.graphology;
+    dictionaryAdjacency(new Graph());
     var graph = new Graph();
     var defaultSize = { theme: 14, source: 6, claim: 4, author: 3, scheme: 5 };
     var themeNodes = []; // the theme nodes' ids: their labels are always drawn
