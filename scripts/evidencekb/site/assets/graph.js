@@ -220,6 +220,7 @@
     var graph = new Graph();
     var defaultSize = { theme: 14, source: 6, claim: 4, author: 3, scheme: 5 };
     var themeNodes = []; // the theme nodes' ids: their labels are always drawn
+    var NO_THEMES = [];
     var styles = {};
     function styleFor(r) {
       if (!styles[r]) {
@@ -265,8 +266,8 @@
         if (!isFinite(size) || size <= 0) size = defaultSize[kindName] || 4;
         var label = ls[i] == null ? id : String(ls[i]);
         var d = ds[i];
-        var t = Array.isArray(ts[i]) ? ts[i] : [];
-        var themesOf = new Array(t.length);
+        var t = Array.isArray(ts[i]) ? ts[i] : NO_THEMES;
+        var themesOf = t.length ? new Array(t.length) : NO_THEMES; // read only: one empty list for all
         for (var j = 0; j < t.length; j++) themesOf[j] = themeNames[t[j]];
         if (kindName === "theme") themeNodes.push(id);
         here[i] = true;
@@ -363,10 +364,7 @@
         });
         state.filtered = keep;
       }
-      var count = 0;
-      graph.forEachNode(function (id) {
-        if (!state.filtered || state.filtered[id]) count++;
-      });
+      var count = state.filtered ? Object.keys(state.filtered).length : graph.order;
       state.lodWanted = count > LOD_NODES;
     }
 
@@ -395,16 +393,18 @@
     // Returns true when the set of shown nodes (or of shown relations) changed.
     function computeShown() {
       var shown = {};
-      var n = 0;
+      var list = [];
       var same = true;
       var old = state.shown;
       graph.forEachNode(function (id, a) {
         if (nodeShown(id, a)) {
           shown[id] = true;
-          n++;
+          list.push(id);
           if (same && !old[id]) same = false;
         }
       });
+      var n = list.length;
+      state.shownList = list;
       var rels = JSON.stringify(state.relations);
       if (n !== state.shownCount || rels !== state.shownRelations) same = false;
       state.shown = shown;
@@ -420,16 +420,22 @@
       v.addNode(CORNERS[0], { x: bbox.minX, y: bbox.minY, size: 0.1, label: "" });
       v.addNode(CORNERS[1], { x: bbox.maxX, y: bbox.maxY, size: 0.1, label: "" });
       var shown = state.shown;
+      var list = state.shownList || [];
       // sigma copies every attribute of every node it draws on each refresh: give it only its own
-      graph.forEachNode(function (id, a) {
-        if (shown[id]) v.addNode(id, { x: a.x, y: a.y, size: a.size, color: a.color, label: a.label, kind: a.kind });
+      list.forEach(function (id) {
+        var a = graph.getNodeAttributes(id);
+        v.addNode(id, { x: a.x, y: a.y, size: a.size, color: a.color, label: a.label, kind: a.kind });
       });
+      // the shown nodes' own out-edges, not every edge (at level of detail most lead nowhere shown)
       viewTypes = {};
-      graph.forEachEdge(function (edge, a, s, t) {
-        if (shown[s] && shown[t] && relationOn(a)) {
+      var add = function (edge, a, s, t) {
+        if (shown[t] && relationOn(a)) {
           v.addDirectedEdgeWithKey(edge, s, t, a);
           viewTypes[a.type] = true;
         }
+      };
+      list.forEach(function (id) {
+        graph.forEachOutEdge(id, add);
       });
       return v;
     }
