@@ -6,6 +6,7 @@ exactly where a reader would, whatever layout the build chose.
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from pathlib import Path
@@ -267,13 +268,29 @@ def test_five_thousand_nodes_load_with_level_of_detail(page, server):
     # Level of detail: claims wait for zoom, themes and sources show at once.
     assert page.evaluate("evidenceGraph.state.lod") is True
     assert page.evaluate("evidenceGraph.isShown('theme:t0') && evidenceGraph.isShown('source:s0')")
-    assert not page.evaluate("evidenceGraph.isShown('claim:c0')")
-    assert "Zoom in to reveal the claims" in page.text_content("#evg-status")
+    assert not page.evaluate("evidenceGraph.isShown('claim:c0') || evidenceGraph.isShown('author:a0')")
+    assert "Zoom in to reveal the claims and authors" in page.text_content("#evg-status")
     page.evaluate("evidenceGraph.sigma.getCamera().setState({ratio: 0.2})")
-    page.wait_for_function("() => evidenceGraph.isShown('claim:c0')", timeout=5000)
+    page.wait_for_function("() => evidenceGraph.isShown('claim:c0') && evidenceGraph.isShown('author:a0')",
+                           timeout=5000)
     # The hover summary still works at this size.
     page.evaluate("evidenceGraph.select('claim:c1')")
     assert "Synthetic claim number 1" in page.text_content("#evg-live")
+    assert page.console_errors == []
+
+
+def test_a_nodes_summary_gives_back_its_whole_detail_from_the_lean_data(page, server, site_dir):
+    """The explorer's files store a claim's detail without the statement it ends with; the
+    summary a reader hears still says all of it, as the site graph (data/graph.json) has it."""
+    whole = json.loads((site_dir / "data" / "graph.json").read_text(encoding="utf-8"))
+    claim = next(n for n in whole["nodes"] if n["kind"] == "claim")
+    author = next(n for n in whole["nodes"] if n["kind"] == "author")
+    open_graph(page, server)
+    for n in (claim, author):
+        page.evaluate("id => evidenceGraph.select(id)", n["id"])
+        assert n["detail"] in page.text_content("#evg-live")
+        themes = page.evaluate("id => evidenceGraph.graph.getNodeAttribute(id, 'themes')", n["id"])
+        assert themes == n["themes"]
     assert page.console_errors == []
 
 
