@@ -129,15 +129,22 @@ def _time_graph(r: dict, root: Path, work: Path, repeats: int, log) -> None:
 
 
 def _time_site(r: dict, repo: Path, root: Path, work: Path, repeats: int, log) -> Path:
+    from .site.pagefind_binary import ENV_OVERRIDE, find_indexer
+    from .site.search import pagefind_command
+
     py, n = sys.executable, r["claims"]
     _copy_site_config(repo, root)
     site = work / f"site-{n}"
-    r["site"] = timed([py, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)], root, repeats)
+    # The synthetic base lives in a temporary folder without the project's node_modules:
+    # its build is told which indexer the project would use.
+    indexer = find_indexer(repo)
+    env = {ENV_OVERRIDE: str(indexer.path)} if indexer is not None else None
+    if indexer is not None:
+        r["pagefind"] = f"Pagefind {indexer.version_text} from {indexer.origin}"
+    r["site"] = timed([py, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)], root, repeats, env=env)
     r.update(_site_sizes(site))
     r["article_bytes"] = article_bytes(site)
-    from .site.search import pagefind_command
-
-    cmd = pagefind_command(site, "pagefind-bench")
+    cmd = pagefind_command(site, "pagefind-bench", repo)
     if cmd:
         r["index"] = timed(cmd, site, repeats)
         r["index_share"] = r["index"]["wall_median"] / r["site"]["wall_median"]

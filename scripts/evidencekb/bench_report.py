@@ -141,6 +141,7 @@ def _intro(results: list[dict], when: str) -> list[str]:
         "",
         f"- Run: {when}",
         f"- Machine: {machine()}",
+        *[f"- Search index built by: {r['pagefind']}" for r in results[-1:] if r.get("pagefind")],
         "- Load (1-minute average) at the start of each size: "
         + ", ".join(f"{r['claims']:,}: {r['load_start']:.1f}" for r in results)
         + f"; at the end: {load():.1f}.",

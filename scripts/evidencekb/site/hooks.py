@@ -342,7 +342,8 @@ def _index_for_search(site_dir: Path) -> None:
     too). Without the binary the site still builds; its search box says search is unavailable."""
     from .search import index_site
 
-    problem = index_site(site_dir)
+    project = _state.get("project")
+    problem = index_site(site_dir, project.root if project is not None else None)
     if problem:
         log.warning("search index not built: %s", problem)
 

@@ -105,24 +105,18 @@ def _source_by_slug(data) -> dict:
     return data.memo[key]
 
 
-def executable() -> Path | None:
-    """The Pagefind binary shipped in the `pagefind[bin]` wheel (nothing is downloaded)."""
-    try:
-        from pagefind_bin import get_executable
-    except ImportError:
-        return None
-    try:
-        return get_executable()
-    except (FileNotFoundError, OSError):
-        return None
+def pagefind_command(
+    site_dir: Path, bundle: str = BUNDLE, project_root: Path | None = None
+) -> list[str] | None:
+    """The indexer's command line (the newest Pagefind installed: see pagefind_binary), or
+    None when no Pagefind runs here."""
+    from .pagefind_binary import find_indexer
 
-
-def pagefind_command(site_dir: Path, bundle: str = BUNDLE) -> list[str] | None:
-    exe = executable()
-    if exe is None:
+    indexer = find_indexer(project_root)
+    if indexer is None:
         return None
     return [
-        str(exe),
+        str(indexer.path),
         "--site",
         str(site_dir),
         "--output-subdir",
@@ -135,12 +129,12 @@ def pagefind_command(site_dir: Path, bundle: str = BUNDLE) -> list[str] | None:
     ]
 
 
-def index_site(site_dir: Path) -> str | None:
+def index_site(site_dir: Path, project_root: Path | None = None) -> str | None:
     """Index the built site into site_dir/pagefind/. Returns None when done, else one line
     saying why not (the search box then says search is unavailable)."""
-    cmd = pagefind_command(site_dir)
+    cmd = pagefind_command(site_dir, BUNDLE, project_root)
     if cmd is None:
-        return "the Pagefind binary is missing: pip install 'pagefind[bin]'"
+        return "no Pagefind binary runs here: pip install 'pagefind[bin]' (or npm ci for the newer one)"
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:

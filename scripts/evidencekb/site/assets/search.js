@@ -295,10 +295,20 @@
     }, function () { /* status already says search is unavailable */ });
   }
 
+  // How long a query waits for the next keystroke before it is searched. One or two letters
+  // match every word they begin (thousands of index entries at 10,000 claims): searching them
+  // while the reader is still typing would keep Pagefind busy when the whole word arrives.
+  // Longer queries wait only long enough to gather keystrokes that come at once (a paste,
+  // a fast typist, autocompletion).
+  function settle(q) {
+    var n = q.trim().length;
+    return n < 2 ? 220 : n < 3 ? 110 : 25;
+  }
+
   var timer = 0;
   input.addEventListener("input", function () {
     window.clearTimeout(filtersTimer);  // the first answer builds the filters
     window.clearTimeout(timer);
-    timer = window.setTimeout(run, seq ? 40 : 0);  // the first keystroke searches at once
+    timer = window.setTimeout(run, settle(input.value));
   });
 })();
