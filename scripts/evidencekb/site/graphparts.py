@@ -38,6 +38,7 @@ CLAIMS_MAP = FOLDER + "claims.json"
 #: node field -> short key in the file's `n` object (graph.js reads these names).
 FIELDS = {"id": "id", "kind": "k", "label": "l", "x": "x", "y": "y", "size": "s", "url": "u",
           "level": "c", "detail": "d", "themes": "t"}
+NODE_COLUMNS = tuple(FIELDS.values())
 
 
 def part_name(index: int) -> str:
@@ -118,33 +119,32 @@ def _edge_key(e: Mapping, i: int) -> int:
     return int(text[1:]) if text[:1] == "e" and text[1:].isdigit() else i
 
 
-def lean(nodes: list[dict], edges: list[tuple[int, dict]], meta: Mapping, themes: list[str]) -> dict:
-    """The columnar form graph.js reads (see the module docstring). edges: (number in the
-    whole graph, edge) pairs that only link nodes in `nodes`."""
-    kinds, theme_at, rels = _Places(), _Places(themes), _Places()
-    place = {n["id"]: i for i, n in enumerate(nodes)}
-    edges = [(k, e) for k, e in edges if e["source"] in place and e["target"] in place]
-    labels = [str(n.get("label", n["id"])) for n in nodes]
-    cols = {
-        "id": [n["id"] for n in nodes],
-        "k": [kinds(n["kind"]) for n in nodes],
-        "l": labels,
-        "x": [n["x"] for n in nodes],
-        "y": [n["y"] for n in nodes],
-        "s": [n.get("size", 0) for n in nodes],
-        "u": [n.get("url") or "" for n in nodes],
-        "c": [n.get("level") or "" for n in nodes],
-        "d": [lean_detail(n.get("detail"), lab) for n, lab in zip(nodes, labels, strict=True)],
-        "t": [[theme_at(t) for t in n.get("themes", ())] for n in nodes],
-    }
-    ecols = {
-        "k": [k for k, _ in edges],
-        "s": [place[e["source"]] for _, e in edges],
-        "t": [place[e["target"]] for _, e in edges],
-        "r": [rels(str(e.get("relation") or e.get("kind") or "")) for _, e in edges],
-    }
-    return {**meta, "v": FORMAT, "kinds": kinds.items, "themes": theme_at.items, "rels": rels.items,
-            "n": cols, "e": ecols}
+class _Rows:
+    """Each node and edge of the whole graph encoded once (a row of column values, places in
+    the shared kind, theme and relation lists), so a part only picks rows."""
+
+    def __init__(self, nodes: list[dict], edges: list[tuple[int, dict]], themes: list[str]):
+        self.kinds, self.themes, self.rels = _Places(), _Places(themes), _Places()
+        self.nodes = [self._node(n) for n in nodes]
+        self.edges = [(k, e["source"], e["target"], self.rels(str(e.get("relation") or e.get("kind") or "")))
+                      for k, e in edges]
+
+    def _node(self, n: dict) -> tuple:
+        label = str(n.get("label", n["id"]))
+        return (n["id"], self.kinds(n["kind"]), label, n["x"], n["y"], n.get("size", 0), n.get("url") or "",
+                n.get("level") or "", lean_detail(n.get("detail"), label),
+                [self.themes(t) for t in n.get("themes", ())])
+
+    def lean(self, node_rows: list[tuple], edge_rows: list[tuple], meta: Mapping) -> dict:
+        """The columnar form graph.js reads (see the module docstring); edge_rows must only
+        link nodes in node_rows."""
+        place = {row[0]: i for i, row in enumerate(node_rows)}
+        cols = [list(c) for c in zip(*node_rows, strict=True)] or [[] for _ in NODE_COLUMNS]
+        ecols = [list(c) for c in zip(*edge_rows, strict=True)] or [[], [], [], []]
+        return {**meta, "v": FORMAT, "kinds": self.kinds.items, "themes": self.themes.items,
+                "rels": self.rels.items, "n": dict(zip(NODE_COLUMNS, cols, strict=True)),
+                "e": {"k": ecols[0], "s": [place[x] for x in ecols[1]], "t": [place[x] for x in ecols[2]],
+                      "r": ecols[3]}}
 
 
 def graph_parts(site_graph: Mapping, themes: list[str]) -> dict[str, str]:
@@ -160,12 +160,16 @@ def graph_parts(site_graph: Mapping, themes: list[str]) -> dict[str, str]:
         out_edges.setdefault(e["source"], []).append(e)
         in_edges.setdefault(e["target"], []).append(e)
     meta = {"bbox": _extent(nodes), "total_nodes": len(nodes)}
-    files: dict[str, str] = {WHOLE: dumps(lean(nodes, edges, {**meta, "part": None}, themes), compact=True)}
+    ids = {n["id"] for n in nodes}
+    edges = [(k, e) for k, e in edges if e["source"] in ids and e["target"] in ids]
+    rows = _Rows(nodes, edges, themes)
+    whole = rows.lean(rows.nodes, rows.edges, {**meta, "part": None})
+    files: dict[str, str] = {WHOLE: dumps(whole, compact=True)}
     for i, theme in enumerate(themes):
         keep = _members(theme, nodes, out_edges, in_edges)
-        kept = [n for n in nodes if n["id"] in keep]
-        links = [(k, e) for k, e in edges if e["source"] in keep and e["target"] in keep]
-        files[part_name(i)] = dumps(lean(kept, links, {**meta, "part": theme}, themes), compact=True)
+        kept = [row for row in rows.nodes if row[0] in keep]
+        links = [row for row in rows.edges if row[1] in keep and row[2] in keep]
+        files[part_name(i)] = dumps(rows.lean(kept, links, {**meta, "part": theme}), compact=True)
     place = {t: i for i, t in enumerate(themes)}
     claims = {}
     for n in nodes:
