@@ -6,13 +6,23 @@ contributors use, and mutate one thing at a time.
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+# The check cache (evidencekb.cache) of every test, and of every command a test runs, goes to
+# a folder of this session's own, never the user's ~/.cache; it is removed at the end.
+_CACHE = tempfile.mkdtemp(prefix="evidence-test-cache-")
+os.environ["EVIDENCE_CACHE_DIR"] = _CACHE
+os.environ.pop("EVIDENCE_NO_CACHE", None)
+atexit.register(shutil.rmtree, _CACHE, True)
 
 BIB = r"""
 @article{smith2020trial,

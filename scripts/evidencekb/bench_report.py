@@ -52,16 +52,22 @@ def _index_rows(results: list[dict]) -> list[dict]:
 
 
 def _graph_rows(results: list[dict]) -> list[dict]:
-    """The wall time, with its CPU time and the bare parse of the same base beside it: the
-    graph starts by reading the base, so the parse is a floor no export work can go under."""
-    measure, target = "`evidence graph` with all exports (median wall)", "≤ 6 s"
+    """Cold (an empty cache) and warm (an unchanged base again), each judged on its own, with
+    the CPU time and the bare parse of the same base beside: the parse is the cold floor."""
+    target = "≤ 6 s"
     r = _largest(results, "graph")
-    if not r:
-        return [_missing(measure, target)]
-    g = r["graph"]
-    floor = f"; bare parse alone {r['bare']['wall_median']:.2f} s" if "bare" in r else ""
-    value = f"{g['wall_median']:.2f} s ({g['cpu_median']:.2f} s CPU{floor}; no cache)"
-    return [_row(measure, target, value, g["wall_median"] <= 6, _where(r))]
+    rows = []
+    for key, how in (("graph", "cold: empty cache"), ("graph_warm", "warm: cache filled by a first run")):
+        measure = f"`evidence graph` with all exports (median wall, {how.split(':')[0]})"
+        if not r or key not in r:
+            rows.append(_missing(measure, target))
+            continue
+        g = r[key]
+        cold = "bare" in r and key == "graph"
+        floor = f"; bare parse alone {r['bare']['wall_median']:.2f} s" if cold else ""
+        value = f"{g['wall_median']:.2f} s ({g['cpu_median']:.2f} s CPU{floor}; {how})"
+        rows.append(_row(measure, target, value, g["wall_median"] <= 6, _where(r)))
+    return rows
 
 
 def _page_rows(results: list[dict]) -> list[dict]:
@@ -81,7 +87,7 @@ def _page_rows(results: list[dict]) -> list[dict]:
 def _ratio_rows(results: list[dict]) -> list[dict]:
     rows = []
     for key, measure, limit in (
-        ("check_ratio", "check ÷ bare parse (both with imports)", 1.5),
+        ("check_ratio", "check ÷ bare parse (both with imports; check cold, an empty cache)", 1.5),
         ("site_ratio", "site build ÷ plain Material build of as many pages", 1.3),
     ):
         target = f"≤ {limit}× at 1,000 and 10,000"
@@ -90,11 +96,19 @@ def _ratio_rows(results: list[dict]) -> list[dict]:
             rows.append(_missing(measure, target))
             continue
         cpu = key.replace("_ratio", "_cpu_ratio")
-        value = "; ".join(f"{x[key]:.2f}× ({x.get(cpu, 0):.2f}× CPU) at {x['claims']:,}" for x in have)
+        value = "; ".join(f"{x[key]:.2f}× ({x.get(cpu, 0):.2f}× CPU{_warm(x, key)}) at {x['claims']:,}"
+                          for x in have)
         sizes = {x["claims"] for x in have}
         where = "median of repeats" + ("" if TARGET_SIZE in sizes else f"; {TARGET_SIZE:,} not run")
         rows.append(_row(measure, target, value, all(x[key] <= limit for x in have), where))
     return rows
+
+
+def _warm(r: dict, key: str) -> str:
+    """The warm check beside the cold ratio the verdict is judged on (the floor has no cache)."""
+    if key != "check_ratio" or "check_warm" not in r or "bare" not in r:
+        return ""
+    return f"; warm {r['check_warm']['wall_median'] / r['bare']['wall_median']:.2f}×"
 
 
 def _explorer_rows(results: list[dict]) -> list[dict]:
@@ -155,9 +169,11 @@ def _intro(results: list[dict], when: str) -> list[str]:
 
 _TABLE = (
     ("bare YAML + BibTeX parse, with imports", lambda r: _cell(r.get("bare"))),
-    ("`evidence check`", lambda r: _cell(r.get("check"))),
+    ("`evidence check`, cold (empty cache)", lambda r: _cell(r.get("check"))),
+    ("`evidence check`, warm (unchanged base)", lambda r: _cell(r.get("check_warm"))),
     ("check ÷ bare parse (wall / CPU)", lambda r: f"{r['check_ratio']:.2f} / {r['check_cpu_ratio']:.2f}"),
-    ("`evidence graph` with all exports", lambda r: _cell(r.get("graph"))),
+    ("`evidence graph` with all exports, cold (empty cache)", lambda r: _cell(r.get("graph"))),
+    ("`evidence graph` with all exports, warm (unchanged base)", lambda r: _cell(r.get("graph_warm"))),
     ("site build (`mkdocs build`)", lambda r: _cell(r.get("site"))),
     ("plain Material build, as many pages, as much HTML", lambda r: _cell(r.get("plain"))),
     ("site ÷ plain (wall / CPU)",
@@ -186,15 +202,7 @@ def _page_section(results: list[dict]) -> list[str]:
             f"| {kind} | {pb['requests']} | {pb['code_gzip'] / 1000:.0f} KB "
             f"| {pb['data_gzip'] / 1000:.0f} KB | {pb['gzip'] / 1000:.0f} KB |"
         )
-    for which in ("search_rare", "search_common"):
-        s = r[which]
-        lines.append(
-            f"\nSearch for “{s['word']}” from a loaded home page, fresh page each time ({s['repeats']}×): "
-            f"first result drawn {s['median_s'] * 1000:.0f} ms after the keystroke (median; min "
-            f"{s['min_s'] * 1000:.0f} ms), {s['gzip_bytes'] / 1000:.0f} KB fetched."
-            + (f" Typed {s['pause_s']:.1f} s after clicking into the box (Pagefind starts on pointing or "
-               f"focus): {s['paused_median_s'] * 1000:.0f} ms (median)." if "paused_median_s" in s else "")
-        )
+    lines += [_search_line(r[which]) for which in ("search_rare", "search_common")]
     return lines
 
 
@@ -232,3 +240,18 @@ def report_markdown(results: list[dict], when: str, marginal_rows=()) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _search_line(s: dict) -> str:
+    line = (
+        f"\nSearch for “{s['word']}” from a loaded home page, fresh page each time ({s['repeats']}×): "
+        f"first result drawn {s['median_s'] * 1000:.0f} ms after the last keystroke (median; min "
+        f"{s['min_s'] * 1000:.0f} ms), {s['gzip_bytes'] / 1000:.0f} KB fetched."
+    )
+    if "from_first_key_median_s" in s:
+        line += (f" From the first keystroke: {s['from_first_key_median_s'] * 1000:.0f} ms (the harness took "
+                 f"{s['typing_median_s'] * 1000:.0f} ms to send the keys one by one).")
+    if "paused_median_s" in s:
+        line += (f" Typed {s['pause_s']:.1f} s after clicking into the box (Pagefind starts on pointing or "
+                 f"focus): {s['paused_median_s'] * 1000:.0f} ms (median).")
+    return line

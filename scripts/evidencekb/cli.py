@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     from . import commands  # later subcommands register themselves here
+    commands.no_cache_option(p)
     commands.register(sub, common)
     return parser
 
@@ -120,6 +121,8 @@ def _main(argv: list[str] | None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
+    if getattr(args, "no_cache", False):  # for this process and any it starts (the site build's)
+        os.environ["EVIDENCE_NO_CACHE"] = "1"
 
     def call(args):
         project = _project(args.root)

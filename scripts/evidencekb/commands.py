@@ -21,14 +21,22 @@ from .project import Project
 Runner = Callable[[argparse.Namespace, Project], int]
 
 
+def no_cache_option(p):
+    p.add_argument("--no-cache", action="store_true",
+                   help="read every file afresh, neither using nor writing the check cache "
+                        "(as EVIDENCE_NO_CACHE=1)")
+
+
 def _graph_args(p):
     p.add_argument("--out", default="graph-out", help="output folder (default: graph-out)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    no_cache_option(p)
 
 
 def _build_args(p):
     p.add_argument("--site-dir", default=None, help="where the site goes (default: mkdocs.yml's site_dir)")
     p.add_argument("--no-strict", action="store_true", help="do not fail on MkDocs warnings")
+    no_cache_option(p)
 
 
 def _serve_args(p):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import TYPE_CHECKING, Mapping
 
 from .model import EvidenceBase, Person
@@ -22,8 +23,10 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
+@lru_cache(maxsize=65536)
 def author_slug(person: Person) -> str:
-    """One person across entries: surname plus first initial ('Buck, G.' = 'Buck, Gillian')."""
+    """One person across entries: surname plus first initial ('Buck, G.' = 'Buck, Gillian').
+    Memoised: a base names the same people again and again (95,000 calls at 10,000 claims)."""
     if person.corporate:
         return slugify(person.family)
     first = person.initials[:1].lower()

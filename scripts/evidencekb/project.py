@@ -6,6 +6,7 @@ paths, and no stage guesses them.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,12 +48,25 @@ class Project:
 
     def claim_files(self) -> list[Path]:
         """The claim files that are read: directly in claims/, and not a symbolic link that
-        leads out of the project (see checker.discover_claims for the ones refused)."""
-        if not self.claims_dir.is_dir():
+        leads out of the project (see checker.discover_claims for the ones refused).
+
+        One scandir, names sorted as strings: a directory entry answers is-file without a
+        stat of its own, and sorting Paths cost a second at 10,000 claims."""
+        top = self.claims_dir
+        try:
+            with os.scandir(top) as it:
+                entries = sorted((e for e in it if e.name.endswith((".yaml", ".yml"))), key=lambda e: e.name)
+        except OSError:  # no claims/ folder (or not a folder)
             return []
-        return sorted(p for p in self.claims_dir.iterdir()
-                      if p.suffix in (".yaml", ".yml") and p.is_file()
-                      and (not p.is_symlink() or self.inside(p)))  # resolve only links: 10,000 files
+        out = []
+        for e in entries:
+            path = top / e.name
+            try:
+                if e.is_file() and (not e.is_symlink() or self.inside(path)):  # resolve only links
+                    out.append(path)
+            except OSError:
+                continue
+        return out
 
     def inside(self, path: Path) -> bool:
         """True if `path`, with every symbolic link followed, stays inside the project."""

@@ -1,8 +1,8 @@
 """Synthetic evidence bases for benchmarks and scale tests.
 
-Realistic shapes (statement and rationale lengths, 2-4 links a claim, quotes
-on some links, related claims, many authors shared across sources) drawn from
-a seeded generator, so every run measures the same base.
+Realistic shapes (a short summary, as every real claim has; statement and rationale
+lengths, 2-4 links a claim, quotes on some links, related claims, many authors shared
+across sources) drawn from a seeded generator, so every run measures the same base.
 """
 
 from __future__ import annotations
@@ -113,7 +113,8 @@ def _claim(
     themes = sorted(set(rng.sample(vocab["theme"], rng.randint(1, 2))))
     return (
         "# yaml-language-server: $schema=claim.schema.json\n"
-        f"id: {ids[i]}\nstatement: >-\n  {_sentence(rng, rng.randint(18, 45))}\n"
+        f"id: {ids[i]}\nsummary: {_sentence(rng, rng.randint(5, 10))[:-1]}\n"
+        f"statement: >-\n  {_sentence(rng, rng.randint(18, 45))}\n"
         f"claim_type: {rng.choice(terms.types)}\n"
         f"themes: [{', '.join(themes)}]\nsettings: [{rng.choice(vocab['setting'])}]\n"
         f"populations: [{rng.choice(vocab['population'])}]\noutcomes: [{rng.choice(vocab['outcome'])}]\n"

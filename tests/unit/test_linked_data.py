@@ -112,7 +112,7 @@ def test_rdf_is_byte_identical_across_processes(project, base):
             "from evidencekb.linked_data import Addresses, turtle, nanopublications;"
             f"b = check_project(Project({str(project.root)!r})).base; a = Addresses({SITE!r});"
             "sys.stdout.write(turtle(b, a) + nanopublications(b, a))")
-    env = {"PATH": "/usr/bin:/bin"}
+    env = {"PATH": "/usr/bin:/bin", "EVIDENCE_NO_CACHE": "1"}  # else its cache is the real ~/.cache
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**env, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
     assert runs[0] == runs[1] and runs[0]

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from .. import rules
 from ..model import Claim, Confidence, EvidenceBase, EvidenceLink, Position, Problem, RelatedLink, Review
 from ..parsers.bibtex import load_sources
-from ..parsers.claim_yaml import ClaimDocument, load_claim_file
+from ..parsers.claim_yaml import ClaimDocument
 from ..project import Project
 from ..vocabulary import SchemaError, load_schema, vocabularies
 from .files import UsageError, discover_claims, paths_to_report
+from .reading import ClaimReader
 from .schema import SchemaChecker, _jsonschema
 
 __all__ = ["BaseHasErrors", "CheckResult", "CheckedBase", "SchemaChecker", "UsageError", "check_project",
@@ -140,43 +141,55 @@ def _check(project: Project, only: set[str] | None, progress) -> CheckResult:
         return _schema_problem(project, str(exc).split(": ", 1)[-1])
     except _jsonschema().SchemaError as exc:  # evaluated only when something was raised
         return _schema_problem(project, f"invalid JSON Schema: {exc.message}")
+    claims_pack, bib_pack = _packs(project)
+    problems = discover_claims(project)
+    reader = ClaimReader(project, checker, claims_pack)  # a big base: a child reads half meanwhile
     with progress.phase("reading references.bib"):
-        sources, problems = load_sources(project.bib_path, project.relative(project.bib_path))
-    docs, valid, claim_problems = _read_claims(project, checker, progress)
-    problems += claim_problems
+        sources, bib_problems = _sources(project, bib_pack)
+    docs, valid, claim_problems = reader.finish(progress)
+    problems += bib_problems + claim_problems
     with progress.phase("checking rules", total=len(valid)):
         claims = tuple(sorted((to_claim(d) for d in valid), key=lambda c: c.id))
         base = EvidenceBase(claims=claims, sources=dict(sorted(sources.items())), vocabularies=vocab,
                             schema=schema)
         problems += rules.check_rules(base, docs, {d.path: d for d in valid}, project)
+    for pack in (claims_pack, bib_pack):
+        if pack is not None:
+            pack.save()
     if only is not None:
         problems = [p for p in problems if p.position.path in only]
     problems.sort(key=Problem.sort_key)
     return CheckResult(base, tuple(problems))
 
 
-def _read_claims(project: Project, checker: SchemaChecker, progress):
-    """Every claim file parsed and validated: (parsed docs, valid docs, problems)."""
-    docs: list[ClaimDocument] = []
-    valid: list[ClaimDocument] = []
-    problems = discover_claims(project)
-    files = project.claim_files()
-    folder = project.relative(project.claims_dir)  # every claim file sits directly in it
-    with progress.phase("reading claims", total=len(files)) as bar:
-        for path in files:
-            bar.advance()
-            rel = f"{folder}/{path.name}"
-            if path.suffix != ".yaml":
-                problems.append(Problem(Position(rel), "warning", "ignored: claim files end in .yaml",
-                                        "file-extension"))
-                continue
-            doc, parse_problems = load_claim_file(path, rel)
-            problems += parse_problems
-            if doc is None:
-                continue
-            docs.append(doc)
-            schema_problems = checker.check(doc)
-            problems += schema_problems
-            if not schema_problems:
-                valid.append(doc)
-    return docs, valid, problems
+def _packs(project: Project):
+    """The cache packs for the claim files (keyed also by the schema's text: a file's schema
+    problems depend on it) and the bibliography; (None, None) when the cache is off."""
+    from ..cache import Pack, cache_dir
+
+    if cache_dir() is None:
+        return None, None
+    try:
+        schema_bytes = project.schema_path.read_bytes()
+    except OSError:
+        return None, None
+    root = project.root.resolve()
+    return Pack("claims", root, schema_bytes, plain=True), Pack("bib", root)
+
+
+def _sources(project: Project, pack):
+    """The parsed bibliography and its problems, from the cache when its bytes were seen."""
+    path, rel = project.bib_path, project.relative(project.bib_path)
+    if pack is None:
+        return load_sources(path, rel)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return load_sources(path, rel)  # it says what is wrong
+    key = pack.key(rel, raw)
+    hit = pack.get(key)
+    if hit is None:
+        hit = load_sources(path, rel, raw)
+        pack.put(key, hit)
+    sources, problems = hit
+    return dict(sources), list(problems)

@@ -300,9 +300,11 @@ def _source(key: str, entry, located: tuple[int, str], rel: str) -> Source:
     )
 
 
-def load_sources(path: Path, rel: str) -> tuple[dict[str, Source], list[Problem]]:
+def load_sources(path: Path, rel: str, raw: bytes | None = None) -> tuple[dict[str, Source], list[Problem]]:
+    """The sources in the bibliography at `path` (its bytes if already read) and every problem."""
     try:
-        raw = path.read_bytes()
+        if raw is None:
+            raw = path.read_bytes()
     except FileNotFoundError:
         return {}, [Problem(Position(rel), "error", "bibliography not found", "io")]
     except OSError as exc:

@@ -284,6 +284,7 @@
       if (mine !== seq || !found) return;
       pending = found.results.slice();
       list.textContent = "";
+      list.setAttribute("data-ev-query", q);  // which query the list answers (tests, bench)
       return showMore(mine).then(function () {
         if (!filtersBuilt) engine.then(buildFilters);
         if (mine !== seq) return;
