@@ -191,7 +191,9 @@ def _open_graph(browser, base: str, query: str) -> tuple[float, dict]:
 
 
 def _swap_in(site: Path, graph: dict, themes: list[str]) -> None:
-    """Write a graph's data/graph.json and its parts into the built site (restored after)."""
+    """Write a graph's data/graph.json (the download) and the explorer's own lean files (the
+    whole graph, graph/all.json, and the theme parts: site/graphparts.py) into the built site,
+    as a build writes them (restored after)."""
     from .site.graphparts import graph_parts
 
     (site / "data" / "graph.json").write_text(json.dumps(graph, separators=(",", ":")), encoding="utf-8")

@@ -72,9 +72,12 @@ def synthetic_graph(n_nodes: int, seed: int = 5) -> dict:
 
 
 def serve_graph(page, graph: dict) -> None:
-    """Answer data/graph.json with this graph instead of the built one (the page is unchanged)."""
-    body = json.dumps(graph)
-    page.route("**/data/graph.json",
+    """Answer the explorer's whole-graph file (?theme=all) with this site_graph-shaped graph,
+    made lean as the build makes it (site/graphparts.py), instead of the built one."""
+    from evidencekb.site.graphparts import WHOLE, graph_parts
+
+    body = graph_parts(graph, [t["id"] for t in graph["themes"]])[WHOLE]
+    page.route("**/data/" + WHOLE,
                lambda route: route.fulfill(status=200, content_type="application/json", body=body))
 
 
@@ -265,13 +268,29 @@ def test_five_thousand_nodes_load_with_level_of_detail(page, server):
     # Level of detail: claims wait for zoom, themes and sources show at once.
     assert page.evaluate("evidenceGraph.state.lod") is True
     assert page.evaluate("evidenceGraph.isShown('theme:t0') && evidenceGraph.isShown('source:s0')")
-    assert not page.evaluate("evidenceGraph.isShown('claim:c0')")
-    assert "Zoom in to reveal the claims" in page.text_content("#evg-status")
+    assert not page.evaluate("evidenceGraph.isShown('claim:c0') || evidenceGraph.isShown('author:a0')")
+    assert "Zoom in to reveal the claims and authors" in page.text_content("#evg-status")
     page.evaluate("evidenceGraph.sigma.getCamera().setState({ratio: 0.2})")
-    page.wait_for_function("() => evidenceGraph.isShown('claim:c0')", timeout=5000)
+    page.wait_for_function("() => evidenceGraph.isShown('claim:c0') && evidenceGraph.isShown('author:a0')",
+                           timeout=5000)
     # The hover summary still works at this size.
     page.evaluate("evidenceGraph.select('claim:c1')")
     assert "Synthetic claim number 1" in page.text_content("#evg-live")
+    assert page.console_errors == []
+
+
+def test_a_nodes_summary_gives_back_its_whole_detail_from_the_lean_data(page, server, site_dir):
+    """The explorer's files store a claim's detail without the statement it ends with; the
+    summary a reader hears still says all of it, as the site graph (data/graph.json) has it."""
+    whole = json.loads((site_dir / "data" / "graph.json").read_text(encoding="utf-8"))
+    claim = next(n for n in whole["nodes"] if n["kind"] == "claim")
+    author = next(n for n in whole["nodes"] if n["kind"] == "author")
+    open_graph(page, server)
+    for n in (claim, author):
+        page.evaluate("id => evidenceGraph.select(id)", n["id"])
+        assert n["detail"] in page.text_content("#evg-live")
+        themes = page.evaluate("id => evidenceGraph.graph.getNodeAttribute(id, 'themes')", n["id"])
+        assert themes == n["themes"]
     assert page.console_errors == []
 
 
@@ -349,7 +368,8 @@ def test_opening_fetches_one_theme_part_and_widening_fetches_the_whole_graph(pag
     page.click("#evg-widen")
     page.wait_for_function("() => !evidenceGraph.busy() && document.getElementById('evg-widen').hidden",
                            timeout=15000)
-    assert server + "data/graph.json" in urls
+    assert server + "data/graph/all.json" in urls
+    assert server + "data/graph.json" not in urls  # the download, not the explorer's data
     assert page.is_hidden("#evg-widen")  # nothing left to widen to
     assert page.evaluate("evidenceGraph.graph.order") == page.evaluate("evidenceGraph.total")
     assert page.evaluate("evidenceGraph.visibleNodeCount()") == page.evaluate("evidenceGraph.total")
@@ -371,7 +391,7 @@ def test_choosing_another_theme_fetches_its_part_and_fits_it(page, server):
     page.wait_for_timeout(500)
     fetched = set(urls) - first
     assert len(fetched) == 1 and "/data/graph/theme-" in fetched.pop()
-    assert server + "data/graph.json" not in urls
+    assert server + "data/graph/all.json" not in urls
     theme = page.input_value("#evg-theme")
     wrong = page.evaluate(
         "t => { const out = []; evidenceGraph.graph.forEachNode((id, a) => { if (a.kind === 'claim' &&"
@@ -387,7 +407,7 @@ def test_a_claim_link_fetches_the_claim_map_and_one_part_not_the_whole_graph(pag
     page.goto(server + "graph/?claim=peer-mentoring-may-reduce-reoffending")
     page.wait_for_function(READY, timeout=15000)
     assert server + "data/graph/claims.json" in urls
-    assert server + "data/graph.json" not in urls
+    assert server + "data/graph/all.json" not in urls
     assert page.evaluate("evidenceGraph.state.selected") == "claim:peer-mentoring-may-reduce-reoffending"
     assert 2 < page.evaluate("evidenceGraph.visibleNodeCount()") < 60
     assert page.console_errors == []

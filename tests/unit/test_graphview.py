@@ -137,7 +137,7 @@ def test_assets_are_listed_in_load_order_and_exist(base):
         "assets/evidencekb/vendor/sigma-graphology.min.js",
     )
     assert page.stylesheets == ("assets/evidencekb/graph.css",)
-    assert page.data_url == "data/graph.json"
+    assert page.data_url == "data/graph/all.json"
     srcs = re.findall(r'<script src="([^"]+)"></script>', page.markdown)
     assert srcs == ["../" + s for s in page.scripts]
     assert '<link rel="stylesheet" href="../assets/evidencekb/graph.css">' in page.markdown
@@ -163,5 +163,5 @@ def test_output_is_deterministic(base):
 def test_other_locations_for_root_and_assets(base):
     page = render_graph_page(base, site_root="../../", asset_url="static/")
     assert '<script src="../../static/graph.js"></script>' in page.markdown
-    assert config_of(page.markdown)["data"] == "../../data/graph.json"
+    assert config_of(page.markdown)["data"] == "../../data/graph/all.json"
     assert page.scripts[0] == "static/graph.js"  # first: it starts the data fetch

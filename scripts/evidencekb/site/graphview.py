@@ -1,8 +1,9 @@
 """The graph explorer page (graph/): an HTML shell that graph.js brings to life.
 
 Why it is built this way:
-- The browser runs no layout. Positions come precomputed in data/graph.json
-  (export.site_graph), so the page is interactive quickly even at thousands of nodes.
+- The browser runs no layout. Positions come precomputed in the explorer's lean data
+  (data/graph/*.json, site/graphparts.py, from export.site_graph), so the page is
+  interactive quickly even at thousands of nodes.
 - Everything the page says about the data (theme and relation titles, counts) comes from
   the base and its vocabularies; graph.js reads the same titles from a JSON block in the
   page, so no title is spelled twice.
@@ -78,15 +79,16 @@ class GraphPage:
     files:       every (source file, site path) pair to copy into the build: the scripts, the
                  stylesheet and the vendored licence notices. Copying the whole package
                  `site/assets/` folder to `assets/evidencekb/` covers them all.
-    data_url:    where graph.js fetches the graph (site-root-relative): data/graph.json,
-                 which must hold export.site_graph(base, analysis).
+    data_url:    where graph.js fetches the whole graph (site-root-relative): the lean
+                 data/graph/all.json that site/graphparts.py makes from export.site_graph
+                 (data/graph.json, the download, is not read by the page).
     """
 
     html: str
     scripts: tuple[str, ...]
     stylesheets: tuple[str, ...]
     files: tuple[tuple[Path, str], ...]
-    data_url: str = "data/graph.json"
+    data_url: str = "data/graph/all.json"
 
     @property
     def markdown(self) -> str:
@@ -127,7 +129,7 @@ def render_graph_page(
 
     base:       the checked evidence base (themes, relations and counts come from it).
     site_graph: export.site_graph(...) output, if at hand; used only for the author count
-                in the text alternative. The page itself fetches data/graph.json at run time.
+                in the text alternative. The page itself fetches its data at run time.
     site_root:  the page's relative path back to the site root ("../" for graph/).
     asset_url:  where the assets live, relative to the site root.
     labels:     key -> Harvard label of each source, if at hand (made here otherwise).
@@ -165,19 +167,20 @@ def render_graph_page(
 
 def _config(base: EvidenceBase, site_root: str, kinds: list, relations: list, themes: list) -> dict:
     """What graph.js reads from the page's JSON block: where the data is and every title."""
-    from .graphparts import CLAIMS_MAP, part_name
+    from .graphparts import CLAIMS_MAP, WHOLE, part_name
 
     start = next(
         (t.id for t in base.vocabularies["theme"].terms if t.meta.get("x-graph-start")),
         themes[0]["id"] if themes else "",
     )
     parts = {t["id"]: site_root + "data/" + part_name(i) for i, t in enumerate(themes)}
+    whole = site_root + "data/" + WHOLE
     return {
-        "data": site_root + "data/graph.json",
-        # one theme's part is fetched on opening; the whole graph.json only to widen
+        "data": whole,
+        # one theme's part is fetched on opening; the whole graph only to widen
         "parts": parts,
         "claims_map": site_root + "data/" + CLAIMS_MAP,
-        "preload": parts.get(start, site_root + "data/graph.json"),
+        "preload": parts.get(start, whole),
         "root": site_root,
         "kinds": kinds,
         "relations": relations,

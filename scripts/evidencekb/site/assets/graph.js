@@ -4,11 +4,12 @@
  * Why it works this way:
  * - Positions are precomputed by the build (data/graph.json); the browser runs no layout,
  *   so even thousands of nodes are interactive at once.
- * - Level of detail: above LOD_NODES visible nodes, claims wait until the reader zooms in,
- *   so the first picture is readable (themes and sources) and cheap to draw.
+ * - Level of detail: above LOD_NODES visible nodes, claims and authors wait until the reader
+ *   zooms in (or focuses a node they link to), so the first picture is readable (themes and
+ *   sources) and cheap to draw.
  * - Sigma draws a view graph that holds only the nodes and edges shown now; the whole data
  *   stays in `graph` (search, summaries, filters). Hidden items cost nothing to draw, so the
- *   whole-graph view of a 10,000-claim base draws its themes, sources and authors only. Two
+ *   whole-graph view of a 10,000-claim base draws its themes and sources only. Two
  *   hidden corner nodes pin the view's extent to the whole graph's, so positions on screen
  *   do not move when the view changes.
  * - Meaning never rests on colour alone: each relation has its own line shape, its name is
@@ -21,7 +22,7 @@
 (function () {
   "use strict";
 
-  var LOD_NODES = 1500; // more visible nodes than this: claims wait for zoom
+  var LOD_NODES = 1500; // more visible nodes than this: claims and authors wait for zoom
   var LOD_RATIO = 0.45; // camera ratio (1 = whole graph) below which claims appear
   var FADED_NODE = "#d9d9d9";
   var FADED_EDGE = "#eeeeee";
@@ -56,6 +57,32 @@
     } catch (e) {
       return null;
     }
+  }
+
+  // An object in V8's dictionary mode from the start: it takes thousands of keys as a hash
+  // table does, instead of a new hidden class for every key added.
+  function dictionary() {
+    var o = { a: 0, b: 0 };
+    delete o.a; // deleting a property that is not the last one: dictionary mode
+    delete o.b;
+    return o;
+  }
+
+  // graphology keeps each node's in- and out-edges in plain objects keyed by the other end's
+  // id; filled one key at a time, each gets a new hidden class per key (one per edge over the
+  // graph, quadratic for a theme with thousands of claims): most of the graph's build time.
+  // Its nodes' data are made with those objects in dictionary mode instead: same graphology,
+  // same results (the objects keep Object.prototype), made once for every graph of the page.
+  function dictionaryAdjacency(graph) {
+    var proto = graph.NodeDataClass && graph.NodeDataClass.prototype;
+    if (!proto || proto.evgDictionary || typeof proto.clear !== "function") return;
+    var clear = proto.clear;
+    proto.clear = function () {
+      clear.call(this);
+      if (this.in) this.in = dictionary();
+      if (this.out) this.out = dictionary();
+    };
+    proto.evgDictionary = true;
   }
 
   var current = null; // the live explorer, if any (killed when its page goes away)
@@ -116,9 +143,25 @@
     try {
       early = fetchFirst(JSON.parse(byId(app.getAttribute("data-config-id")).textContent));
       early.catch(function () {}); // init() reports a failure
+      early.then(startSoon, function () {});
     } catch (e) {
       early = null;
     }
+  }
+
+  // The page's markup above the scripts is all the explorer needs: it starts once its data and
+  // the graph library are both there, without waiting for the site's other scripts to run
+  // (DOMContentLoaded still starts it if this does not).
+  function startSoon() {
+    if (document.readyState !== "loading") return;
+    if (typeof window.Sigma !== "undefined" && typeof window.graphology !== "undefined") {
+      init();
+      return;
+    }
+    var lib = document.querySelector('script[src$="sigma-graphology.min.js"]');
+    if (lib) lib.addEventListener("load", function () {
+      if (document.readyState === "loading") init();
+    });
   }
 
   function getJson(url) {
@@ -173,51 +216,88 @@
 
     // ---- graph ---------------------------------------------------------------------
     var Graph = window.graphology.MultiDirectedGraph || window.graphology;
+    dictionaryAdjacency(new Graph());
     var graph = new Graph();
     var defaultSize = { theme: 14, source: 6, claim: 4, author: 3, scheme: 5 };
+    var themeNodes = []; // the theme nodes' ids: their labels are always drawn
+    var NO_THEMES = [];
+    var styles = {};
+    function styleFor(r) {
+      if (!styles[r]) {
+        var rel = r && relations[r];
+        var style = rel || structure;
+        styles[r] = { relation: rel ? r : null, color: style.color, size: style.size || 1,
+          type: programs[style.shape] || "line" };
+      }
+      return styles[r];
+    }
     // Parts of the data arrive one by one (a theme, then the whole graph): each is merged in.
+    // The data is columnar (site/graphparts.py): node i is n.id[i], n.x[i]...; edge j links
+    // the nodes at places e.s[j] and e.t[j] of the same file; themes, relations and kinds are
+    // places in the file's own lists. Nothing is computed here that the build could do.
     function addData(part) {
-      var nodes = Array.isArray(part.nodes) ? part.nodes : [];
-      var edges = Array.isArray(part.edges) ? part.edges : [];
-      nodes.forEach(function (n, i) {
-        if (!n || typeof n.id !== "string" || graph.hasNode(n.id)) return;
-        var x = Number(n.x), y = Number(n.y);
+      if (!part || part.v !== 2 || !part.n || !part.e) throw new Error("the graph data is not in the expected form");
+      var n = part.n, e = part.e;
+      var ids = Array.isArray(n.id) ? n.id : [];
+      var kindNames = part.kinds || [], themeNames = part.themes || [], relNames = part.rels || [];
+      var kindOf = kindNames.map(function (k) {
+        return kinds[k] || { title: k || "Node", color: "#424242" };
+      });
+      var col = function (name) { return Array.isArray(n[name]) ? n[name] : []; };
+      var xs = col("x"), ys = col("y"), ss = col("s"), ks = col("k"), ls = col("l"), us = col("u"), cs = col("c"),
+        ds = col("d"), ts = col("t");
+      var fresh = graph.order === 0; // the first file: its ids and edge keys are unique by construction
+      var here = new Array(ids.length); // place -> true when that node is in the graph
+      for (var i = 0; i < ids.length; i++) {
+        var id = ids[i];
+        if (typeof id !== "string") continue;
+        if (!fresh && graph.hasNode(id)) {
+          here[i] = true;
+          continue;
+        }
+        var x = +xs[i], y = +ys[i];
         if (!isFinite(x) || !isFinite(y)) {
           // No position from the build: park it on a circle rather than fail the whole page.
           x = Math.cos(i) * 1000;
           y = Math.sin(i) * 1000;
         }
-        var size = Number(n.size);
-        if (!isFinite(size) || size <= 0) size = defaultSize[n.kind] || 4;
-        var kind = kinds[n.kind] || { title: n.kind || "Node", color: "#424242" };
-        graph.addNode(n.id, {
+        var kindName = kindNames[ks[i]];
+        var size = +ss[i];
+        if (!isFinite(size) || size <= 0) size = defaultSize[kindName] || 4;
+        var label = ls[i] == null ? id : String(ls[i]);
+        var d = ds[i];
+        var t = Array.isArray(ts[i]) ? ts[i] : NO_THEMES;
+        var themesOf = t.length ? new Array(t.length) : NO_THEMES; // read only: one empty list for all
+        for (var j = 0; j < t.length; j++) themesOf[j] = themeNames[t[j]];
+        if (kindName === "theme") themeNodes.push(id);
+        here[i] = true;
+        graph.addNode(id, {
           x: x,
           y: y,
-          size: Math.max(1.5, Math.min(size, 30)),
-          color: kind.color,
-          label: String(n.label == null ? n.id : n.label),
-          kind: n.kind,
-          url: n.url,
-          themes: Array.isArray(n.themes) ? n.themes : [],
-          level: n.level,
-          detail: n.detail
+          size: size > 30 ? 30 : size < 1.5 ? 1.5 : size,
+          color: (kindOf[ks[i]] || { color: "#424242" }).color,
+          label: label,
+          kind: kindName,
+          url: us[i] || "",
+          themes: themesOf,
+          level: cs[i] || "",
+          // stored without what it repeats: null = the label, [prefix] = prefix + label
+          detail: d == null ? label : Array.isArray(d) ? String(d[0]) + label : String(d)
         });
-      });
-      edges.forEach(function (e, i) {
-        if (!e || !graph.hasNode(e.source) || !graph.hasNode(e.target)) return;
-        var key = typeof e.id === "string" ? e.id : "e" + i;
-        if (graph.hasEdge(key)) return;
-        var rel = e.relation && relations[e.relation];
-        var style = rel || structure;
-        graph.addDirectedEdgeWithKey(key, e.source, e.target, {
-          s: e.source, // kept on the edge so the reducer needs no graph lookups
-          t: e.target,
-          relation: rel ? e.relation : null,
-          color: style.color,
-          size: style.size || 1,
-          type: programs[style.shape] || "line"
-        });
-      });
+      }
+      var es = Array.isArray(e.s) ? e.s : [], et = Array.isArray(e.t) ? e.t : [];
+      var ek = Array.isArray(e.k) ? e.k : [], er = Array.isArray(e.r) ? e.r : [];
+      // One attributes object per relation, shared by its edges (nothing writes to an edge's
+      // attributes; sigma's reducers get copies): 60,000 edges, a handful of objects.
+      var styleOf = relNames.map(styleFor);
+      var other = styleFor("");
+      for (var k = 0; k < es.length; k++) {
+        var a = es[k], b = et[k];
+        if (!here[a] || !here[b]) continue;
+        var key = "e" + ek[k];
+        if (!fresh && graph.hasEdge(key)) continue;
+        graph.addDirectedEdgeWithKey(key, ids[a], ids[b], styleOf[er[k]] || other);
+      }
     }
     addData(data);
     var loaded = {};
@@ -284,10 +364,7 @@
         });
         state.filtered = keep;
       }
-      var count = 0;
-      graph.forEachNode(function (id) {
-        if (!state.filtered || state.filtered[id]) count++;
-      });
+      var count = state.filtered ? Object.keys(state.filtered).length : graph.order;
       state.lodWanted = count > LOD_NODES;
     }
 
@@ -297,7 +374,7 @@
 
     function nodeShown(id, a) {
       if (state.filtered && !state.filtered[id]) return false;
-      if (state.lod && a.kind === "claim") {
+      if (state.lod && (a.kind === "claim" || a.kind === "author")) {
         var f = focusNode();
         return id === f || (!!f && !!state.neighbours[id]);
       }
@@ -316,16 +393,18 @@
     // Returns true when the set of shown nodes (or of shown relations) changed.
     function computeShown() {
       var shown = {};
-      var n = 0;
+      var list = [];
       var same = true;
       var old = state.shown;
       graph.forEachNode(function (id, a) {
         if (nodeShown(id, a)) {
           shown[id] = true;
-          n++;
+          list.push(id);
           if (same && !old[id]) same = false;
         }
       });
+      var n = list.length;
+      state.shownList = list;
       var rels = JSON.stringify(state.relations);
       if (n !== state.shownCount || rels !== state.shownRelations) same = false;
       state.shown = shown;
@@ -334,17 +413,29 @@
       return !same;
     }
 
+    var viewTypes = {}; // the edge programs the view needs (type -> true)
     // What sigma draws: the shown nodes, the shown edges among them, and the two corners.
     function buildView() {
       var v = new Graph();
       v.addNode(CORNERS[0], { x: bbox.minX, y: bbox.minY, size: 0.1, label: "" });
       v.addNode(CORNERS[1], { x: bbox.maxX, y: bbox.maxY, size: 0.1, label: "" });
       var shown = state.shown;
-      graph.forEachNode(function (id, a) {
-        if (shown[id]) v.addNode(id, a);
+      var list = state.shownList || [];
+      // sigma copies every attribute of every node it draws on each refresh: give it only its own
+      list.forEach(function (id) {
+        var a = graph.getNodeAttributes(id);
+        v.addNode(id, { x: a.x, y: a.y, size: a.size, color: a.color, label: a.label, kind: a.kind });
       });
-      graph.forEachEdge(function (edge, a, s, t) {
-        if (shown[s] && shown[t] && relationOn(a)) v.addDirectedEdgeWithKey(edge, s, t, a);
+      // the shown nodes' own out-edges, not every edge (at level of detail most lead nowhere shown)
+      viewTypes = {};
+      var add = function (edge, a, s, t) {
+        if (shown[t] && relationOn(a)) {
+          v.addDirectedEdgeWithKey(edge, s, t, a);
+          viewTypes[a.type] = true;
+        }
+      };
+      list.forEach(function (id) {
+        graph.forEachOutEdge(id, add);
       });
       return v;
     }
@@ -454,9 +545,14 @@
       if (!renderer) return;
       var ctx = labels.measure || (labels.measure = document.createElement("canvas").getContext("2d"));
       var first = [];
-      graph.forEachNode(function (id, a) {
-        var p = labelPriority(id, a);
-        if (p < 3 && nodeShown(id, a)) first.push({ id: id, p: p });
+      var seen = {};
+      var f = focusNode();
+      var candidates = (f ? [f] : []).concat(themeNodes, Object.keys(state.neighbours));
+      candidates.forEach(function (id) {
+        if (seen[id] || !state.shown[id]) return;
+        seen[id] = true;
+        var p = labelPriority(id, graph.getNodeAttributes(id));
+        if (p < 3) first.push({ id: id, p: p });
       });
       first.sort(function (x, y) { return x.p - y.p || (x.id < y.id ? -1 : 1); });
       first.forEach(function (item) {
@@ -490,286 +586,6 @@
     }
 
     // ---- sigma -------------------------------------------------------------------------
-    // Filters and level of detail are known before the first draw, so sigma draws once.
-    computeFilter();
-    state.lod = state.lodWanted; // the camera starts at ratio 1, the whole graph
-    computeShown();
-    var view = buildView();
-    timings.built = Math.round(now());
-    var R = window.Sigma.rendering || {};
-    var renderer;
-    try {
-      renderer = new window.Sigma(view, container, {
-        allowInvalidContainer: true,
-        zIndex: true,
-        renderEdgeLabels: true,
-        labelRenderedSizeThreshold: 7,
-        defaultDrawNodeLabel: drawLabelNoOverlap,
-        labelFont: window.getComputedStyle(container).fontFamily || "sans-serif",
-        labelColor: { color: "#1a1a1a" },
-        edgeLabelColor: { color: "#333333" },
-        edgeLabelSize: 12,
-        defaultEdgeType: "line",
-        edgeProgramClasses: {
-          arrow: R.EdgeArrowProgram,
-          line: R.EdgeRectangleProgram,
-          triangle: R.EdgeTriangleProgram
-        },
-        // Sigma hands the reducers a shallow copy of the attributes: they change it in place.
-        nodeReducer: function (id, a) {
-          var res = a;
-          if (!state.shown[id]) {
-            res.hidden = true;
-            return res;
-          }
-          var f = focusNode();
-          if (a.kind === "theme") res.forceLabel = true;
-          if (f) {
-            if (id === f) {
-              res.highlighted = true;
-              res.forceLabel = true;
-              res.zIndex = 2;
-            } else if (state.neighbours[id]) {
-              res.forceLabel = true;
-              res.zIndex = 1;
-            } else {
-              res.color = FADED_NODE;
-              res.label = "";
-              res.forceLabel = false;
-              res.zIndex = 0;
-            }
-          }
-          return res;
-        },
-        edgeReducer: function (edge, a) {
-          var res = a;
-          var s = a.s, t = a.t;
-          if (!relationOn(a) || !state.shown[s] || !state.shown[t]) {
-            res.hidden = true;
-            return res;
-          }
-          var f = focusNode();
-          if (f) {
-            if (s === f || t === f) {
-              if (a.relation) {
-                res.label = (relations[a.relation] || {}).title || a.relation;
-                res.forceLabel = true;
-              }
-              res.size = (a.size || 1) * 1.5;
-              res.zIndex = 1;
-            } else {
-              res.color = FADED_EDGE;
-              res.zIndex = 0;
-            }
-          }
-          return res;
-        }
-      });
-    } catch (err) {
-      setStatus("Your browser cannot draw the graph (" + err.message + "). Use the text alternative below.");
-      if (window.console) console.warn("evidence graph:", err);
-      return { kill: function () {} };
-    }
-    var camera = renderer.getCamera();
-    renderer.on("beforeRender", reserveLabels);
-    timings.drawn = Math.round(now());
-
-    function updateLod() {
-      var lod = state.lodWanted && camera.getState().ratio >= LOD_RATIO;
-      var changed = lod !== state.lod;
-      state.lod = lod;
-      return changed;
-    }
-
-    var lastStatus = "";
-    function updateStatus() {
-      var text = "Showing " + visibleNodeCount() + " of " + plural(total, "node") + ".";
-      if (state.lod) text += " Zoom in to reveal the claims.";
-      if (state.filtered) text += " Filters are on.";
-      if (text !== lastStatus) {
-        lastStatus = text;
-        setStatus(text);
-      }
-    }
-
-    // schedule: coalesce bursts (hover in and out) into one frame.
-    function refresh(schedule) {
-      setNeighbours();
-      if (computeShown()) {
-        view = buildView();
-        renderer.setGraph(view); // draws at once
-        if (state.moved) {
-          // sigma reserves labels (beforeRender) before it reprocesses moved nodes: draw
-          // once more so the reserved label boxes sit beside the nodes' new places
-          state.moved = false;
-          renderer.refresh();
-        }
-      } else {
-        renderer.refresh({ skipIndexation: true, schedule: !!schedule });
-      }
-      updateStatus();
-    }
-
-    camera.on("updated", function () {
-      if (updateLod()) refresh();
-    });
-
-    renderer.on("enterNode", function (ev) {
-      state.hovered = ev.node;
-      container.style.cursor = siteUrl(config.root, graph.getNodeAttribute(ev.node, "url")) ? "pointer" : "default";
-      announce(ev.node);
-      refresh(true);
-    });
-    renderer.on("leaveNode", function () {
-      state.hovered = null;
-      container.style.cursor = "";
-      announce(state.selected);
-      refresh(true);
-    });
-    renderer.on("clickNode", function (ev) {
-      var original = ev.event && ev.event.original;
-      var touch = original && /^touch/.test(original.type || "");
-      // On touch screens there is no hover: the first tap selects, the second opens.
-      if (touch && state.selected !== ev.node) {
-        select(ev.node, false);
-        return;
-      }
-      open(ev.node);
-    });
-    renderer.on("clickStage", function () {
-      if (state.selected) select(null, false);
-    });
-
-    function select(id, moveCamera) {
-      state.selected = id;
-      showOpenLink(id);
-      announce(id);
-      refresh();
-      if (id && moveCamera) {
-        var d = renderer.getNodeDisplayData(id);
-        if (d) camera.animate({ x: d.x, y: d.y, ratio: Math.min(camera.getState().ratio, LOD_RATIO * 0.6) }, { duration: 400 });
-      }
-    }
-
-    // ---- search (ARIA 1.2 combobox with a listbox popup) --------------------------------
-    var index = [];
-    function rebuildIndex() {
-      index = [];
-      graph.forEachNode(function (id, a) {
-        index.push({ id: id, label: a.label, lower: a.label.toLowerCase(), kind: a.kind });
-      });
-      index.sort(function (x, y) {
-        return x.lower < y.lower ? -1 : x.lower > y.lower ? 1 : 0;
-      });
-    }
-    rebuildIndex();
-    var matches = [];
-    var active = -1;
-
-    function closeList() {
-      list.hidden = true;
-      list.textContent = "";
-      input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
-      matches = [];
-      active = -1;
-    }
-
-    function setActive(i) {
-      var items = list.children;
-      if (active >= 0 && items[active]) items[active].setAttribute("aria-selected", "false");
-      active = i;
-      if (active >= 0 && items[active]) {
-        items[active].setAttribute("aria-selected", "true");
-        input.setAttribute("aria-activedescendant", items[active].id);
-        if (items[active].scrollIntoView) items[active].scrollIntoView({ block: "nearest" });
-      } else {
-        input.removeAttribute("aria-activedescendant");
-      }
-    }
-
-    function search(q) {
-      q = q.trim().toLowerCase();
-      closeList();
-      if (!q) return;
-      var starts = [], contains = [];
-      for (var i = 0; i < index.length && starts.length < MAX_MATCHES; i++) {
-        var item = index[i];
-        if (state.filtered && !state.filtered[item.id]) continue;
-        var at = item.lower.indexOf(q);
-        if (at === 0) starts.push(item);
-        else if (at > 0 && contains.length < MAX_MATCHES) contains.push(item);
-      }
-      matches = starts.concat(contains).slice(0, MAX_MATCHES);
-      if (!matches.length) {
-        setStatus("No node matches “" + input.value.trim() + "”" + (state.filtered ? " with the current filters." : "."));
-        lastStatus = "";
-        return;
-      }
-      matches.forEach(function (m, i) {
-        var li = document.createElement("li");
-        li.id = "evg-opt-" + i;
-        li.setAttribute("role", "option");
-        li.setAttribute("aria-selected", "false");
-        li.textContent = m.label;
-        var kind = document.createElement("span");
-        kind.className = "evg-kind";
-        kind.textContent = " (" + ((kinds[m.kind] || {}).title || m.kind) + ")";
-        li.appendChild(kind);
-        li.addEventListener("mousedown", function (ev) {
-          ev.preventDefault(); // keep focus in the input
-        });
-        li.addEventListener("click", function () {
-          choose(i);
-        });
-        list.appendChild(li);
-      });
-      list.hidden = false;
-      input.setAttribute("aria-expanded", "true");
-    }
-
-    function choose(i) {
-      var m = matches[i];
-      if (!m) return;
-      input.value = m.label;
-      closeList();
-      select(m.id, true);
-      input.focus();
-    }
-
-    input.addEventListener("input", function () {
-      search(input.value);
-    });
-    input.addEventListener("keydown", function (ev) {
-      if (ev.key === "ArrowDown") {
-        if (list.hidden) search(input.value);
-        if (matches.length) setActive((active + 1) % matches.length);
-        ev.preventDefault();
-      } else if (ev.key === "ArrowUp") {
-        if (matches.length) setActive(active <= 0 ? matches.length - 1 : active - 1);
-        ev.preventDefault();
-      } else if (ev.key === "Enter") {
-        ev.preventDefault();
-        if (!list.hidden && matches.length) {
-          choose(active >= 0 ? active : 0);
-        } else if (state.selected && graph.getNodeAttribute(state.selected, "label") === input.value) {
-          open(state.selected);
-        } else {
-          search(input.value);
-          if (matches.length) choose(0);
-        }
-      } else if (ev.key === "Escape") {
-        if (!list.hidden) {
-          closeList();
-          ev.preventDefault();
-        }
-      }
-    });
-    input.addEventListener("blur", function () {
-      window.setTimeout(closeList, 150);
-    });
-
-    // ---- filters and buttons ------------------------------------------------------------
     // ---- a theme's own layout ------------------------------------------------------------
     // The build's positions place a claim by its first theme, so in one theme's view its
     // claims lie scattered over the whole map. A theme view is laid out around its theme
@@ -862,6 +678,323 @@
       state.moved = true;
     }
 
+    // What the URL asks for (?claim=, ?theme=, else the start theme) is known before the
+    // first draw too, so sigma draws that view once instead of the whole data and then it.
+    var opening = (function () {
+      var params = new URLSearchParams(window.location.search);
+      var claim = params.get("claim");
+      var theme = params.get("theme");
+      if (claim && graph.hasNode("claim:" + claim)) return { claim: "claim:" + claim };
+      if (theme === "all") return {};
+      var known = Array.prototype.some.call(themeSelect.options, function (o) { return o.value && o.value === theme; });
+      if (!known) theme = config.start_theme || "";
+      var has = theme && graph.someNode(function (id, a) { return a.kind === "claim" && a.themes.indexOf(theme) >= 0; });
+      return has ? { theme: theme } : {};
+    })();
+    if (opening.theme) {
+      themeSelect.value = opening.theme;
+      state.theme = opening.theme;
+    }
+    // Filters and level of detail are known before the first draw, so sigma draws once.
+    computeFilter();
+    if (opening.claim) {
+      state.filtered = neighbourhood(opening.claim);
+      state.lodWanted = false;
+    }
+    placeFor(state.theme);
+    state.moved = false; // nothing was drawn yet
+    state.lod = state.lodWanted; // the camera starts at ratio 1, the whole graph
+    computeShown();
+    var view = buildView();
+    timings.built = Math.round(now());
+    var R = window.Sigma.rendering || {};
+    // Each edge program compiles its shaders (and their picking twins) when sigma gets it: only
+    // the shapes the view draws are given to sigma, the others when a view first needs them
+    // (the whole graph at level of detail draws no edges at all).
+    var PROGRAMS = { arrow: R.EdgeArrowProgram, line: R.EdgeRectangleProgram, triangle: R.EdgeTriangleProgram };
+    var given = { line: PROGRAMS.line }; // sigma's default edge type is always there
+    function edgePrograms() {
+      var more = Object.keys(viewTypes).filter(function (t) { return PROGRAMS[t] && !given[t]; });
+      if (!more.length) return given;
+      given = Object.assign({}, given);
+      more.forEach(function (t) { given[t] = PROGRAMS[t]; });
+      return given;
+    }
+    var renderer;
+    try {
+      renderer = new window.Sigma(view, container, {
+        allowInvalidContainer: true,
+        zIndex: true,
+        renderEdgeLabels: true,
+        labelRenderedSizeThreshold: 7,
+        defaultDrawNodeLabel: drawLabelNoOverlap,
+        labelFont: window.getComputedStyle(container).fontFamily || "sans-serif",
+        labelColor: { color: "#1a1a1a" },
+        edgeLabelColor: { color: "#333333" },
+        edgeLabelSize: 12,
+        defaultEdgeType: "line",
+        edgeProgramClasses: edgePrograms(),
+        // Sigma hands the reducers a shallow copy of the attributes: they change it in place.
+        nodeReducer: function (id, a) {
+          var res = a;
+          if (!state.shown[id]) {
+            res.hidden = true;
+            return res;
+          }
+          var f = focusNode();
+          if (a.kind === "theme") res.forceLabel = true;
+          if (f) {
+            if (id === f) {
+              res.highlighted = true;
+              res.forceLabel = true;
+              res.zIndex = 2;
+            } else if (state.neighbours[id]) {
+              res.forceLabel = true;
+              res.zIndex = 1;
+            } else {
+              res.color = FADED_NODE;
+              res.label = "";
+              res.forceLabel = false;
+              res.zIndex = 0;
+            }
+          }
+          return res;
+        },
+        edgeReducer: function (edge, a) {
+          var res = a;
+          var s = view.source(edge), t = view.target(edge);
+          if (!relationOn(a) || !state.shown[s] || !state.shown[t]) {
+            res.hidden = true;
+            return res;
+          }
+          var f = focusNode();
+          if (f) {
+            if (s === f || t === f) {
+              if (a.relation) {
+                res.label = (relations[a.relation] || {}).title || a.relation;
+                res.forceLabel = true;
+              }
+              res.size = (a.size || 1) * 1.5;
+              res.zIndex = 1;
+            } else {
+              res.color = FADED_EDGE;
+              res.zIndex = 0;
+            }
+          }
+          return res;
+        }
+      });
+    } catch (err) {
+      setStatus("Your browser cannot draw the graph (" + err.message + "). Use the text alternative below.");
+      if (window.console) console.warn("evidence graph:", err);
+      return { kill: function () {} };
+    }
+    var camera = renderer.getCamera();
+    renderer.on("beforeRender", reserveLabels);
+    timings.drawn = Math.round(now());
+
+    function updateLod() {
+      var lod = state.lodWanted && camera.getState().ratio >= LOD_RATIO;
+      var changed = lod !== state.lod;
+      state.lod = lod;
+      return changed;
+    }
+
+    var lastStatus = "";
+    function updateStatus() {
+      var text = "Showing " + visibleNodeCount() + " of " + plural(total, "node") + ".";
+      if (state.lod) text += " Zoom in to reveal the claims and authors.";
+      if (state.filtered) text += " Filters are on.";
+      if (text !== lastStatus) {
+        lastStatus = text;
+        setStatus(text);
+      }
+    }
+
+    // schedule: coalesce bursts (hover in and out) into one frame.
+    function refresh(schedule) {
+      setNeighbours();
+      if (computeShown()) {
+        view = buildView();
+        var before = given;
+        if (edgePrograms() !== before) renderer.setSetting("edgeProgramClasses", given);
+        renderer.setGraph(view); // draws at once
+        if (state.moved) {
+          // sigma reserves labels (beforeRender) before it reprocesses moved nodes: draw
+          // once more so the reserved label boxes sit beside the nodes' new places
+          state.moved = false;
+          renderer.refresh();
+        }
+      } else {
+        renderer.refresh({ skipIndexation: true, schedule: !!schedule });
+      }
+      updateStatus();
+    }
+
+    camera.on("updated", function () {
+      if (updateLod()) refresh();
+    });
+
+    renderer.on("enterNode", function (ev) {
+      state.hovered = ev.node;
+      container.style.cursor = siteUrl(config.root, graph.getNodeAttribute(ev.node, "url")) ? "pointer" : "default";
+      announce(ev.node);
+      refresh(true);
+    });
+    renderer.on("leaveNode", function () {
+      state.hovered = null;
+      container.style.cursor = "";
+      announce(state.selected);
+      refresh(true);
+    });
+    renderer.on("clickNode", function (ev) {
+      var original = ev.event && ev.event.original;
+      var touch = original && /^touch/.test(original.type || "");
+      // On touch screens there is no hover: the first tap selects, the second opens.
+      if (touch && state.selected !== ev.node) {
+        select(ev.node, false);
+        return;
+      }
+      open(ev.node);
+    });
+    renderer.on("clickStage", function () {
+      if (state.selected) select(null, false);
+    });
+
+    function select(id, moveCamera) {
+      state.selected = id;
+      showOpenLink(id);
+      announce(id);
+      refresh();
+      if (id && moveCamera) {
+        var d = renderer.getNodeDisplayData(id);
+        if (d) camera.animate({ x: d.x, y: d.y, ratio: Math.min(camera.getState().ratio, LOD_RATIO * 0.6) }, { duration: 400 });
+      }
+    }
+
+    // ---- search (ARIA 1.2 combobox with a listbox popup) --------------------------------
+    // Made on the first search (not before the first draw), again after more data arrives.
+    var index = null;
+    function rebuildIndex() {
+      index = null;
+    }
+    function makeIndex() {
+      index = [];
+      graph.forEachNode(function (id, a) {
+        index.push({ id: id, label: a.label, lower: a.label.toLowerCase(), kind: a.kind });
+      });
+      index.sort(function (x, y) {
+        return x.lower < y.lower ? -1 : x.lower > y.lower ? 1 : 0;
+      });
+    }
+    var matches = [];
+    var active = -1;
+
+    function closeList() {
+      list.hidden = true;
+      list.textContent = "";
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      matches = [];
+      active = -1;
+    }
+
+    function setActive(i) {
+      var items = list.children;
+      if (active >= 0 && items[active]) items[active].setAttribute("aria-selected", "false");
+      active = i;
+      if (active >= 0 && items[active]) {
+        items[active].setAttribute("aria-selected", "true");
+        input.setAttribute("aria-activedescendant", items[active].id);
+        if (items[active].scrollIntoView) items[active].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function search(q) {
+      q = q.trim().toLowerCase();
+      closeList();
+      if (!q) return;
+      if (!index) makeIndex();
+      var starts = [], contains = [];
+      for (var i = 0; i < index.length && starts.length < MAX_MATCHES; i++) {
+        var item = index[i];
+        if (state.filtered && !state.filtered[item.id]) continue;
+        var at = item.lower.indexOf(q);
+        if (at === 0) starts.push(item);
+        else if (at > 0 && contains.length < MAX_MATCHES) contains.push(item);
+      }
+      matches = starts.concat(contains).slice(0, MAX_MATCHES);
+      if (!matches.length) {
+        setStatus("No node matches “" + input.value.trim() + "”" + (state.filtered ? " with the current filters." : "."));
+        lastStatus = "";
+        return;
+      }
+      matches.forEach(function (m, i) {
+        var li = document.createElement("li");
+        li.id = "evg-opt-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.textContent = m.label;
+        var kind = document.createElement("span");
+        kind.className = "evg-kind";
+        kind.textContent = " (" + ((kinds[m.kind] || {}).title || m.kind) + ")";
+        li.appendChild(kind);
+        li.addEventListener("mousedown", function (ev) {
+          ev.preventDefault(); // keep focus in the input
+        });
+        li.addEventListener("click", function () {
+          choose(i);
+        });
+        list.appendChild(li);
+      });
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+
+    function choose(i) {
+      var m = matches[i];
+      if (!m) return;
+      input.value = m.label;
+      closeList();
+      select(m.id, true);
+      input.focus();
+    }
+
+    input.addEventListener("input", function () {
+      search(input.value);
+    });
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "ArrowDown") {
+        if (list.hidden) search(input.value);
+        if (matches.length) setActive((active + 1) % matches.length);
+        ev.preventDefault();
+      } else if (ev.key === "ArrowUp") {
+        if (matches.length) setActive(active <= 0 ? matches.length - 1 : active - 1);
+        ev.preventDefault();
+      } else if (ev.key === "Enter") {
+        ev.preventDefault();
+        if (!list.hidden && matches.length) {
+          choose(active >= 0 ? active : 0);
+        } else if (state.selected && graph.getNodeAttribute(state.selected, "label") === input.value) {
+          open(state.selected);
+        } else {
+          search(input.value);
+          if (matches.length) choose(0);
+        }
+      } else if (ev.key === "Escape") {
+        if (!list.hidden) {
+          closeList();
+          ev.preventDefault();
+        }
+      }
+    });
+    input.addEventListener("blur", function () {
+      window.setTimeout(closeList, 150);
+    });
+
+    // ---- filters and buttons ------------------------------------------------------------
     function applyFilters() {
       state.theme = themeSelect.value;
       relationBoxes.forEach(function (box) {
@@ -1013,24 +1146,13 @@
     });
 
     // ---- where to open: ?claim=, ?theme=, else the first theme -----------------------------
-    (function openFromUrl() {
-      var params = new URLSearchParams(window.location.search);
-      var claim = params.get("claim");
-      var theme = params.get("theme");
-      if (claim && graph.hasNode("claim:" + claim)) {
-        showNeighbourhood("claim:" + claim);
-        return;
-      }
-      if (theme === "all") return;
-      var known = Array.prototype.some.call(themeSelect.options, function (o) { return o.value && o.value === theme; });
-      if (!known) theme = config.start_theme || "";
-      var has = theme && graph.someNode(function (id, a) { return a.kind === "claim" && a.themes.indexOf(theme) >= 0; });
-      if (!has) return;
-      themeSelect.value = theme;
-      applyFilters();
+    // ---- where it opened: ?claim=, ?theme=, else the first theme ----------------------------
+    if (opening.claim) {
+      showNeighbourhood(opening.claim);
+    } else if (opening.theme) {
       fitToShown(false);
       if (widen) widen.hidden = false;
-    })();
+    }
 
     updateStatus();
 
