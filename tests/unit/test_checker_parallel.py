@@ -16,6 +16,16 @@ BAD = {
 }
 
 
+@pytest.fixture(autouse=True)
+def alone(request, monkeypatch):
+    """The checker never forks beside other threads. Tests run after the browser tests share
+    this process with their idle server threads, which would turn every fork here into the
+    one-process path and these tests into no tests; so the fork paths see a process alone,
+    except the test of that very rule."""
+    if request.node.name != "test_no_fork_beside_threads":
+        monkeypatch.setattr(reading.threading, "active_count", lambda: 1)
+
+
 @pytest.fixture
 def big(project, monkeypatch):
     """Sixteen claims, four of them bad in different ways, read on two cores from 2 files."""
@@ -35,16 +45,38 @@ def _serial(check, monkeypatch):
     return check()
 
 
-def test_two_cores_give_the_serial_answer(big, check, monkeypatch):
-    serial, serial_lines = _serial(check, monkeypatch)
-    forks = []
-    real_fork = reading._fork
-    monkeypatch.setattr(reading, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(reading, "_fork", lambda *a: forks.append(1) or real_fork(*a))
-    both, lines = check()
-    assert forks == [1]
-    assert lines == serial_lines and len(lines) >= 4
-    assert both.base == serial.base
+# Run in a fresh interpreter: the test process may hold other threads (a browser test's
+# server), beside which the checker rightly refuses to fork.
+_IN_A_FRESH_PROCESS = """
+import json, sys
+from evidencekb.checker import check_project, reading
+from evidencekb.project import Project
+from evidencekb.reporter import format_text
+def run(parallel_from):
+    reading.PARALLEL_FROM = parallel_from
+    result = check_project(Project(sys.argv[1]))
+    return result, [format_text(p) for p in result.problems]
+serial, serial_lines = run(10**9)
+forks = []
+real_fork = reading._fork
+reading._fork = lambda *a: forks.append(1) or real_fork(*a)
+both, lines = run(2)
+print(json.dumps({"forks": forks, "same_lines": lines == serial_lines, "n": len(lines),
+                  "same_base": both.base == serial.base}))
+"""
+
+
+def test_two_cores_give_the_serial_answer(big):
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _IN_A_FRESH_PROCESS, str(big.root)], capture_output=True,
+                         text=True, timeout=120, check=True).stdout
+    got = json.loads(out.strip().splitlines()[-1])
+    assert got["forks"] == [1]
+    assert got["same_lines"] and got["n"] >= 4
+    assert got["same_base"]
 
 
 def test_with_the_cache_too(big, check, monkeypatch, tmp_path):

@@ -153,7 +153,7 @@ DOWNLOADS = {
     "graph.node-link.json": ("Graph", "node-link JSON", "for networkx and D3"),
     "nodes.csv": ("Graph", "CSV", "the graph's nodes as a table"),
     "edges.csv": ("Graph", "CSV", "the graph's edges as a table"),
-    "graph.json": ("Graph", "JSON", "the graph with its layout: nodes, edges and each node's detail, as one file"),
+    "graph.json": ("Graph", "JSON", "the graph with its layout: nodes, edges and each node's detail"),
     "graph.ttl": ("Linked data", "RDF Turtle", "the whole graph as RDF (see the linked-data vocabulary)"),
     "nanopubs.trig": (
         "Linked data",
