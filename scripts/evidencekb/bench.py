@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .bench_report import report_markdown, targets, verdict_lines
-from .bench_tools import CHROMIUM_FLAGS, load, machine, serve, timed  # noqa: F401  (re-exported for tests)
+from .bench_tools import CHROMIUM_FLAGS, figure, load, machine, serve, timed  # noqa: F401  (re-exported for tests)
 
 NOTES_MARK = "<!-- notes below are written by hand; evidence bench keeps them -->"
 REPO_FILES = ("mkdocs.yml", "docs", "scripts/mkdocs_hooks.py", "CONTRIBUTING.md")
@@ -123,12 +123,7 @@ def timed_cold_and_warm(cmd: list[str], root: Path, repeats: int) -> tuple[dict,
 
 def _merged(runs: list[dict]) -> dict:
     """One figure from single runs, as timed gives for repeats."""
-    import statistics
-
-    walls, cpus = [r["wall_min"] for r in runs], [r["cpu_min"] for r in runs]
-    return {"wall_min": min(walls), "wall_median": statistics.median(walls), "cpu_min": min(cpus),
-            "cpu_median": statistics.median(cpus), "repeats": len(runs),
-            "load": statistics.median(r["load"] for r in runs)}
+    return figure([r["wall_min"] for r in runs], [r["cpu_min"] for r in runs], [r["load"] for r in runs])
 
 
 def _time_check(r: dict, root: Path, repeats: int, log) -> None:

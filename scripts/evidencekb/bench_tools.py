@@ -77,6 +77,11 @@ def timed(cmd: list[str], cwd: Path, repeats: int, env: dict | None = None) -> d
             raise RuntimeError(
                 f"{' '.join(cmd[:4])} … failed in {cwd}:\n{proc.stdout[-2000:]}{proc.stderr[-3000:]}"
             )
+    return figure(walls, cpus, loads)
+
+
+def figure(walls: list[float], cpus: list[float], loads: list[float]) -> dict:
+    """Minimum and median of wall and CPU seconds over runs, and the median load."""
     return {
         "wall_min": min(walls),
         "wall_median": statistics.median(walls),

@@ -48,7 +48,7 @@ def read_one(path: Path, rel: str, checker, pack) -> tuple[str | None, Result]:
         problems = problems + schema_problems
         valid = not schema_problems
     if key is not None:
-        _store(pack, key, (doc, problems, valid))
+        pack.put(key, plain((doc, problems, valid)))
     return key, (doc, problems, valid)
 
 
@@ -69,10 +69,6 @@ def plain(result: Result) -> tuple:
     if doc is None:
         return None, None, None, None, found, valid
     return doc.path, doc.data, doc.values, doc.keys, found, valid
-
-
-def _store(pack, key: str, result: Result) -> None:
-    pack.put(key, plain(result))
 
 
 def child_share(project: Project, todo: list[tuple[Path, str]]) -> float:
@@ -104,9 +100,7 @@ class ClaimReader:
         folder = project.relative(project.claims_dir)  # every claim file sits directly in it
         self.skipped: list[Problem] = []
         self.todo: list[tuple[Path, str]] = []
-        self.n_files = 0
         for path in project.claim_files():
-            self.n_files += 1
             rel = f"{folder}/{path.name}"
             if path.suffix != ".yaml":
                 self.skipped.append(Problem(Position(rel), "warning", "ignored: claim files end in .yaml",
@@ -123,7 +117,7 @@ class ClaimReader:
 
     def finish(self, progress) -> tuple[list[ClaimDocument], list[ClaimDocument], list[Problem]]:
         """(parsed docs, valid docs, problems), in file order."""
-        with progress.phase("reading claims", total=self.n_files) as bar:
+        with progress.phase("reading claims", total=len(self.skipped) + len(self.todo)) as bar:
             for _ in self.skipped:
                 bar.advance()
             results = _read_many(self.todo[: self.split], self.checker, self.pack, bar)
