@@ -89,10 +89,11 @@ def unlean(doc: Mapping) -> tuple[list[dict], list[dict]]:
     for tests): node dicts with site_graph's field names, edges with id/source/target/relation."""
     n, e = doc["n"], doc["e"]
     nodes = []
-    for i, nid in enumerate(n["id"]):
-        node = {"id": nid, "kind": doc["kinds"][n["k"][i]], "label": n["l"][i], "x": n["x"][i],
-                "y": n["y"][i], "size": n["s"][i], "url": n["u"][i], "level": n["c"][i],
-                "detail": detail_of(n["d"][i], n["l"][i]), "themes": [doc["themes"][t] for t in n["t"][i]]}
+    for i in range(len(n["id"])):
+        node = {field: n[key][i] for field, key in FIELDS.items()}
+        node["kind"] = doc["kinds"][node["kind"]]
+        node["detail"] = detail_of(node["detail"], node["label"])
+        node["themes"] = [doc["themes"][t] for t in node["themes"]]
         nodes.append(node)
     edges = [{"id": f"e{k}", "source": n["id"][s], "target": n["id"][t], "relation": doc["rels"][r]}
              for k, s, t, r in zip(e["k"], e["s"], e["t"], e["r"], strict=True)]
@@ -153,15 +154,15 @@ def graph_parts(site_graph: Mapping, themes: list[str]) -> dict[str, str]:
 
     site_graph: export.site_graph(...) output; themes: the theme ids in vocabulary order."""
     nodes = list(site_graph.get("nodes", ()))
-    edges = [(_edge_key(e, i), e) for i, e in enumerate(site_graph.get("edges", ()))]
+    ids = {n["id"] for n in nodes}
+    edges = [(_edge_key(e, i), e) for i, e in enumerate(site_graph.get("edges", ()))
+             if e["source"] in ids and e["target"] in ids]
     out_edges: dict[str, list[dict]] = {}
     in_edges: dict[str, list[dict]] = {}
     for _, e in edges:
         out_edges.setdefault(e["source"], []).append(e)
         in_edges.setdefault(e["target"], []).append(e)
     meta = {"bbox": _extent(nodes), "total_nodes": len(nodes)}
-    ids = {n["id"] for n in nodes}
-    edges = [(k, e) for k, e in edges if e["source"] in ids and e["target"] in ids]
     rows = _Rows(nodes, edges, themes)
     whole = rows.lean(rows.nodes, rows.edges, {**meta, "part": None})
     files: dict[str, str] = {WHOLE: dumps(whole, compact=True)}

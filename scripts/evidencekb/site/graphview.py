@@ -1,7 +1,8 @@
 """The graph explorer page (graph/): an HTML shell that graph.js brings to life.
 
 Why it is built this way:
-- The browser runs no layout. Positions come precomputed in the explorer's lean data
+- The browser runs no force layout (a theme view only re-places its members around the
+  theme). Positions come precomputed in the explorer's lean data
   (data/graph/*.json, site/graphparts.py, from export.site_graph), so the page is
   interactive quickly even at thousands of nodes.
 - Everything the page says about the data (theme and relation titles, counts) comes from

@@ -2,16 +2,17 @@
  * Graph explorer for the evidence base (page graph/).
  *
  * Why it works this way:
- * - Positions are precomputed by the build (data/graph.json); the browser runs no layout,
- *   so even thousands of nodes are interactive at once.
+ * - Positions are precomputed by the build (data/graph/all.json and the theme parts); the
+ *   browser runs no force layout, so even thousands of nodes are interactive at once. A theme
+ *   view only re-places its own members around the theme (placeFor), cached per theme.
  * - Level of detail: above LOD_NODES visible nodes, claims and authors wait until the reader
  *   zooms in (or focuses a node they link to), so the first picture is readable (themes and
  *   sources) and cheap to draw.
  * - Sigma draws a view graph that holds only the nodes and edges shown now; the whole data
  *   stays in `graph` (search, summaries, filters). Hidden items cost nothing to draw, so the
  *   whole-graph view of a 10,000-claim base draws its themes and sources only. Two
- *   hidden corner nodes pin the view's extent to the whole graph's, so positions on screen
- *   do not move when the view changes.
+ *   hidden corner nodes pin the view's extent (the whole graph's, or a theme view's own), so
+ *   positions on screen do not move while the view's nodes change.
  * - Meaning never rests on colour alone: each relation has its own line shape, its name is
  *   drawn on highlighted edges, and the hover summary spells the relations out in words.
  * - All text from the data reaches the page through textContent or the canvas, never as
@@ -142,8 +143,7 @@
     if (!app || typeof fetch === "undefined" || typeof Promise === "undefined") return;
     try {
       early = fetchFirst(JSON.parse(byId(app.getAttribute("data-config-id")).textContent));
-      early.catch(function () {}); // init() reports a failure
-      early.then(startSoon, function () {});
+      early.then(startSoon, function () {}); // init() reports a failure
     } catch (e) {
       early = null;
     }
@@ -551,17 +551,17 @@
       candidates.forEach(function (id) {
         if (seen[id] || !state.shown[id]) return;
         seen[id] = true;
-        var p = labelPriority(id, graph.getNodeAttributes(id));
-        if (p < 3) first.push({ id: id, p: p });
+        var a = graph.getNodeAttributes(id);
+        var p = labelPriority(id, a);
+        if (p < 3) first.push({ id: id, p: p, a: a });
       });
       first.sort(function (x, y) { return x.p - y.p || (x.id < y.id ? -1 : 1); });
       first.forEach(function (item) {
         var d = renderer.getNodeDisplayData(item.id);
         if (!d || d.hidden) return;
-        var at = graph.getNodeAttributes(item.id);
-        var v = renderer.graphToViewport({ x: at.x, y: at.y });
-        var text = graph.getNodeAttribute(item.id, "label");
-        var box = labelBox(ctx, { x: v.x, y: v.y, size: renderer.scaleSize(d.size), label: text }, renderer.getSettings());
+        var v = renderer.graphToViewport({ x: item.a.x, y: item.a.y });
+        var box = labelBox(ctx, { x: v.x, y: v.y, size: renderer.scaleSize(d.size), label: item.a.label },
+          renderer.getSettings());
         labels.reserved[item.id] = box;
         if (box) labels.boxes.push(box);
       });
@@ -712,13 +712,14 @@
     // the shapes the view draws are given to sigma, the others when a view first needs them
     // (the whole graph at level of detail draws no edges at all).
     var PROGRAMS = { arrow: R.EdgeArrowProgram, line: R.EdgeRectangleProgram, triangle: R.EdgeTriangleProgram };
-    var given = { line: PROGRAMS.line }; // sigma's default edge type is always there
+    var programClasses = { line: PROGRAMS.line }; // sigma's default edge type is always there
+    // Adds the edge programs the view now needs to programClasses; true if it added any.
     function edgePrograms() {
-      var more = Object.keys(viewTypes).filter(function (t) { return PROGRAMS[t] && !given[t]; });
-      if (!more.length) return given;
-      given = Object.assign({}, given);
-      more.forEach(function (t) { given[t] = PROGRAMS[t]; });
-      return given;
+      var more = Object.keys(viewTypes).filter(function (t) { return PROGRAMS[t] && !programClasses[t]; });
+      if (!more.length) return false;
+      programClasses = Object.assign({}, programClasses);
+      more.forEach(function (t) { programClasses[t] = PROGRAMS[t]; });
+      return true;
     }
     var renderer;
     try {
@@ -733,7 +734,7 @@
         edgeLabelColor: { color: "#333333" },
         edgeLabelSize: 12,
         defaultEdgeType: "line",
-        edgeProgramClasses: edgePrograms(),
+        edgeProgramClasses: (edgePrograms(), programClasses),
         // Sigma hands the reducers a shallow copy of the attributes: they change it in place.
         nodeReducer: function (id, a) {
           var res = a;
@@ -802,7 +803,7 @@
 
     var lastStatus = "";
     function updateStatus() {
-      var text = "Showing " + visibleNodeCount() + " of " + plural(total, "node") + ".";
+      var text = "Showing " + state.shownList.length + " of " + plural(total, "node") + ".";
       if (state.lod) text += " Zoom in to reveal the claims and authors.";
       if (state.filtered) text += " Filters are on.";
       if (text !== lastStatus) {
@@ -816,8 +817,7 @@
       setNeighbours();
       if (computeShown()) {
         view = buildView();
-        var before = given;
-        if (edgePrograms() !== before) renderer.setSetting("edgeProgramClasses", given);
+        if (edgePrograms()) renderer.setSetting("edgeProgramClasses", programClasses);
         renderer.setGraph(view); // draws at once
         if (state.moved) {
           // sigma reserves labels (beforeRender) before it reprocesses moved nodes: draw
@@ -1120,7 +1120,7 @@
       refresh();
       fitToShown(false);
       if (widen) widen.hidden = false;
-      setStatus("Showing " + visibleNodeCount() + " of " + plural(total, "node") +
+      setStatus("Showing " + state.shownList.length + " of " + plural(total, "node") +
         ": one claim and what it links to. Use “Show the whole graph” to widen.");
     }
     function showAll() {
@@ -1145,7 +1145,6 @@
       }
     });
 
-    // ---- where to open: ?claim=, ?theme=, else the first theme -----------------------------
     // ---- where it opened: ?claim=, ?theme=, else the first theme ----------------------------
     if (opening.claim) {
       showNeighbourhood(opening.claim);
