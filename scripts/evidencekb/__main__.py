@@ -1,3 +1,3 @@
-from evidencekb.cli import main
+from evidencekb.cli import run
 
-raise SystemExit(main())
+run()

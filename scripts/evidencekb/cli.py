@@ -23,6 +23,7 @@ if os.path.basename(sys.argv[0]) in ("evidence", "evidence.exe", "__main__.py"):
 
 import argparse  # noqa: E402  (after the handlers: an early Ctrl-C is no traceback)
 from pathlib import Path  # noqa: E402
+from typing import NoReturn  # noqa: E402
 
 from .project import Project, find_root  # noqa: E402
 
@@ -107,6 +108,29 @@ def _refuse(command: str, exc) -> int:
     return 1
 
 
+def run() -> NoReturn:
+    """The console command: `main()`, then the process ends without freeing its objects.
+
+    Why: after `evidence graph` at 10,000 claims, the interpreter spends about 0.4 s freeing
+    a million objects one by one. Everything the command wrote is closed and swapped in by
+    then; the exit handlers (a site build's helper process, its staging folder) still run
+    and the output is flushed, so only that freeing is skipped (as mypy does). With other
+    threads still running, the exit is the ordinary one."""
+    import atexit
+    import threading
+
+    code = main()
+    if threading.active_count() > 1:
+        sys.exit(code)
+    getattr(atexit, "_run_exitfuncs", lambda: None)()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (| head): nothing more can be said
+            pass
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
@@ -139,6 +163,7 @@ def run_guarded(func, args) -> int:
     one while cleaning up is ignored), a refused output path (2), the environment (a full
     disk, a read-only folder: 1). EVIDENCE_DEBUG=1 shows an unexpected error's traceback."""
     from .checker import BaseHasErrors
+    from .forked import stop_all
     from .safe_output import OutputRefused, discard_all, interrupts_as_keyboard, os_error_text
 
     try:
@@ -146,7 +171,8 @@ def run_guarded(func, args) -> int:
             try:
                 return func(args)
             finally:
-                discard_all()  # wherever an interrupt landed, no temporary folder outlives the command
+                stop_all()  # wherever an interrupt landed, no child process
+                discard_all()  # and no temporary folder outlives the command
     except BaseHasErrors as exc:
         return _refuse(args.command, exc)
     except KeyboardInterrupt:

@@ -14,9 +14,13 @@ import argparse
 import dataclasses
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, cast
 
 from .project import Project
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+    from .export import ExportData
 
 Runner = Callable[[argparse.Namespace, Project], int]
 
@@ -146,21 +150,35 @@ def run_graph(args: argparse.Namespace, project: Project) -> int:
     from .checker import checked_base
     from .cite.harvard import format_bibliography
     from .cite.intext import render_base
-    from .export import check_out_dir, summary, write_exports
+    from .export import ExportData, check_out_dir, summary, write_exports
     from .graph import build_graph
+    from .memory import collector_paused
     from .progress import Progress
     from .safe_output import display
+    from .writers import names
+    from .writers.parallel import render_ahead
 
     out = check_out_dir(Path(args.out), project.root)  # refused (OutputRefused) before anything is done
     progress = Progress(enabled=not args.quiet)
-    base = checked_base(project, progress=progress).base
-    with progress.phase("formatting citations", total=len(base.claims), bar=False):
-        base = render_base(base, format_bibliography(base.sources))  # [@key] as "(Buck, 2021b)"
-    with progress.phase("analysing", total=len(base.claims), bar=False):
-        analysis = analyse(base)
-    with progress.phase("building the graph", total=len(base.claims), bar=False):
-        g = build_graph(base)  # once, for the exports and the summary
-    written = write_exports(base, analysis, out, project.root, graph=g, progress=progress)
+
+    def prepare(base, busy):  # on a big base, while a child checks the rules and analyses
+        with progress.phase("formatting citations", total=len(base.claims), bar=False):
+            base = render_base(base, format_bibliography(base.sources))  # [@key] as "(Buck, 2021b)"
+        with progress.phase("building the graph", total=len(base.claims), bar=False):
+            data = ExportData(base, graph=build_graph(base))  # once, for the exports and the summary
+            data.pos, data.nodes, data.edges  # noqa: B018  (what every graph format reads)
+        with progress.phase("making graph formats while the analysis runs"):
+            ahead = render_ahead(data, names(), busy)
+        return data, ahead
+
+    with collector_paused():
+        # The analysis reads no prose, so it may start from the base as written.
+        checked = checked_base(project, progress=progress, meanwhile=prepare, apart=analyse)
+        data, ahead = cast("tuple[ExportData, dict[str, str]]", checked.prepared)
+        data.analysis = cast("Analysis", checked.prepared_apart)
+        base, analysis, g = data.base, data.analysis, data.graph
+        written = write_exports(base, analysis, out, project.root, graph=g, progress=progress, data=data,
+                                ready=ahead)
     if not args.quiet:
         print(summary(base, analysis, g))
         print(f"wrote {len(written)} files to {display(out)}")

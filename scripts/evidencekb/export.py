@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 
@@ -158,9 +159,15 @@ class ExportData:
 
     def __init__(self, base: EvidenceBase, analysis: Analysis | None = None, graph=None):
         self.base = base
-        self.analysis = analysis or analyse(base)
+        if analysis is not None:
+            self.analysis = analysis
         self.graph = graph if graph is not None else build_graph(base)
         self.stamp = _data_date(base)
+
+    @cached_property
+    def analysis(self) -> Analysis:
+        """Made here only if not given (`evidence graph` gives it later: a child made it)."""
+        return analyse(self.base)
 
     @cached_property
     def pos(self) -> dict[str, tuple[float, float]]:
@@ -234,11 +241,14 @@ def check_out_dir(out_dir: Path, root: Path) -> Path:
 
 
 def write_exports(base: EvidenceBase, analysis: Analysis | None, out_dir: Path,
-                  root: Path | None = None, graph=None, progress=None) -> list[Path]:
+                  root: Path | None = None, graph=None, progress=None,
+                  data: ExportData | None = None, ready: Mapping[str, str] | None = None) -> list[Path]:
     """Write all exports into a temporary sibling of `out_dir`, then swap it in: a reader
     (or a failure: a full disk, Ctrl-C) never sees half a set. With `root`, the folder is
     first checked against the project's sources (OutputRefused). A big graph's formats are
-    written on two cores (writers.parallel), with the same bytes."""
+    written on two cores (writers.parallel), with the same bytes. `data`: the writers' data,
+    if the caller has begun it (then base, analysis and graph are read from it); `ready`:
+    formats it has already made (writers.parallel.render_ahead)."""
     from .progress import quiet
     from .writers import names
     from .writers.parallel import write_all
@@ -246,11 +256,12 @@ def write_exports(base: EvidenceBase, analysis: Analysis | None, out_dir: Path,
     out_dir = Path(os.path.abspath(out_dir))
     if root is not None:
         out_dir = check_out_dir(out_dir, root)
-    data = ExportData(base, analysis, graph)
+    if data is None:
+        data = ExportData(base, analysis, graph)
     wanted = names()
     with (progress or quiet()).phase(f"writing {len(wanted)} export formats"):
         with interrupts_as_keyboard(), Staging(out_dir, EXPORT_MARKER, EXPORT_NOTE) as stage:
-            write_all(data, stage.path, wanted, data.graph.number_of_nodes())
+            write_all(data, stage.path, wanted, data.graph.number_of_nodes(), ready)
             stage.commit()
     return [out_dir / name for name in sorted(wanted)]
 

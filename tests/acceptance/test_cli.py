@@ -91,3 +91,16 @@ def test_bad_input_never_tracebacks(project, raw):
 def test_the_repository_itself_is_clean():
     r = run("check", "--root", str(REPO))
     assert r.returncode == 0, r.stdout[-3000:]
+
+
+def test_everything_said_reaches_a_pipe_before_the_command_ends(project):
+    """The command ends without freeing its objects (cli.run): whatever it printed into a
+    pipe's buffer must still arrive, with its exit code."""
+    for i in range(60):
+        project.claim(f"bad{i:02d}", f"id: bad{i:02d}\nstatment: x\n")
+    r = run("check", "--root", str(project.root), "--format", "json")
+    assert r.returncode == 1
+    doc = json.loads(r.stdout)  # whole: not cut off at a buffer's end
+    assert {p["path"] for p in doc["problems"]} >= {f"claims/bad{i:02d}.yaml" for i in range(60)}
+    r = run("graph", "--root", str(project.root), "--out", str(project.root.parent / "g"))
+    assert r.returncode == 1 and "nothing was changed" in r.stderr

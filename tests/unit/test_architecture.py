@@ -22,7 +22,8 @@ SCHEMA = REPO / "claims" / "claim.schema.json"
 # Layers, lowest first: a module may import its own layer and those below, never above.
 LAYERS = (
     ("evidencekb.model", "evidencekb.project", "evidencekb.site_paths",
-     "evidencekb.citekeys", "evidencekb.safe_output", "evidencekb.progress", "evidencekb.cache"),
+     "evidencekb.citekeys", "evidencekb.safe_output", "evidencekb.progress", "evidencekb.cache",
+     "evidencekb.forked", "evidencekb.memory"),
     ("evidencekb.parsers", "evidencekb.vocabulary"),
     ("evidencekb.confidence", "evidencekb.plain_language", "evidencekb.themes"),
     ("evidencekb.rules", "evidencekb.citation_rules"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from evidencekb import forked
 from evidencekb.checker import reading
 from tests.conftest import CLAIM
 
@@ -23,7 +24,7 @@ def alone(request, monkeypatch):
     one-process path and these tests into no tests; so the fork paths see a process alone,
     except the test of that very rule."""
     if request.node.name != "test_no_fork_beside_threads":
-        monkeypatch.setattr(reading.threading, "active_count", lambda: 1)
+        monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
 
 
 @pytest.fixture
@@ -97,7 +98,7 @@ def test_a_fork_that_fails_reads_here(big, check, monkeypatch):
     def no_fork():
         raise OSError(11, "Resource temporarily unavailable")
 
-    monkeypatch.setattr(reading.os, "fork", no_fork)
+    monkeypatch.setattr(forked.os, "fork", no_fork)
     assert check()[1] == serial_lines
 
 
@@ -108,14 +109,14 @@ def test_a_child_that_fails_is_read_here(big, check, monkeypatch):
     def broken(*a, **k):
         raise MemoryError  # in the child only: the parent does not marshal
 
-    monkeypatch.setattr(reading.marshal, "dumps", broken)
+    monkeypatch.setattr(forked.marshal, "dumps", broken)
     assert check()[1] == serial_lines
 
 
 def test_a_garbled_answer_is_read_here(big, check, monkeypatch):
     _, serial_lines = _serial(check, monkeypatch)
     monkeypatch.setattr(reading, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(reading.marshal, "loads", lambda data: ["not", "the", "answer"])
+    monkeypatch.setattr(forked.marshal, "loads", lambda data: ["not", "the", "answer"])
     assert check()[1] == serial_lines
 
 

@@ -3,10 +3,11 @@ the forked child fails the run with nothing left behind."""
 
 import pytest
 
+from evidencekb.analysis import analyse
 from evidencekb.checker import check_project
 from evidencekb.export import write_exports
 from evidencekb.project import Project
-from evidencekb.writers import names, parallel
+from evidencekb.writers import find_writer, names, parallel
 
 
 def base_of(project):
@@ -52,3 +53,40 @@ def test_a_writer_failing_in_the_child_leaves_nothing(project, tmp_path, monkeyp
     with pytest.raises(OSError, match="No space"):
         write_exports(base_of(project), None, tmp_path / "out")
     assert set(tmp_path.iterdir()) == before  # no out/, no staging folder beside it
+
+
+class _NoAnalysisYet:
+    """Stands for the analysis a child is still making: any use of it fails the test."""
+
+    def __getattr__(self, name):
+        raise AssertionError(f"a format made ahead read the analysis ({name})")
+
+
+def test_formats_made_ahead_read_no_analysis_and_are_the_same_bytes(project, tmp_path):
+    from evidencekb.export import ExportData
+
+    base = base_of(project)
+    write_exports(base, None, tmp_path / "plain")
+    data = ExportData(base, _NoAnalysisYet())
+    ahead = parallel.render_ahead(data, names(), lambda: True)
+    assert set(ahead) == {n for n in names() if not find_writer(n).reads_analysis}
+    assert {"graph.gexf", "graph.graphml", "nodes.csv", "edges.csv"} <= set(ahead)
+    data.analysis = analyse(base)  # now it has come
+    write_exports(base, None, tmp_path / "ahead", data=data, ready=ahead)
+    assert files(tmp_path / "ahead") == files(tmp_path / "plain")
+
+
+def test_nothing_is_made_ahead_once_the_analysis_is_there(project):
+    from evidencekb.export import ExportData
+
+    data = ExportData(base_of(project), _NoAnalysisYet())
+    assert parallel.render_ahead(data, names(), lambda: False) == {}
+
+
+def test_making_ahead_stops_when_the_analysis_comes(project):
+    from evidencekb.export import ExportData
+
+    data = ExportData(base_of(project), _NoAnalysisYet())
+    answers = iter([True, True, False])
+    ahead = parallel.render_ahead(data, names(), lambda: next(answers))
+    assert len(ahead) == 2

@@ -7,18 +7,19 @@ the line of the offending key or value. Rules that need the whole base
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from .. import rules
+from .. import forked, rules
+from ..memory import collector_paused
 from ..model import Claim, Confidence, EvidenceBase, EvidenceLink, Position, Problem, RelatedLink, Review
 from ..parsers.bibtex import load_sources
 from ..parsers.claim_yaml import ClaimDocument
 from ..project import Project
 from ..vocabulary import SchemaError, load_schema, vocabularies
 from .files import UsageError, discover_claims, paths_to_report
-from .reading import ClaimReader
+from .reading import ClaimReader, problem_of, problem_values
 from .schema import SchemaChecker, _jsonschema
 
 __all__ = ["BaseHasErrors", "CheckResult", "CheckedBase", "SchemaChecker", "UsageError", "check_project",
@@ -28,6 +29,8 @@ __all__ = ["BaseHasErrors", "CheckResult", "CheckedBase", "SchemaChecker", "Usag
 class CheckResult:
     base: EvidenceBase | None
     problems: tuple[Problem, ...]
+    prepared: object = None  # what `meanwhile` made of the base (check_project)
+    prepared_apart: object = None  # and `apart`
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -48,6 +51,8 @@ class CheckedBase:
 
     base: EvidenceBase
     warnings: tuple[Problem, ...] = ()
+    prepared: object = None  # what `meanwhile` made of the base (check_project)
+    prepared_apart: object = None  # and `apart`
 
 
 class BaseHasErrors(Exception):
@@ -61,14 +66,17 @@ class BaseHasErrors(Exception):
         super().__init__(f"{n} error{'s' if n != 1 else ''}")
 
 
-def checked_base(project: Project, only: set[str] | None = None, progress=None) -> CheckedBase:
+def checked_base(project: Project, only: set[str] | None = None, progress=None,
+                 meanwhile: Callable[[EvidenceBase, Callable[[], bool]], object] | None = None,
+                 apart: Callable[[EvidenceBase], object] | None = None) -> CheckedBase:
     """The one gate before any stage: the checked base, or BaseHasErrors with every problem.
 
-    `only` limits the problems considered to those files (as `evidence check FILE` does)."""
-    result = check_project(project, only=only, progress=progress)
+    `only` limits the problems considered to those files (as `evidence check FILE` does);
+    `meanwhile`, `apart`: see check_project."""
+    result = check_project(project, only=only, progress=progress, meanwhile=meanwhile, apart=apart)
     if result.errors or result.base is None:
         raise BaseHasErrors(result.problems)
-    return CheckedBase(result.base, result.warnings)
+    return CheckedBase(result.base, result.warnings, result.prepared, result.prepared_apart)
 
 
 def to_claim(doc: ClaimDocument) -> Claim:
@@ -104,27 +112,26 @@ def to_claim(doc: ClaimDocument) -> Claim:
     )
 
 
-@contextmanager
-def _collector_paused():
-    """Reading a base builds hundreds of thousands of long-lived objects and no reference
-    cycles; the cyclic collector would walk them again and again for nothing (a fifth of the
-    CPU at 10,000 claims). Freed memory still goes at once: reference counting frees it."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+RULES_APART_FROM = 1000  # claims; below this the rules take less time than a fork costs
 
 
-def check_project(project: Project, only: set[str] | None = None, progress=None) -> CheckResult:
+def check_project(project: Project, only: set[str] | None = None, progress=None,
+                  meanwhile: Callable[[EvidenceBase, Callable[[], bool]], object] | None = None,
+                  apart: Callable[[EvidenceBase], object] | None = None) -> CheckResult:
     """Load and check a whole project. `only` limits which files' problems are reported;
-    `progress` (a progress.Progress) is told the phases and how far the reading is."""
+    `progress` (a progress.Progress) is told the phases and how far the reading is.
+
+    `meanwhile(base, busy)` and `apart(base)` are the caller's next stages, run once the
+    files have been read without an error; their values are CheckResult.prepared and
+    .prepared_apart, both None if the check found an error. On a big base a forked child
+    checks the rules and then runs `apart` (its value comes back pickled; it must not print),
+    while `meanwhile` runs here, and `busy()` says whether the child is still at work: so the
+    two cores share the work (evidencekb.forked). On a small one all runs here, after the
+    rules, and `busy()` is False."""
     from ..progress import quiet
 
-    with _collector_paused():
-        return _check(project, only, progress or quiet())
+    with collector_paused():
+        return _check(project, only, progress or quiet(), meanwhile, apart)
 
 
 def _schema_problem(project: Project, message: str) -> CheckResult:
@@ -132,7 +139,7 @@ def _schema_problem(project: Project, message: str) -> CheckResult:
                                       "schema-file"),))
 
 
-def _check(project: Project, only: set[str] | None, progress) -> CheckResult:
+def _check(project: Project, only: set[str] | None, progress, meanwhile=None, apart=None) -> CheckResult:
     try:
         schema = load_schema(project.schema_path)
         vocab = vocabularies(schema)
@@ -143,23 +150,83 @@ def _check(project: Project, only: set[str] | None, progress) -> CheckResult:
         return _schema_problem(project, f"invalid JSON Schema: {exc.message}")
     claims_pack, bib_pack = _packs(project)
     problems = discover_claims(project)
-    reader = ClaimReader(project, checker, claims_pack)  # a big base: a child reads half meanwhile
+    bib = _Bibliography(project, bib_pack)
+    reader = ClaimReader(project, checker, claims_pack, bib.cached)  # big: a child reads part meanwhile
     with progress.phase("reading references.bib"):
-        sources, bib_problems = _sources(project, bib_pack)
+        sources, bib_problems = bib.read()
     docs, valid, claim_problems = reader.finish(progress)
     problems += bib_problems + claim_problems
+    readable = not any(p.is_error for p in problems)
     with progress.phase("checking rules", total=len(valid)):
         claims = tuple(sorted((to_claim(d) for d in valid), key=lambda c: c.id))
         base = EvidenceBase(claims=claims, sources=dict(sorted(sources.items())), vocabularies=vocab,
                             schema=schema)
-        problems += rules.check_rules(base, docs, {d.path: d for d in valid}, project)
+        by_path = {d.path: d for d in valid}
+
+        def run_rules() -> list[Problem]:
+            return rules.check_rules(base, docs, by_path, project)
+
+        child = None
+        if (meanwhile or apart) and readable and len(claims) >= RULES_APART_FROM:
+            child = forked.start(lambda: _in_the_child(run_rules, apart, base), records=apart is not None)
+        if child is None:
+            problems += run_rules()
+    prepared = prepared_apart = None
+    if child is not None:
+        found, prepared, prepared_apart = _beside_the_rules(child, run_rules, meanwhile, apart, base)
+        problems += found
+    elif not any(p.is_error for p in problems):
+        prepared = meanwhile(base, _never) if meanwhile else None
+        prepared_apart = apart(base) if apart else None
     for pack in (claims_pack, bib_pack):
         if pack is not None:
             pack.save()
     if only is not None:
         problems = [p for p in problems if p.position.path in only]
     problems.sort(key=Problem.sort_key)
-    return CheckResult(base, tuple(problems))
+    return CheckResult(base, tuple(problems), prepared, prepared_apart)
+
+
+def _never() -> bool:
+    return False
+
+
+def _in_the_child(run_rules, apart, base) -> tuple[list[tuple], object]:
+    found = run_rules()
+    value = apart(base) if apart and not any(p.is_error for p in found) else None
+    return [problem_values(p) for p in found], value
+
+
+def _beside_the_rules(child: forked.Child, run_rules, meanwhile, apart,
+                      base) -> tuple[list[Problem], object, object]:
+    """`meanwhile(base, child.busy)` here while the child checks the rules and then runs `apart(base)`:
+    (the rules' problems, both values; None, None when the rules found an error). If the
+    child failed in any way, its work is done here. An exception in `meanwhile` is raised
+    only if the rules found no error: on a base with errors it is most likely their
+    consequence, and the errors are what the contributor needs to see."""
+    failure: Exception | None = None
+    prepared = None
+    try:
+        prepared = meanwhile(base, child.busy) if meanwhile else None
+    except Exception as exc:  # noqa: BLE001 - weighed against the rules' answer below
+        failure = exc
+    except BaseException:  # Ctrl-C, exit: the child's answer is no longer wanted
+        child.stop()
+        raise
+    sent: Any = child.collect()
+    try:
+        values, prepared_apart = sent
+        found = [problem_of(v) for v in values]
+    except (TypeError, ValueError):  # no answer, or a garbled one
+        found, prepared_apart = run_rules(), None
+        sent = None
+    if any(p.is_error for p in found):
+        return found, None, None
+    if failure is not None:
+        raise failure
+    if sent is None and apart:
+        prepared_apart = apart(base)
+    return found, prepared, prepared_apart
 
 
 def _packs(project: Project):
@@ -177,19 +244,33 @@ def _packs(project: Project):
     return Pack("claims", root, schema_bytes, plain=True), Pack("bib", root)
 
 
-def _sources(project: Project, pack):
-    """The parsed bibliography and its problems, from the cache when its bytes were seen."""
-    path, rel = project.bib_path, project.relative(project.bib_path)
-    if pack is None:
-        return load_sources(path, rel)
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return load_sources(path, rel)  # it says what is wrong
-    key = pack.key(rel, raw)
-    hit = pack.get(key)
-    if hit is None:
-        hit = load_sources(path, rel, raw)
-        pack.put(key, hit)
-    sources, problems = hit
-    return dict(sources), list(problems)
+class _Bibliography:
+    """references.bib, parsed or from the cache when its bytes were seen; whether it is
+    cached is known before it is read (the claim reader splits its work by it)."""
+
+    def __init__(self, project: Project, pack):
+        self.project, self.pack = project, pack
+        self.path, self.rel = project.bib_path, project.relative(project.bib_path)
+        self.raw: bytes | None = None
+        self.key = self.hit = None
+        if pack is not None:
+            try:
+                self.raw = self.path.read_bytes()
+            except OSError:
+                return  # read() says what is wrong
+            self.key = pack.key(self.rel, self.raw)
+            self.hit = pack.get(self.key)
+
+    @property
+    def cached(self) -> bool:
+        return self.hit is not None
+
+    def read(self):
+        if self.raw is None:
+            return load_sources(self.path, self.rel)
+        hit = self.hit
+        if hit is None:
+            hit = load_sources(self.path, self.rel, self.raw)
+            self.pack.put(self.key, hit)
+        sources, problems = hit
+        return dict(sources), list(problems)

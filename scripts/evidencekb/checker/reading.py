@@ -3,20 +3,16 @@ base, and from the cache (evidencekb.cache) when a file's bytes were seen before
 
 Why two cores: at 10,000 claims reading the files is most of a check and each file stands
 alone, so a forked child reads the later part of the list while this process reads the
-bibliography and the earlier part. The child sends its results back (marshal) through a pipe;
-they are put back in file order, so the docs and problems are those of the serial path. If
-the fork, the child or its answer fails in any way, this process reads those files itself.
-A process running threads (`evidence serve`'s live reload) never forks: a lock another
-thread held at the fork would stay held in the child for ever.
+bibliography and the earlier part (evidencekb.forked). The child's results are put back in
+file order, so the docs and problems are those of the serial path. If the fork, the child or
+its answer fails in any way, this process reads those files itself.
 """
 
 from __future__ import annotations
 
-import marshal
-import os
-import threading
 from pathlib import Path
 
+from .. import forked
 from ..model import Position, Problem
 from ..parsers.claim_yaml import ClaimDocument, parse_claim_bytes
 from ..project import Project
@@ -58,25 +54,35 @@ def _with_text(stored: tuple, text: str | None) -> Result:
     file's bytes, decoded again."""
     path, data, values, keys, problems, valid = stored
     doc = ClaimDocument(path, data, values, keys, text) if path is not None else None
-    return doc, [Problem(Position(p[0], p[1], p[2]), p[3], p[4], p[5]) for p in problems], valid
+    return doc, [problem_of(p) for p in problems], valid
+
+
+def problem_values(p: Problem) -> tuple:
+    """A problem as plain values: what the cache keeps and a child sends back."""
+    return p.position.path, p.position.line, p.position.col, p.severity, p.message, p.rule
+
+
+def problem_of(values) -> Problem:
+    path, line, col, severity, message, rule = values
+    return Problem(Position(path, line, col), severity, message, rule)
 
 
 def plain(result: Result) -> tuple:
     """A result as plain values (what the cache keeps and the child sends): no text."""
     doc, problems, valid = result
-    found = tuple((p.position.path, p.position.line, p.position.col, p.severity, p.message, p.rule)
-                  for p in problems)
+    found = tuple(problem_values(p) for p in problems)
     if doc is None:
         return None, None, None, None, found, valid
     return doc.path, doc.data, doc.values, doc.keys, found, valid
 
 
-def child_share(project: Project, todo: list[tuple[Path, str]]) -> float:
+def child_share(project: Project, todo: list[tuple[Path, str]], bib_cached: bool = False) -> float:
     """The part of the claim files the child reads so that both sides finish together: this
-    process also reads the bibliography, so the child takes more (measured by bytes)."""
+    process also reads the bibliography, so the child takes more (measured by bytes), unless
+    the bibliography comes from the cache (then it costs next to nothing)."""
     step = max(1, len(todo) // 100)  # a sample of the sizes is enough to split by
     try:
-        bib = project.bib_path.stat().st_size * BIB_WEIGHT
+        bib = 0.0 if bib_cached else project.bib_path.stat().st_size * BIB_WEIGHT
         claims = sum(path.stat().st_size for path, _ in todo[::step]) * step or 1
     except OSError:
         return 0.5
@@ -95,7 +101,7 @@ def _read_many(todo: list[tuple[Path, str]], checker, pack, bar=None) -> list[tu
 class ClaimReader:
     """Started before the bibliography is read (the child works meanwhile), finished after."""
 
-    def __init__(self, project: Project, checker, pack=None):
+    def __init__(self, project: Project, checker, pack=None, bib_cached: bool = False):
         self.checker, self.pack = checker, pack
         folder = project.relative(project.claims_dir)  # every claim file sits directly in it
         self.skipped: list[Problem] = []
@@ -108,9 +114,9 @@ class ClaimReader:
             else:
                 self.todo.append((path, rel))
         self.split = len(self.todo)
-        self.child: tuple[int, int] | None = None
-        if len(self.todo) >= PARALLEL_FROM and threading.active_count() == 1:  # no fork beside threads
-            self.split = len(self.todo) - int(len(self.todo) * child_share(project, self.todo))
+        self.child: forked.Child | None = None
+        if len(self.todo) >= PARALLEL_FROM and forked.can_fork():
+            self.split = len(self.todo) - int(len(self.todo) * child_share(project, self.todo, bib_cached))
             self.child = _fork(self.todo[self.split:], checker, pack)
             if self.child is None:
                 self.split = len(self.todo)
@@ -140,44 +146,22 @@ class ClaimReader:
         return docs, valid, problems
 
 
-def _fork(todo: list[tuple[Path, str]], checker, pack) -> tuple[int, int] | None:
-    """A child reading `todo`, writing its results (marshal) to a pipe: (pid, read end)."""
-    try:
-        r, w = os.pipe()
-        pid = os.fork()
-    except (OSError, AttributeError):
-        return None
-    if pid == 0:  # the child: never returns, never runs the parent's exit handlers
-        code = 1
-        try:
-            os.close(r)
-            # Plain values through marshal (several times faster than pickling the objects);
-            # a result the parent's cache already holds goes back as its key and text alone.
-            old = pack.old if pack is not None else {}
-            data = marshal.dumps([(key, None if key in old else plain(res), res[0] and res[0].text)
-                                  for key, res in _read_many(todo, checker, pack)])
-            with os.fdopen(w, "wb") as f:
-                f.write(data)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(w)
-    return pid, r
+def _fork(todo: list[tuple[Path, str]], checker, pack) -> forked.Child | None:
+    """A child reading `todo`. Plain values go back (marshal is several times faster than
+    pickling the objects); a result the parent's cache already holds goes back as its key
+    and text alone."""
+    old = pack.old if pack is not None else {}
+    return forked.start(lambda: [(key, None if key in old else plain(res), res[0] and res[0].text)
+                                 for key, res in _read_many(todo, checker, pack)])
 
 
-def _collect(child: tuple[int, int], expected: int, pack) -> list[tuple[str | None, Result]] | None:
+def _collect(child: forked.Child, expected: int, pack) -> list[tuple[str | None, Result]] | None:
     """The child's results (its new ones put in this process's cache), or None if it failed
     in any way (then they are read here)."""
-    pid, r = child
+    sent = child.collect()
+    if not isinstance(sent, list) or len(sent) != expected:
+        return None
     try:
-        with os.fdopen(r, "rb") as f:
-            data = f.read()
-        _, status = os.waitpid(pid, 0)
-        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-            return None
-        sent = marshal.loads(data)
-        if not isinstance(sent, list) or len(sent) != expected:
-            return None
         out = []
         for key, stored, text in sent:
             if stored is None:  # one the cache held before the fork
@@ -186,5 +170,5 @@ def _collect(child: tuple[int, int], expected: int, pack) -> list[tuple[str | No
                 pack.put(key, stored)
             out.append((key, _with_text(stored, text)))
         return out
-    except Exception:  # noqa: BLE001 - any failure of the child: fall back to reading here
+    except Exception:  # noqa: BLE001 - a malformed answer: fall back to reading here
         return None

@@ -113,6 +113,19 @@ def read_keys(claim: Claim) -> list[str]:
     return list(dict.fromkeys(link.via or link.source for link in claim.evidence))
 
 
+def _changed(obj, **fields):
+    """`obj` with these fields, or `obj` itself when none differs (most links and notes cite
+    nothing: at 10,000 claims, copying every record anyway was most of the rendering)."""
+    if all(getattr(obj, name) is value for name, value in fields.items()):
+        return obj
+    return dataclasses.replace(obj, **fields)
+
+
+def _kept(new: tuple, old: tuple) -> tuple:
+    """`old` when every item of `new` is the very same record (then the claim is kept too)."""
+    return old if all(a is b for a, b in zip(new, old, strict=True)) else new
+
+
 def render_claim(claim: Claim, names_year: Labels) -> Claim:
     """The claim with its prose fields (not quotes, which are verbatim) cited by label."""
 
@@ -121,23 +134,21 @@ def render_claim(claim: Claim, names_year: Labels) -> Claim:
 
     conf = claim.confidence
     evidence = tuple(
-        dataclasses.replace(
-            link, locator=r(link.locator), note=r(link.note), source_locator=r(link.source_locator)
-        )
+        _changed(link, locator=r(link.locator), note=r(link.note), source_locator=r(link.source_locator))
         for link in claim.evidence
     )
-    related = tuple(dataclasses.replace(rel, note=r(rel.note)) for rel in claim.related)
-    reviewed = claim.reviewed and dataclasses.replace(
+    related = tuple(_changed(rel, note=r(rel.note)) for rel in claim.related)
+    reviewed = claim.reviewed and _changed(
         claim.reviewed, against=r(claim.reviewed.against), note=r(claim.reviewed.note)
     )
-    return dataclasses.replace(
+    return _changed(
         claim,
         statement=r(claim.statement),
         summary=r(claim.summary),
-        evidence=evidence,
-        related=related,
+        evidence=_kept(evidence, claim.evidence),
+        related=_kept(related, claim.related),
         reviewed=reviewed,
-        confidence=dataclasses.replace(conf, rationale=r(conf.rationale), caveat=r(conf.caveat)),
+        confidence=_changed(conf, rationale=r(conf.rationale), caveat=r(conf.caveat)),
     )
 
 

@@ -13,6 +13,9 @@ class Writer:
 
     name: ClassVar[str] = ""
     media_type: ClassVar[str] = "text/plain"
+    # Whether it reads the analysis (profiles, gaps): those that do not may be written while
+    # the analysis is still being made (writers.parallel.render_ahead).
+    reads_analysis: ClassVar[bool] = False
 
     def write_stream(self, data, stream: TextIO) -> None:
         raise NotImplementedError

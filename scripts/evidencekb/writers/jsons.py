@@ -58,18 +58,22 @@ class CytoscapeJson(JsonWriter):
 @register
 class ProfilesJson(JsonWriter):
     name, source = "profiles.json", "profiles"
+    reads_analysis = True
 
 
 @register
 class GapsJson(JsonWriter):
     name, source = "gaps.json", "gaps"
+    reads_analysis = True
 
 
 @register
 class EvidenceMapJson(JsonWriter):
     name, source = "evidence-map.json", "maps"
+    reads_analysis = True
 
 
 @register
 class ExplorerJson(JsonWriter):
     name, source, compact = "graph.json", "site_graph", True
+    reads_analysis = True

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -20,8 +21,8 @@ from ..safe_output import write_file
 from . import find_writer
 
 # Rough CPU cost of each writer at 10,000 claims (seconds), to split the work evenly.
-COST = {"graph.gexf": 1.4, "graph.json": 1.3, "graph.graphml": 0.9, "nodes.csv": 0.8,
-        "cytoscape.json": 0.5, "edges.csv": 0.5, "graph.node-link.json": 0.4}
+COST = {"graph.gexf": 1.45, "graph.json": 0.85, "graph.graphml": 0.85, "nodes.csv": 0.7,
+        "edges.csv": 0.46, "cytoscape.json": 0.42, "graph.node-link.json": 0.32, "profiles.json": 0.1}
 PARALLEL_FROM = 3000  # graph nodes; below this, writing serially is faster
 
 _SHARED: dict = {}  # what a forked child reads: set just before the fork, cleared after
@@ -42,6 +43,19 @@ def write_one(data, folder: Path, name: str) -> None:
     write_file(folder / name, find_writer(name).to_string(data))
 
 
+def render_ahead(data, names: list[str], busy: Callable[[], bool]) -> dict[str, str]:
+    """The formats that need no analysis, made in memory while `busy()` (another process is
+    still making the analysis), cheapest first so that little is left running when it is
+    done. Nothing is written: the base may yet fail its check."""
+    ahead: dict[str, str] = {}
+    for name in sorted((n for n in names if not find_writer(n).reads_analysis),
+                       key=lambda n: (COST.get(n, 0.05), n)):
+        if not busy():
+            break
+        ahead[name] = find_writer(name).to_string(data)
+    return ahead
+
+
 def _child(folder: str, names: list[str]) -> list[str]:
     data = _SHARED["data"]
     for name in names:
@@ -53,9 +67,15 @@ def can_fork() -> bool:
     return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
-def write_all(data, folder: Path, names: list[str], n_nodes: int) -> None:
-    """Every named export into `folder`, on two cores when the graph is big enough."""
-    if n_nodes < PARALLEL_FROM or not can_fork():
+def write_all(data, folder: Path, names: list[str], n_nodes: int,
+              ready: Mapping[str, str] | None = None) -> None:
+    """Every named export into `folder`, on two cores when the graph is big enough. `ready`:
+    texts already made (render_ahead), written as they are."""
+    ready = ready or {}
+    for name in sorted(ready):
+        write_file(folder / name, ready[name])
+    names = [n for n in names if n not in ready]
+    if n_nodes < PARALLEL_FROM or not can_fork() or len(names) < 2:
         for name in sorted(names):
             write_one(data, folder, name)
         return

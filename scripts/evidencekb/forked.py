@@ -1,0 +1,136 @@
+"""Work done in a forked child while this process goes on: its answer comes back through a
+pipe, as plain values (marshal) or, when it holds records, pickled.
+
+Why: the check and `evidence graph` have stages that need only what is already in memory
+and hand back little (the rules' problems, half the claim files' parses). A forked child
+inherits that memory without copying or pickling it, so on a 2-core machine the two halves
+run side by side. Whoever starts a child must be ready to do the work itself: `collect`
+returns None when the fork, the child or its answer failed in any way. A process running
+threads (`evidence serve`'s live reload) never forks: a lock another thread held at the
+fork would stay held in the child for ever.
+
+A child never outlives the command: wherever an interrupt lands, the CLI stops every child
+still running (`stop_all`, beside its removal of temporary folders), and on Linux the
+kernel kills a child whose parent died any other way (PR_SET_PDEATHSIG).
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import pickle
+import select
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
+
+
+_LIVE: set[Child] = set()  # started and neither collected nor stopped
+
+
+class Child:
+    """A forked child computing `work()`; `collect()` waits for its value."""
+
+    def __init__(self, pid: int, fd: int, loads: Callable[[bytes], Any]):
+        self.pid, self.fd, self.loads, self.done = pid, fd, loads, False
+        _LIVE.add(self)
+
+    def busy(self) -> bool:
+        """Still working: it has not begun to answer (it answers all at once, at the end)."""
+        if self.done or self.fd < 0:
+            return False
+        try:
+            return not select.select([self.fd], [], [], 0)[0]
+        except (OSError, ValueError):
+            return False
+
+    def collect(self) -> object | None:
+        """The child's value, or None if it failed (then do the work here)."""
+        if self.done:
+            return None
+        self.done = True
+        _LIVE.discard(self)
+        try:
+            f = os.fdopen(self.fd, "rb")
+            self.fd = -1  # the file owns it now
+            with f:
+                data = f.read()
+            _, status = os.waitpid(self.pid, 0)
+            if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+                return None
+            return self.loads(data)
+        except Exception:  # noqa: BLE001 - any failure of the child: the caller does the work
+            return None
+        except BaseException:  # Ctrl-C while waiting: the child goes too
+            self._end()
+            raise
+
+    def stop(self) -> None:
+        """The child killed and reaped: its answer is no longer wanted (an error, Ctrl-C)."""
+        if not self.done:
+            self.done = True
+            _LIVE.discard(self)
+            self._end()
+
+    def _end(self) -> None:
+        fd, self.fd = self.fd, -1
+        steps = [lambda: os.kill(self.pid, signal.SIGKILL), lambda: os.waitpid(self.pid, 0)]
+        if fd >= 0:
+            steps.insert(1, lambda: os.close(fd))
+        for step in steps:
+            try:
+                step()
+            except OSError:  # already gone, already reaped
+                pass
+
+
+def stop_all() -> None:
+    """Every child still running, killed and reaped (the command is ending)."""
+    for child in list(_LIVE):
+        child.stop()
+
+
+def _die_with_parent(parent: int) -> None:
+    """In the child: killed by the kernel if the parent dies (Linux), or gone at once if it
+    already has."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: stop_all still covers every interrupt
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def start(work: Callable[[], Any], records: bool = False) -> Child | None:
+    """`work()` in a forked child, whose value comes back through `Child.collect`: marshalled
+    (plain values only: several times faster), or pickled with `records`. None when this
+    process may not or cannot fork. Only this process's own child is ever unpickled."""
+    if not can_fork():
+        return None
+    parent = os.getpid()
+    try:
+        r, w = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # the child: never returns, never runs the parent's exit handlers
+        code = 1
+        try:
+            _die_with_parent(parent)
+            os.close(r)
+            value = work()
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) if records else marshal.dumps(value)
+            with os.fdopen(w, "wb") as f:
+                f.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(w)
+    return Child(pid, r, pickle.loads if records else marshal.loads)

@@ -1,0 +1,31 @@
+"""The cyclic garbage collector, paused while a big base is turned into records and exports.
+
+Why: reading a base, analysing it and building its graph make hundreds of thousands of
+long-lived objects and almost no reference cycles. The cyclic collector would walk them
+again and again for nothing: about a fifth of the CPU of a check, and 1.4 s of the 10 s of
+`evidence graph` at 10,000 claims. Freed memory still goes at once (reference counting
+frees it); the few cycles made meanwhile wait for the collector's next full run.
+
+On resuming, everything made meanwhile is moved to the oldest generation (`freeze` then
+`unfreeze`: two list splices). Left in the youngest, it would all be walked by the very
+next collection, which the next few hundred allocations start: 0.35 s at 10,000 claims.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.freeze()
+            gc.unfreeze()
+            gc.enable()
