@@ -173,7 +173,8 @@ def _check(project: Project, only: set[str] | None, progress, meanwhile=None, ap
             problems += run_rules()
     prepared = prepared_apart = None
     if child is not None:
-        found, prepared, prepared_apart = _beside_the_rules(child, run_rules, meanwhile, apart, base)
+        found, prepared, prepared_apart = _beside_the_rules(child, run_rules, meanwhile, apart, base,
+                                                            progress)
         problems += found
     elif not any(p.is_error for p in problems):
         prepared = meanwhile(base, _never) if meanwhile else None
@@ -197,8 +198,8 @@ def _in_the_child(run_rules, apart, base) -> tuple[list[tuple], object]:
     return [problem_values(p) for p in found], value
 
 
-def _beside_the_rules(child: forked.Child, run_rules, meanwhile, apart,
-                      base) -> tuple[list[Problem], object, object]:
+def _beside_the_rules(child: forked.Child, run_rules, meanwhile, apart, base,
+                      progress) -> tuple[list[Problem], object, object]:
     """`meanwhile(base, child.busy)` here while the child checks the rules and then runs `apart(base)`:
     (the rules' problems, both values; None, None when the rules found an error). If the
     child failed in any way, its work is done here. An exception in `meanwhile` is raised
@@ -213,7 +214,8 @@ def _beside_the_rules(child: forked.Child, run_rules, meanwhile, apart,
     except BaseException:  # Ctrl-C, exit: the child's answer is no longer wanted
         child.stop()
         raise
-    sent: Any = child.collect()
+    with progress.phase("waiting for the rules" + (" and the analysis" if apart else "")):
+        sent: Any = child.collect()  # said only if it takes a second or more
     try:
         values, prepared_apart = sent
         found = [problem_of(v) for v in values]
