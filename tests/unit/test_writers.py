@@ -72,6 +72,28 @@ def test_numbers_and_plain_text_are_left_alone():
     assert safe_cell(True) == "True"
 
 
+CELLS = ["=1+1", "+1", "-x", "@SUM(A1)", "\tx", "\rx", "", None, "plain", 0, -2.5, True, False,
+         ["=a", "b"], ("x",), [], "'=quoted", " =space", "é=", 7.0]
+
+
+def test_every_cell_in_a_table_is_what_safe_cell_makes_of_it():
+    """write_csv makes the common cells itself, for speed: the same as safe_cell, one by one."""
+    columns = [f"c{i}" for i in range(len(CELLS))]
+    row = dict(zip(columns, CELLS, strict=True))
+    got = list(csv.reader(io.StringIO(csv_text(columns + ["missing"], [row])[1:], newline="")))[1]
+    want = [str(safe_cell(v)) for v in CELLS] + [""]
+    assert got == want
+
+
+@pytest.mark.parametrize("inside", ["\r", "\n", "\r\n", "\u2028"])
+def test_a_line_break_inside_a_cell_never_starts_a_row(inside):
+    """A locator or note from a pull request holding a carriage return stays in its cell."""
+    text = csv_text(["a", "b"], [{"a": f"p. 4{inside}=HYPERLINK(1)", "b": "next"}, {"a": "x", "b": "y"}])
+    rows = list(csv.reader(io.StringIO(text[1:], newline="")))
+    assert rows == [["a", "b"], [f"p. 4{inside}=HYPERLINK(1)", "next"], ["x", "y"]]
+    assert text.count("\r\n") == 3 + (inside == "\r\n")  # three rows, each ended by CRLF
+
+
 def test_csv_has_a_bom_and_reads_back_with_formulas_neutralised():
     text = csv_text(["id", "note", "x"], [{"id": "=cmd|' /C calc'!A0", "note": TRICKY, "x": -2.5}])
     assert text.startswith(BOM)
