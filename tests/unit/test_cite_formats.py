@@ -134,6 +134,26 @@ def test_ris_article():
     assert all(line[2:6] == "  - " for line in first.splitlines())
 
 
+@pytest.mark.parametrize("brk", ["\n", "\r", "\r\n", "\n\t  "])
+def test_no_ris_field_starts_a_line_of_its_own(brk):
+    """A title from a pull request cannot add a tag (or end the record) with a line break."""
+    out = to_ris(one(f"@misc{{k, author = {{Smith, Anna}}, year = {{2020}},\n"
+                     f"  title = {{Peer{brk}ER  - {brk}TY  - JOUR{brk}mentoring}}}}\n"))
+    lines = out.splitlines()  # splitlines breaks at every one of them
+    assert [line[:2] for line in lines if line[:2] in ("TY", "ER")] == ["TY", "ER"]
+    assert all(line[2:6] == "  - " for line in lines if line)
+    assert ("TI", "Peer ER - TY - JOUR mentoring") in _ris_tags(out)
+
+
+def test_every_kind_of_line_break_is_one_space_in_a_ris_field():
+    """The bibliography check already refuses the rarer ones (bib-character); RIS does not rely on it."""
+    from evidencekb.cite.formats import _one_line
+
+    for brk in ["\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]:
+        assert _one_line(f" a{brk}b ") == "a b"
+    assert _one_line("a\u00a0b") == "a\u00a0b"  # a no-break space is meant
+
+
 def test_ris_chapter_and_undated():
     out = to_ris(parse(TRICKY))
     chapter = dict(_ris_tags(out.split("\n\n")[1]))

@@ -125,3 +125,22 @@ def test_nul_byte():
 
 def test_complex_key_rejected():
     assert only_problem(b"? [a, b]\n: c\n").rule == "yaml-key"
+
+
+@pytest.mark.parametrize("escape,name", [
+    ("\\e[31m", "U+001B (ESCAPE)"), ("\\u202e", "U+202E (RIGHT-TO-LEFT OVERRIDE)"), ("\\0", "U+0000 (NUL)"),
+    ("\\u200b", "U+200B (ZERO WIDTH SPACE)"), ("\\r", "U+000D (CARRIAGE RETURN)"),
+    ("\\x7f", "U+007F (DELETE)"), ("\\u2028", "U+2028 (LINE SEPARATOR)"), ("\\N", "U+0085"),
+])
+def test_an_unsafe_character_written_as_an_escape_is_refused_at_its_value(escape, name):
+    """The file's characters are all plain; the double-quoted value's escape makes one that
+    would reorder or recolour what a reader sees (or start a row in a spreadsheet)."""
+    p = only_problem(f'id: a\nnote:\n  locator: "p. 4{escape}=HYPERLINK(1)"\n'.encode())
+    assert (p.position.line, p.position.col, p.rule) == (3, 12, "text-character")
+    assert name in p.message and "escape" in p.message
+
+
+def test_harmless_escapes_are_kept():
+    doc, problems = parse(b'a: "two\\nlines\\tand a tab, caf\\u00e9, \\"quoted\\""\nb: \'it\'\'s \\e\'\n')
+    assert problems == []
+    assert doc.data == {"a": 'two\nlines\tand a tab, café, "quoted"', "b": "it's \\e"}

@@ -29,9 +29,14 @@ def _sorted(sources: Mapping[str, Source]) -> list[tuple[str, Source]]:
     return sorted(sources.items(), key=lambda item: item[0])
 
 
+_BREAKS = re.compile("[ \t\r\n\v\f\x1c-\x1f\x85\u2028\u2029]+")
+
+
 def _one_line(value: str) -> str:
-    """Line breaks and runs of spaces as one space (a no-break space is kept: it is meant)."""
-    return re.sub(r"[ \t\r\n]+", " ", value).strip()
+    """Line breaks of every kind (those str.splitlines and reference managers split at) and
+    runs of spaces as one space, so no field starts a line, or a tag, of its own. A no-break
+    space is kept: it is meant."""
+    return _BREAKS.sub(" ", value).strip()
 
 
 def _year(source: Source) -> str:

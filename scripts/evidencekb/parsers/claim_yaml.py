@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from ..model import Position, Problem
-from .hygiene import unsafe_characters
+from .hygiene import UNSAFE, char_name, unsafe_characters
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -163,10 +163,26 @@ def _bad_tag(node) -> _Reject:
                    "yaml-tag")
 
 
+_UNSAFE_IN_VALUE = re.compile("\r|" + UNSAFE.pattern)  # and a carriage return (a line break is "\n")
+
+
+def _escaped_unsafe(node, ch: str) -> _Reject:
+    what = "invisible or text-direction" if ord(ch) >= 0xA0 else "control"
+    return _Reject(_pos("", node.start_mark),
+                   f"{what} character {char_name(ch)}, written as an escape in this quoted value, is not "
+                   "allowed: delete it or type plain text", "text-character")
+
+
 def _scalar(node) -> Any:
     tag = node.tag
     if tag == _STR:
-        return resolve_plain(node.value) if node.style in (None, "") else node.value
+        if node.style in (None, ""):
+            return resolve_plain(node.value)
+        # Only a double-quoted value has escapes ("\e", "\u202e", "\r"), which the check of the
+        # file's characters cannot see: the same characters are refused here.
+        if node.style == '"' and (bad := _UNSAFE_IN_VALUE.search(node.value)):
+            raise _escaped_unsafe(node, bad.group())
+        return node.value
     if tag not in _ALLOWED_EXPLICIT:
         raise _bad_tag(node)
     return resolve_plain(node.value)

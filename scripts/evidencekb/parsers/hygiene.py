@@ -43,7 +43,8 @@ def char_name(ch: str) -> str:
     code = f"U+{ord(ch):04X}"
     name = unicodedata.name(ch, "")
     if not name:
-        name = {"\x1b": "ESCAPE", "\x00": "NUL", "\x7f": "DELETE"}.get(ch, "a control character")
+        name = {"\x1b": "ESCAPE", "\x00": "NUL", "\x7f": "DELETE", "\r": "CARRIAGE RETURN"}.get(
+            ch, "a control character")
     return f"{code} ({name})"
 
 
