@@ -167,7 +167,7 @@ def _time_site(r: dict, repo: Path, root: Path, work: Path, repeats: int, log) -
     r["site"] = timed([py, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)], root, repeats, env=env)
     r.update(_site_sizes(site))
     r["article_bytes"] = article_bytes(site)
-    cmd = pagefind_command(site, "pagefind-bench", repo)
+    cmd = pagefind_command(site, "pagefind-bench", repo, indexer)
     if cmd:
         r["index"] = timed(cmd, site, repeats)
         r["index_share"] = r["index"]["wall_median"] / r["site"]["wall_median"]

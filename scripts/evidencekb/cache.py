@@ -93,7 +93,7 @@ class Pack:
         self.salt = hashlib.sha256(code_stamp().encode() + b"\0" + kind.encode() + b"\0" + extra).digest()
         ident = hashlib.sha256(self.salt + str(where).encode("utf-8", "surrogateescape")).hexdigest()
         usable = self.folder is not None and _private(self.folder)
-        self.path = self.folder / f"{kind}-{ident[:32]}.pack" if usable and self.folder else None
+        self.path = self.folder / f"{kind}-{ident[:32]}.pack" if usable else None  # type: ignore[operator]
         self.old: dict[str, Any] = self._load()
         self.used: dict[str, Any] = {}
         self.changed = False

@@ -176,11 +176,10 @@ def run_graph(args: argparse.Namespace, project: Project) -> int:
         checked = checked_base(project, progress=progress, meanwhile=prepare, apart=analyse)
         data, ahead = cast("tuple[ExportData, dict[str, str]]", checked.prepared)
         data.analysis = cast("Analysis", checked.prepared_apart)
-        base, analysis, g = data.base, data.analysis, data.graph
-        written = write_exports(base, analysis, out, project.root, graph=g, progress=progress, data=data,
+        written = write_exports(data.base, data.analysis, out, project.root, progress=progress, data=data,
                                 ready=ahead)
     if not args.quiet:
-        print(summary(base, analysis, g))
+        print(summary(data.base, data.analysis, data.graph))
         print(f"wrote {len(written)} files to {display(out)}")
     return 0
 

@@ -215,25 +215,30 @@ def _beside_the_rules(child: forked.Child, run_rules, meanwhile, apart, base,
         child.stop()
         raise
     with progress.phase("waiting for the rules" + (" and the analysis" if apart else "")):
-        sent: Any = child.collect()  # said only if it takes a second or more
-    try:
-        values, prepared_apart = sent
-        found = [problem_of(v) for v in values]
-    except (TypeError, ValueError):  # no answer, or a garbled one
-        found, prepared_apart = run_rules(), None
-        sent = None
+        answer = _answer(child.collect())  # said only if it takes a second or more
+    found = answer[0] if answer is not None else run_rules()
     if any(p.is_error for p in found):
         return found, None, None
     if failure is not None:
         raise failure
-    if sent is None and apart:
-        prepared_apart = apart(base)
-    return found, prepared, prepared_apart
+    if answer is None:  # the child failed: its second stage too is done here
+        return found, prepared, apart(base) if apart else None
+    return found, prepared, answer[1]
+
+
+def _answer(sent: Any) -> tuple[list[Problem], object] | None:
+    """The child's (problems, apart's value), or None if it sent none or a garbled one."""
+    try:
+        values, value = sent
+        return [problem_of(v) for v in values], value
+    except (TypeError, ValueError):
+        return None
 
 
 def _packs(project: Project):
     """The cache packs for the claim files (keyed also by the schema's text: a file's schema
-    problems depend on it) and the bibliography; (None, None) when the cache is off."""
+    problems depend on it) and the bibliography; None for each when the cache is off or its
+    folder is not usable (then no file's bytes are hashed for nothing)."""
     from ..cache import Pack, cache_dir
 
     if cache_dir() is None:
@@ -243,7 +248,8 @@ def _packs(project: Project):
     except OSError:
         return None, None
     root = project.root.resolve()
-    return Pack("claims", root, schema_bytes, plain=True), Pack("bib", root)
+    claims, bib = Pack("claims", root, schema_bytes, plain=True), Pack("bib", root)
+    return (claims if claims.enabled else None), (bib if bib.enabled else None)
 
 
 class _Bibliography:
@@ -251,7 +257,7 @@ class _Bibliography:
     cached is known before it is read (the claim reader splits its work by it)."""
 
     def __init__(self, project: Project, pack):
-        self.project, self.pack = project, pack
+        self.pack = pack
         self.path, self.rel = project.bib_path, project.relative(project.bib_path)
         self.raw: bytes | None = None
         self.key = self.hit = None

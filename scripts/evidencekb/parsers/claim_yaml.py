@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from ..model import Position, Problem
-from .hygiene import UNSAFE, char_name, unsafe_characters
+from .hygiene import UNSAFE, refused, unsafe_characters
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -167,10 +167,9 @@ _UNSAFE_IN_VALUE = re.compile("\r|" + UNSAFE.pattern)  # and a carriage return (
 
 
 def _escaped_unsafe(node, ch: str) -> _Reject:
-    what = "invisible or text-direction" if ord(ch) >= 0xA0 else "control"
     return _Reject(_pos("", node.start_mark),
-                   f"{what} character {char_name(ch)}, written as an escape in this quoted value, is not "
-                   "allowed: delete it or type plain text", "text-character")
+                   f"{refused(ch)}, written as an escape in this quoted value, is not allowed: delete it or "
+                   "type plain text", "text-character")
 
 
 def _scalar(node) -> Any:

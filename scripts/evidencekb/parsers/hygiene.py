@@ -48,6 +48,12 @@ def char_name(ch: str) -> str:
     return f"{code} ({name})"
 
 
+def refused(ch: str) -> str:
+    """How a refused character is named in a message: "control character U+001B (ESCAPE)"."""
+    what = "invisible or text-direction" if ord(ch) >= 0xA0 else "control"
+    return f"{what} character {char_name(ch)}"
+
+
 def unsafe_characters(text: str) -> list[tuple[int, int, str]]:
     """(line, col, message) for each refused character, at most MAX_REPORTED of them."""
     if not UNSAFE.search(text):
@@ -60,11 +66,7 @@ def unsafe_characters(text: str) -> list[tuple[int, int, str]]:
         i = m.start()
         line = text.count("\n", 0, i) + 1
         col = i - (text.rfind("\n", 0, i) + 1) + 1
-        ch = m.group()
-        what = "invisible or text-direction" if ord(ch) >= 0xA0 else "control"
-        out.append(
-            (line, col, f"{what} character {char_name(ch)} is not allowed: delete it or type plain text")
-        )
+        out.append((line, col, f"{refused(m.group())} is not allowed: delete it or type plain text"))
     return out
 
 

@@ -106,13 +106,13 @@ def _source_by_slug(data) -> dict:
 
 
 def pagefind_command(
-    site_dir: Path, bundle: str = BUNDLE, project_root: Path | None = None
+    site_dir: Path, bundle: str = BUNDLE, project_root: Path | None = None, indexer=None
 ) -> list[str] | None:
-    """The indexer's command line (the newest Pagefind installed: see pagefind_binary), or
-    None when no Pagefind runs here."""
+    """The indexer's command line (`indexer`, else the newest Pagefind installed: see
+    pagefind_binary), or None when no Pagefind runs here."""
     from .pagefind_binary import find_indexer
 
-    indexer = find_indexer(project_root)
+    indexer = indexer or find_indexer(project_root)
     if indexer is None:
         return None
     return [

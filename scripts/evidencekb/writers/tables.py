@@ -38,9 +38,6 @@ def safe_cell(value):
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-_FIRST = "".join(FORMULA_START)  # each is one character
-
-
 def write_csv(stream: TextIO, columns: Sequence[str], rows: Iterable[dict], bom: bool = True) -> None:
     if bom:
         stream.write(BOM)
@@ -50,17 +47,7 @@ def write_csv(stream: TextIO, columns: Sequence[str], rows: Iterable[dict], bom:
     w = csv.writer(stream, lineterminator="\r\n")
     w.writerow([safe_cell(c) for c in columns])
     for r in rows:
-        # safe_cell, its common cases inline (half a million cells at 10,000 claims)
-        cells = []
-        for c in columns:
-            v = r.get(c)
-            if v is None or v == "":
-                cells.append("")
-            elif type(v) is str:
-                cells.append("'" + v if v[0] in _FIRST else v)
-            else:
-                cells.append(safe_cell(v))
-        w.writerow(cells)
+        w.writerow([safe_cell(r.get(c, "")) for c in columns])
 
 
 def csv_text(columns: Sequence[str], rows: Iterable[dict], bom: bool = True) -> str:
