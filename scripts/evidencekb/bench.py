@@ -199,8 +199,9 @@ def _time_browser(r: dict, repo: Path, root: Path, site: Path, repeats: int, log
 def _browser_line(r: dict) -> str:
     ms = lambda which, key: r[which].get(key, 0) * 1000  # noqa: E731
     return (f"search {ms('search_rare', 'median_s'):.0f} ms rare, {ms('search_common', 'median_s'):.0f} ms "
-            f"common (after a pause: {ms('search_rare', 'paused_median_s'):.0f} / "
-            f"{ms('search_common', 'paused_median_s'):.0f} ms); "
+            f"common, typed at a reader's pace (at once: {ms('search_rare', 'at_once_median_s'):.0f} / "
+            f"{ms('search_common', 'at_once_median_s'):.0f} ms; after a pause: "
+            f"{ms('search_rare', 'paused_median_s'):.0f} / {ms('search_common', 'paused_median_s'):.0f} ms); "
             f"explorer {r.get('graph_interactive_s_5000', 0):.2f} s with "
             f"{r.get('graph_nodes_5000', 0):,} nodes ({r.get('graph_drawn_5000', 0):,} drawn); "
             f"whole site graph {r.get('graph_interactive_s_full', 0):.2f} s with "

@@ -39,7 +39,11 @@ def _search_rows(results: list[dict]) -> list[dict]:
         return [_missing(m1, t1), _missing(m2, t2)]
     rare, common = r["search_rare"]["median_s"] * 1000, r["search_common"]["median_s"] * 1000
     kb = max(r["search_rare"]["gzip_bytes"], r["search_common"]["gzip_bytes"]) / 1000
-    return [_row(m1, t1, f"{rare:.0f} / {common:.0f} ms", max(rare, common) <= 300, _where(r)),
+    now = f"{rare:.0f} / {common:.0f} ms"
+    if "at_once_median_s" in r["search_rare"]:  # the verdict is the reader's pace; a paste beside it
+        now += (f" (typed at once: {r['search_rare']['at_once_median_s'] * 1000:.0f} / "
+                f"{r['search_common']['at_once_median_s'] * 1000:.0f} ms)")
+    return [_row(m1, t1, now, max(rare, common) <= 300, _where(r)),
             _row(m2, t2, f"{kb:.0f} KB", kb <= 300, _where(r))]
 
 
@@ -247,12 +251,20 @@ def report_markdown(results: list[dict], when: str, marginal_rows=()) -> str:
 
 
 def _search_line(s: dict) -> str:
+    how = "typed at once"
+    if "key_gap_s" in s:
+        how = (f"typed at a reader's pace ({s['key_gap_s'] * 1000:.0f} ms a key) "
+               "right after clicking into the box")
     line = (
-        f"\nSearch for “{s['word']}” from a loaded home page, fresh page each time ({s['repeats']}×): "
+        f"\nSearch for “{s['word']}” from a loaded home page, fresh page each time ({s['repeats']}×), {how}: "
         f"first result drawn {s['median_s'] * 1000:.0f} ms after the last keystroke (median; min "
         f"{s['min_s'] * 1000:.0f} ms), {s['gzip_bytes'] / 1000:.0f} KB fetched."
     )
-    if "from_first_key_median_s" in s:
+    if "at_once_median_s" in s:
+        line += (f" Typed at once (a paste): {s['at_once_median_s'] * 1000:.0f} ms; from the first keystroke "
+                 f"{s['from_first_key_median_s'] * 1000:.0f} ms (the harness took "
+                 f"{s['typing_median_s'] * 1000:.0f} ms to send the keys one by one).")
+    elif "from_first_key_median_s" in s:
         line += (f" From the first keystroke: {s['from_first_key_median_s'] * 1000:.0f} ms (the harness took "
                  f"{s['typing_median_s'] * 1000:.0f} ms to send the keys one by one).")
     if "paused_median_s" in s:

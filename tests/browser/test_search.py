@@ -244,8 +244,142 @@ def test_pagefind_starts_when_a_reader_points_at_the_box(browser, server):
         page.wait_for_load_state("networkidle")
         assert not [u for u in seen if "/pagefind/" in u], "nothing of the search loads before it is wanted"
         page.hover("#ev-search-input")
+        for _ in range(100):  # the worker fetches it, so the page's own resource timing has no entry
+            if any(u.endswith("/pagefind/pagefind.js") for u in seen):
+                break
+            page.wait_for_timeout(50)
+        assert any(u.endswith("/pagefind/pagefind.js") for u in seen), seen
+    finally:
+        context.close()
+
+
+def test_typed_at_a_readers_pace_the_list_answers_the_whole_word(page, server):
+    """Each letter on the way starts a search; the newest wins, and the list ends on the word."""
+    page.goto(server)
+    page.locator("#ev-search-input").click()
+    page.keyboard.type("mentoring", delay=120)
+    page.wait_for_function(
+        "() => document.getElementById('ev-search-status').textContent.includes('\u201cmentoring\u201d')",
+        timeout=15000,
+    )
+    assert page.locator(".ev-search__results").get_attribute("data-ev-query") == "mentoring"
+    page.wait_for_timeout(500)  # an answer to a letter on the way arriving late would show here
+    assert page.locator(".ev-search__results").get_attribute("data-ev-query") == "mentoring"
+    assert "mentoring" in page.locator("#ev-search-status").inner_text()
+    assert page.locator(".ev-search__results a").count() > 0
+    # Pagefind's own worker is not started
+    assert [w.url.rsplit("/", 1)[-1] for w in page.workers] == ["search-worker.js"]
+    assert page.console_errors == []
+
+
+def test_without_module_workers_the_search_runs_in_the_page(browser, server):
+    """Browsers without module workers (or a worker that fails to start) get the same engine
+    in the page: the same results, the filters, and Show more."""
+    def hrefs_for(page):
+        page.goto(server)
+        page.locator("#ev-search-input").click()
+        page.locator("#ev-search-input").fill("mentoring")
         page.wait_for_function(
-            "() => performance.getEntriesByType('resource').some(e => /pagefind\\.js/.test(e.name))"
+            "() => document.getElementById('ev-search-status').textContent.includes('mentoring')",
+            timeout=15000,
         )
+        return result_hrefs(page), page.locator("#ev-search-status").inner_text()
+
+    plain, no_worker = browser.new_context(), browser.new_context()
+    no_worker.add_init_script(
+        "const W = window.Worker; window.Worker = function (url, opts) {"
+        " if (opts && opts.type === 'module') throw new TypeError('no module workers');"
+        " return new W(url, opts); };"
+    )
+    try:
+        with_worker = hrefs_for(plain.new_page())
+        page = no_worker.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        in_page = hrefs_for(page)
+        assert in_page == with_worker and in_page[0]
+        # Pagefind's own worker, started by Pagefind in the page
+        assert [w.url.rsplit("/", 1)[-1] for w in page.workers] == ["pagefind-worker.js"]
+        page.wait_for_selector("#ev-search-f-confidence")
+        if page.locator(".ev-search__more").is_visible():
+            n = page.locator(".ev-search__results a").count()
+            page.locator(".ev-search__more").click()
+            page.wait_for_function(
+                "n => document.querySelectorAll('.ev-search__results a').length > n", arg=n
+            )
+        assert errors == []
+    finally:
+        plain.close()
+        no_worker.close()
+
+
+def test_show_more_adds_the_next_results_and_moves_focus_to_the_first_new_one(page, server):
+    search(page, server, "mentoring")
+    first = page.eval_on_selector_all(".ev-search__results a", "els => els.map(a => a.getAttribute('href'))")
+    assert len(first) == 10 and page.locator(".ev-search__more").is_visible()
+    page.locator(".ev-search__more").click()
+    page.wait_for_function("() => document.querySelectorAll('.ev-search__results a').length > 10")
+    page.wait_for_function("() => document.activeElement.closest('.ev-search__results') !== null")
+    after = page.eval_on_selector_all(".ev-search__results a", "els => els.map(a => a.getAttribute('href'))")
+    assert after[:10] == first and len(set(after)) == len(after)
+    assert page.evaluate("document.activeElement.getAttribute('href')") == after[10]
+
+
+def test_a_site_without_its_index_says_so(browser, server):
+    context = browser.new_context()
+    context.route("**/pagefind/**", lambda route: route.fulfill(status=404, body="not found"))
+    try:
+        page = context.new_page()
+        page.goto(server)
+        page.locator("#ev-search-input").click()
+        page.locator("#ev-search-input").fill("mentoring")
+        page.wait_for_function(
+            "() => document.getElementById('ev-search-status').textContent"
+            ".startsWith('Search is not available')",
+            timeout=15000,
+        )
+        assert page.locator(".ev-search__results a").count() == 0
+    finally:
+        context.close()
+
+
+def test_a_search_stuck_on_an_overtaken_query_does_not_hold_up_the_newest(browser, server):
+    """Pagefind's scoring cannot be interrupted; a query the reader has typed past that keeps
+    the worker busy gets its worker stopped, and a fresh one answers the newest query. Here
+    Pagefind is wrapped so that scoring "mentori" blocks its thread for 20 s."""
+    wrapper = (
+        'import * as real from "./pagefind.js?real";\n'
+        "export const options = real.options, init = real.init;\n"
+        "export const preload = real.preload, filters = real.filters;\n"
+        "export async function search(term, opts) {\n"
+        '  if (term === "mentori") { const end = Date.now() + 20000; while (Date.now() < end) {} }\n'
+        "  return real.search(term, opts);\n"
+        "}\n"
+    )
+
+    def pagefind(route):
+        if route.request.url.endswith("?real"):
+            route.continue_()
+        else:
+            route.fulfill(status=200, content_type="text/javascript", body=wrapper)
+
+    context = browser.new_context()
+    context.route("**/pagefind/pagefind.js*", pagefind)
+    try:
+        page = context.new_page()
+        started: list[str] = []
+        page.on("worker", lambda w: started.append(w.url.rsplit("/", 1)[-1]))
+        page.goto(server)
+        page.locator("#ev-search-input").click()
+        page.keyboard.type("mentori")
+        page.wait_for_timeout(600)  # its scoring has begun, and blocks
+        page.keyboard.type("ng")
+        page.wait_for_function(
+            "() => document.getElementById('ev-search-status')"
+            ".textContent.includes('\\u201cmentoring\\u201d')",
+            timeout=10000,  # half the blocked scoring: only a fresh worker can answer in time
+        )
+        assert started == ["search-worker.js", "search-worker.js"]
+        assert page.locator(".ev-search__results a").count() > 0
     finally:
         context.close()

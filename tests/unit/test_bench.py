@@ -188,3 +188,17 @@ def test_report_has_every_figure_the_machine_and_its_load():
     ):
         assert label in md, label
     assert "| 1,000 claims | 3,000 claims |" in md
+
+
+def test_search_verdict_is_the_readers_pace_with_the_paste_beside_it():
+    paced = {"key_gap_s": 0.15, "at_once_median_s": 0.55, "from_first_key_median_s": 0.7,
+             "typing_median_s": 0.12, "paused_median_s": 0.3, "pause_s": 0.5}
+    results = [dict(RESULTS[-1], search_rare=dict(RESULTS[-1]["search_rare"], **paced),
+                    search_common=dict(RESULTS[-1]["search_common"], median_s=0.28, **paced))]
+    row = {x["measure"]: x for x in targets(results)}[
+        "first search result after typing, page loaded (rare / common word)"]
+    assert row["verdict"] == "met"  # 120 / 280 ms at a reader's pace; the paste is printed, not judged
+    assert row["value"] == "120 / 280 ms (typed at once: 550 / 550 ms)"
+    text = report_markdown(results, "2026-12-01 12:00 UTC", marginal(results))
+    assert "typed at a reader's pace (150 ms a key) right after clicking into the box" in text
+    assert "Typed at once (a paste): 550 ms" in text

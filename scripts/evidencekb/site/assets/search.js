@@ -1,6 +1,7 @@
 /* Site search: Pagefind's index (pagefind/ in the site), in Material's search box.
- *  - Loads nothing until a reader points at, touches or focuses the box: then pagefind.js, its WebAssembly and the index
- *    fragments the typed words need (all from this site; no CDN).
+ *  - Loads nothing until a reader points at, touches or focuses the box: then search-worker.js,
+ *    which runs pagefind.js, its WebAssembly and the index fragments the typed words need in a
+ *    worker (all from this site; no CDN), and sends back only the rows drawn.
  *  - Results: title, the claim's confidence badge and kind, an excerpt with the words marked.
  *  - Filters (kind, theme, claim type, confidence, setting) from the index's own filter data.
  *  - Keyboard: "/" or the header button opens; Down/Up move through the results; Escape closes
@@ -9,7 +10,8 @@
 (function () {
   "use strict";
 
-  var PAGE = 10;
+  var script = document.currentScript;
+
   var FILTERS = [["kind", "Kind of page"], ["theme", "Theme"], ["type", "Kind of claim"],
     ["confidence", "Confidence"], ["setting", "Setting"]];
   var LEVEL_ORDER = ["High", "Moderate", "Low", "Very low"];
@@ -27,37 +29,108 @@
   var bundle = new URL(dialog.getAttribute("data-ev-search"), window.location.href);
   var siteRoot = new URL("../", bundle).pathname;
 
-  var engine = null;      // Promise of the Pagefind module
-  var seq = 0;            // the newest search; older answers are dropped
-  var pending = [];       // results not shown yet ("Show more")
+  var workerUrl = new URL("search-worker.js", script.src).href;
+
+  var engine = null;      // {send(message)}: search-worker.js, in a worker or in the page
+  var seq = 0;            // the newest search; answers to older ones are dropped
+  var shown = null;       // {id, rows, drawn, done}: the batch being drawn
   var selects = {};
   var returnFocus = null;
   var filtersTimer = 0;
   var filtersBuilt = false;
+  var filtersAsked = false;
+  var lastSearch = null;  // replayed to a fresh worker, or to the page if it has to do the work
 
   dialog.hidden = false;
   if (opener) opener.hidden = false;
 
+  function unavailable() {
+    status.textContent = "Search is not available: this copy of the site has no search index. " +
+      "Build the site with mkdocs build (the index is made as part of the build).";
+  }
+
+  // A search Pagefind has begun cannot be stopped, and a word on the way can cost seconds
+  // ("autho" matches every author "Author0000" to "Author1999"): once an overtaken search has
+  // been scoring this long, its worker is stopped and a fresh one answers the newest query
+  // (about 0.15 s to start again, from the browser's cache).
+  var OVERTAKEN_MS = 250;
+  var FILTERS_AFTER_MS = 800;
+
   function load() {
-    if (!engine) {
-      engine = import(new URL("pagefind.js", bundle).href).then(function (pf) {
-        // init() starts Pagefind's WebAssembly and its entry file now, while the reader is
-        // still typing, instead of on the first search.
-        return Promise.resolve(pf.options({ baseUrl: siteRoot, excerptLength: 24 })).then(function () {
-          return pf.init();
-        }).then(function () {
-          return pf;
+    if (engine) return engine;
+    var hello = { type: "init", pagefind: new URL("pagefind.js", bundle).href, baseUrl: siteRoot,
+      excerptLength: 24 };
+    var everReady = false;
+    var current = null;   // {worker, scoring: {id, since} | null}
+    var watch = 0;
+
+    function inPage() {
+      // No module workers here (or the worker failed to start): the same engine, in the page.
+      current = null;
+      var queued = [];
+      engine.send = function (msg) { queued.push(msg); };
+      import(workerUrl).then(function (mod) {
+        var receive = mod.searchServer(function (msg) {
+          if (msg.type === "failed") unavailable();
+          else if (msg.type !== "ready" && msg.type !== "scoring" && msg.type !== "scored") received(msg);
         });
+        engine.send = receive;
+        receive(hello);
+        if (lastSearch && lastSearch.id === seq) receive(lastSearch);
+        if (filtersAsked && !filtersBuilt) receive({ type: "filters" });
+        queued.forEach(receive);
+      }, unavailable);
+    }
+
+    function startWorker() {
+      var me = { worker: new Worker(workerUrl, { type: "module" }), scoring: null };
+      me.worker.addEventListener("message", function (ev) {
+        if (current !== me) return;
+        var msg = ev.data;
+        if (msg.type === "ready") everReady = true;
+        else if (msg.type === "failed") { if (everReady) unavailable(); else { me.worker.terminate(); inPage(); } }
+        else if (msg.type === "scoring") { me.scoring = { id: msg.id, since: Date.now() }; restartIfOvertaken(); }
+        else if (msg.type === "scored") me.scoring = null;
+        else received(msg);
       });
-      // The filter lists load after the first answer (or when the box stays empty for a
-      // moment after opening), so they never compete with a search: at 10,000 claims they
-      // are most of the index's bytes.
-      engine.then(function () {}, function () {
-        status.textContent = "Search is not available: this copy of the site has no search index. " +
-          "Build the site with mkdocs build (the index is made as part of the build).";
+      me.worker.addEventListener("error", function () {
+        if (current === me && !everReady) { me.worker.terminate(); inPage(); }
       });
+      me.worker.postMessage(hello);
+      return me;
+    }
+
+    function restartIfOvertaken() {
+      window.clearTimeout(watch);
+      var busy = current && current.scoring;
+      if (!busy || busy.id === seq) return;
+      var wait = busy.since + OVERTAKEN_MS - Date.now();
+      if (wait > 0) { watch = window.setTimeout(restartIfOvertaken, wait); return; }
+      current.worker.terminate();
+      current = startWorker();
+      if (lastSearch && lastSearch.id === seq) current.worker.postMessage(lastSearch);
+      if (filtersAsked && !filtersBuilt) current.worker.postMessage({ type: "filters" });
+    }
+
+    engine = {
+      send: function (msg) {
+        current.worker.postMessage(msg);
+        if (msg.type === "search") restartIfOvertaken();
+      },
+    };
+    try {
+      current = startWorker();
+    } catch (e) {
+      inPage();
     }
     return engine;
+  }
+
+  function askFilters() {
+    window.clearTimeout(filtersTimer);
+    if (filtersAsked) return;
+    filtersAsked = true;
+    load().send({ type: "filters" });
   }
 
   /* ---- open and close ------------------------------------------------------------ */
@@ -68,7 +141,7 @@
     if (opener) opener.setAttribute("aria-expanded", "true");
     window.clearTimeout(filtersTimer);
     filtersTimer = window.setTimeout(function () {
-      if (!input.value) load().then(buildFilters);
+      if (!input.value) askFilters();
     }, 1500);
     load();
     if (document.activeElement !== input) input.focus();
@@ -129,11 +202,10 @@
 
   /* ---- filters ------------------------------------------------------------------- */
 
-  function buildFilters(pf) {
-    window.clearTimeout(filtersTimer);
-    if (filtersBuilt) return Promise.resolve();
+  function buildFilters(all) {
+    if (filtersBuilt) return;
     filtersBuilt = true;
-    return Promise.resolve(pf.filters()).then(function (all) {
+    (function () {
       var any = false;
       FILTERS.forEach(function (f) {
         var counts = all[f[0]];
@@ -171,7 +243,7 @@
       if (!input.value && status.textContent === "Type to search.") {
         status.textContent = "Type to search, or choose a filter.";
       }
-    });
+    })();
   }
 
   function chosenFilters() {
@@ -240,75 +312,79 @@
     return li;
   }
 
-  function showMore(mine) {
-    var batch = pending.splice(0, PAGE);
-    more.hidden = true;
-    // Each result is drawn as soon as it and those above it have arrived, so the first
-    // one shows without waiting for the other nine.
-    var items = batch.map(function () { return null; });
-    var drawn = 0;
-    return Promise.all(batch.map(function (r, i) {
-      return r.data().then(function (row) {
-        items[i] = row;
-        if (mine !== seq) return;
-        while (drawn < items.length && items[drawn]) list.appendChild(resultItem(items[drawn++]));
-      });
-    })).then(function () {
-      if (mine !== seq) return;
-      more.hidden = pending.length === 0;
-    });
+  function received(msg) {
+    if (msg.type === "filters") { buildFilters(msg.all || {}); return; }
+    if (msg.id !== seq) return;  // an answer to a query the reader has typed past
+    if (msg.type === "found") {
+      list.textContent = "";
+      list.setAttribute("data-ev-query", lastSearch.q);  // which query the list answers (tests, bench)
+      shown = { id: msg.id, total: msg.total, rows: [], drawn: 0, first: true };
+      more.hidden = true;
+    } else if (msg.type === "row" && shown) {
+      // Each result is drawn as soon as it and those above it have arrived, so the first
+      // one shows without waiting for the other nine.
+      shown.rows[msg.index] = msg.row;
+      while (shown.rows[shown.drawn]) list.appendChild(resultItem(shown.rows[shown.drawn++]));
+    } else if (msg.type === "done" && shown) {
+      more.hidden = msg.left === 0;
+      if (shown.first) {
+        shown.first = false;
+        var q = lastSearch.q;
+        var filters = lastSearch.filters;
+        var n = shown.total;
+        var what = q ? " for \u201c" + q + "\u201d" : "";
+        status.textContent = n ? plural(n, "result") + what + (filters ? ", filtered" : "") + "."
+          : "No results" + what + (filters ? " with these filters" : "") + ".";
+        // The filter lists (most of the index's bytes at 10,000 claims) load once the reader
+        // stops typing, so they never compete with the searches for the letters on the way.
+        window.clearTimeout(filtersTimer);
+        if (!filtersAsked) filtersTimer = window.setTimeout(askFilters, FILTERS_AFTER_MS);
+      }
+      if (shown.then) { var then = shown.then; shown.then = null; then(); }
+    } else if (msg.type === "error") {
+      status.textContent = "The search failed. Try again, or use the claims table and the browse pages.";
+    }
   }
 
   more.addEventListener("click", function () {
-    var shown = list.children.length;
-    showMore(seq).then(function () {
-      var next = list.children[shown] && list.children[shown].querySelector("a");
+    if (!shown) return;
+    var from = list.children.length;
+    more.hidden = true;
+    shown.then = function () {
+      var next = list.children[from] && list.children[from].querySelector("a");
       if (next) next.focus();
-    });
+    };
+    load().send({ type: "more", id: shown.id });
   });
 
   function run() {
     var mine = ++seq;
     var q = input.value.trim();
     var filters = chosenFilters();
+    shown = null;
     if (!q && !filters) {
-      pending = [];
       list.textContent = "";
       more.hidden = true;
       status.textContent = "Type to search, or choose a filter.";
-      return Promise.resolve();
+      return;
     }
-    return load().then(function (pf) {
-      return pf.search(q || null, filters ? { filters: filters } : {});
-    }).then(function (found) {
-      if (mine !== seq || !found) return;
-      pending = found.results.slice();
-      list.textContent = "";
-      list.setAttribute("data-ev-query", q);  // which query the list answers (tests, bench)
-      return showMore(mine).then(function () {
-        if (!filtersBuilt) engine.then(buildFilters);
-        if (mine !== seq) return;
-        var n = found.results.length;
-        var what = q ? " for \u201c" + q + "\u201d" : "";
-        status.textContent = n ? plural(n, "result") + what + (filters ? ", filtered" : "") + "."
-          : "No results" + what + (filters ? " with these filters" : "") + ".";
-      });
-    }, function () { /* status already says search is unavailable */ });
+    lastSearch = { type: "search", id: mine, q: q, filters: filters };
+    load().send(lastSearch);
   }
 
   // How long a query waits for the next keystroke before it is searched. One or two letters
-  // match every word they begin (thousands of index entries at 10,000 claims): searching them
-  // while the reader is still typing would keep Pagefind busy when the whole word arrives.
+  // match every word they begin (thousands of index entries at 10,000 claims): they wait
+  // for the reader to stop typing (300 ms is longer than the gap between keys of all but the
+  // slowest typists), or Pagefind would be busy with them when the whole word arrives.
   // Longer queries wait only long enough to gather keystrokes that come at once (a paste,
-  // a fast typist, autocompletion).
+  // autocompletion): a query overtaken on the way is dropped or stopped (OVERTAKEN_MS).
   function settle(q) {
-    var n = q.trim().length;
-    return n < 2 ? 220 : n < 3 ? 110 : 25;
+    return q.trim().length < 3 ? 300 : 25;
   }
 
   var timer = 0;
   input.addEventListener("input", function () {
-    window.clearTimeout(filtersTimer);  // the first answer builds the filters
+    window.clearTimeout(filtersTimer);  // the filters wait for the reader to stop typing
     window.clearTimeout(timer);
     timer = window.setTimeout(run, settle(input.value));
   });
