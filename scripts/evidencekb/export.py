@@ -82,13 +82,21 @@ def _url(kind: str, node_id: str) -> str:
     return SITE_URLS[kind].format(raw)
 
 
-def site_graph(base: EvidenceBase, analysis: Analysis, g=None, pos=None) -> dict:
-    """The JSON the graph explorer draws: positions precomputed, ready to render."""
+def site_graph(base: EvidenceBase, analysis: Analysis, g=None, pos=None, node_rows=None,
+               edge_rows=None) -> dict:
+    """The JSON the graph explorer draws: positions precomputed, ready to render.
+    `node_rows`, `edge_rows`: the graph's nodes and edges with their data, if already listed
+    (ExportData lists them once for every format)."""
     g = g if g is not None else build_graph(base)
     pos = pos if pos is not None else layout(g)
-    degree = dict(g.degree())
+    node_rows = node_rows if node_rows is not None else list(g.nodes(data=True))
+    edge_rows = edge_rows if edge_rows is not None else list(g.edges(keys=True, data=True))
+    degree: Counter[str] = Counter()
+    for u, v, _k, _d in edge_rows:
+        degree[u] += 1
+        degree[v] += 1
     nodes = []
-    for n, d in g.nodes(data=True):
+    for n, d in node_rows:
         kind = d["kind"]
         x, y = pos.get(n, (0.0, 0.0))
         node = {"id": n, "kind": kind, "label": d["label"], "x": x, "y": y,
@@ -117,7 +125,7 @@ def site_graph(base: EvidenceBase, analysis: Analysis, g=None, pos=None) -> dict
             node.update(themes=[], detail=d["label"])
         nodes.append(node)
     edges = []
-    for i, (u, v, _k, d) in enumerate(g.edges(keys=True, data=True)):
+    for i, (u, v, _k, d) in enumerate(edge_rows):
         if d["kind"] in ("evidence", "related", "theme", "authorship"):
             edges.append({"id": f"e{i}", "source": u, "target": v, "kind": d["kind"],
                           "relation": d.get("relation", d["kind"])})
@@ -129,22 +137,20 @@ def site_graph(base: EvidenceBase, analysis: Analysis, g=None, pos=None) -> dict
     }
 
 
-def node_link(g, pos) -> dict:
+def node_link(node_rows, edge_rows, pos) -> dict:
+    """networkx's node-link JSON; the rows are the graph's (node, data) and (u, v, key, data)."""
     return {
         "directed": True, "multigraph": True,
-        "nodes": [{"id": n, **{k: v for k, v in d.items()}, "x": pos[n][0], "y": pos[n][1]} for n,
-                  d in g.nodes(data=True)],
-        "links": [{"source": u, "target": v, "key": k, **d} for u, v, k, d in g.edges(keys=True, data=True)],
+        "nodes": [{"id": n, **d, "x": pos[n][0], "y": pos[n][1]} for n, d in node_rows],
+        "links": [{"source": u, "target": v, "key": k, **d} for u, v, k, d in edge_rows],
     }
 
 
-def cytoscape(g, pos) -> dict:
+def cytoscape(node_rows, edge_rows, pos) -> dict:
     """Cytoscape.js / Cytoscape desktop 'elements' JSON."""
-    nodes = [{"data": {"id": n, **{k: v for k, v in d.items()}},
-              "position": {"x": pos[n][0] * 100, "y": pos[n][1] * 100}}
-             for n, d in g.nodes(data=True)]
-    edges = [{"data": {"id": f"{u}->{v}#{k}", "source": u, "target": v, **d}} for u, v, k,
-             d in g.edges(keys=True, data=True)]
+    nodes = [{"data": {"id": n, **d}, "position": {"x": pos[n][0] * 100, "y": pos[n][1] * 100}}
+             for n, d in node_rows]
+    edges = [{"data": {"id": f"{u}->{v}#{k}", "source": u, "target": v, **d}} for u, v, k, d in edge_rows]
     return {"format_version": "1.0", "generated_by": "evidencekb",
             "elements": {"nodes": nodes, "edges": edges}}
 
@@ -183,15 +189,15 @@ class ExportData:
 
     @cached_property
     def node_link(self) -> dict:
-        return node_link(self.graph, self.pos)
+        return node_link(self.nodes, self.edges, self.pos)
 
     @cached_property
     def cytoscape(self) -> dict:
-        return cytoscape(self.graph, self.pos)
+        return cytoscape(self.nodes, self.edges, self.pos)
 
     @cached_property
     def site_graph(self) -> dict:
-        return site_graph(self.base, self.analysis, self.graph, self.pos)
+        return site_graph(self.base, self.analysis, self.graph, self.pos, self.nodes, self.edges)
 
     @cached_property
     def profiles(self) -> dict:
@@ -266,9 +272,11 @@ def write_exports(base: EvidenceBase, analysis: Analysis | None, out_dir: Path,
     return [out_dir / name for name in sorted(wanted)]
 
 
-def summary(base: EvidenceBase, analysis: Analysis, g) -> str:
-    kinds = Counter(d["kind"] for _, d in g.nodes(data=True))
-    ekinds = Counter(d["kind"] for *_, d in g.edges(keys=True, data=True))
+def summary(base: EvidenceBase, analysis: Analysis, g, node_rows=None, edge_rows=None) -> str:
+    node_rows = node_rows if node_rows is not None else g.nodes(data=True)
+    edge_rows = edge_rows if edge_rows is not None else g.edges(keys=True, data=True)
+    kinds = Counter(d["kind"] for _, d in node_rows)
+    ekinds = Counter(d["kind"] for *_, d in edge_rows)
     gaps = Counter(x.kind for x in analysis.gaps)
     contested = sum(p.contested for p in analysis.claims.values())
     lines = [
