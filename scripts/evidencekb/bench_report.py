@@ -268,6 +268,7 @@ def _search_line(s: dict) -> str:
         line += (f" From the first keystroke: {s['from_first_key_median_s'] * 1000:.0f} ms (the harness took "
                  f"{s['typing_median_s'] * 1000:.0f} ms to send the keys one by one).")
     if "paused_median_s" in s:
-        line += (f" Typed {s['pause_s']:.1f} s after clicking into the box (Pagefind starts on pointing or "
-                 f"focus): {s['paused_median_s'] * 1000:.0f} ms (median).")
+        pace = " at that pace" if "key_gap_s" in s else ""
+        line += (f" Typed{pace} {s['pause_s']:.1f} s after clicking into the box (Pagefind starts on pointing "
+                 f"or focus): {s['paused_median_s'] * 1000:.0f} ms (median).")
     return line
