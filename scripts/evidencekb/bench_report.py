@@ -269,6 +269,6 @@ def _search_line(s: dict) -> str:
                  f"{s['typing_median_s'] * 1000:.0f} ms to send the keys one by one).")
     if "paused_median_s" in s:
         pace = " at that pace" if "key_gap_s" in s else ""
-        line += (f" Typed{pace} {s['pause_s']:.1f} s after clicking into the box (Pagefind starts on pointing "
-                 f"or focus): {s['paused_median_s'] * 1000:.0f} ms (median).")
+        line += (f" Typed{pace} {s['pause_s']:.1f} s after clicking into the box (Pagefind starts on "
+                 f"pointing or focus): {s['paused_median_s'] * 1000:.0f} ms (median).")
     return line
