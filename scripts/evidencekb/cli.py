@@ -164,7 +164,8 @@ def run_guarded(func, args) -> int:
     disk, a read-only folder: 1). EVIDENCE_DEBUG=1 shows an unexpected error's traceback."""
     from .checker import BaseHasErrors
     from .forked import stop_all
-    from .safe_output import OutputRefused, discard_all, interrupts_as_keyboard, os_error_text
+    from .interrupts import interrupts_as_keyboard
+    from .safe_output import OutputRefused, discard_all, os_error_text
 
     try:
         with interrupts_as_keyboard():

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from .analysis import GAP_KINDS, Analysis, analyse
 from .graph import build_graph
+from .interrupts import interrupts_as_keyboard
 from .model import EvidenceBase
 from .plain_language import plain_rating
-from .safe_output import EXPORT_MARKER, Staging, check_output, interrupts_as_keyboard
+from .safe_output import EXPORT_MARKER, Staging, check_output
 from .site_paths import source_slug
 
 EXPORT_NAMES = frozenset({"graph.node-link.json", "graph.graphml", "graph.gexf", "cytoscape.json",

@@ -23,7 +23,7 @@ SCHEMA = REPO / "claims" / "claim.schema.json"
 LAYERS = (
     ("evidencekb.model", "evidencekb.project", "evidencekb.site_paths",
      "evidencekb.citekeys", "evidencekb.safe_output", "evidencekb.progress", "evidencekb.cache",
-     "evidencekb.forked", "evidencekb.memory"),
+     "evidencekb.forked", "evidencekb.memory", "evidencekb.interrupts"),
     ("evidencekb.parsers", "evidencekb.vocabulary"),
     ("evidencekb.confidence", "evidencekb.plain_language", "evidencekb.themes"),
     ("evidencekb.rules", "evidencekb.citation_rules"),

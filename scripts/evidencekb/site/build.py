@@ -95,7 +95,8 @@ def build_site(project: Project, site_dir: Path | None = None, strict: bool = Tr
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, MkDocsException
 
-    from ..safe_output import OutputRefused, display, interrupts_as_keyboard, os_error_text
+    from ..interrupts import interrupts_as_keyboard
+    from ..safe_output import OutputRefused, display, os_error_text
     from .data import load
 
     try:

@@ -54,7 +54,8 @@ def on_shutdown(**kwargs):
     """Publish the staged site if the build got through (strict mode's warning count is
     checked after on_post_build, so success is known only now), else delete it. Signals
     wait until this is done: the swap and the cleanup are never cut in half."""
-    from ..safe_output import held_signals, os_error_text
+    from ..interrupts import held_signals
+    from ..safe_output import os_error_text
 
     with held_signals():
         stage = _mode.pop("stage", None)
@@ -86,7 +87,8 @@ def _stage_site(config, root: Path) -> None:
     source or not ours, then build into a temporary sibling (swapped in by on_shutdown)."""
     import contextlib
 
-    from ..safe_output import SITE_MARKER, OutputRefused, Staging, interrupts_as_keyboard
+    from ..interrupts import interrupts_as_keyboard
+    from ..safe_output import SITE_MARKER, OutputRefused, Staging
     from .build import check_site_dir
 
     if "stage" in _mode:

@@ -77,7 +77,7 @@ class FileWorker:
         self.proc = ctx.Process(
             target=_work, args=(data, settings, str(self.staging)), daemon=True, name="evidencekb-site-files"
         )
-        from ..safe_output import held_signals
+        from ..interrupts import held_signals
 
         with held_signals():  # the child starts with signals blocked, and resets them first
             self.proc.start()
