@@ -92,8 +92,8 @@ class Pack:
         self.folder = cache_dir()
         self.salt = hashlib.sha256(code_stamp().encode() + b"\0" + kind.encode() + b"\0" + extra).digest()
         ident = hashlib.sha256(self.salt + str(where).encode("utf-8", "surrogateescape")).hexdigest()
-        usable = self.folder is not None and _private(self.folder)
-        self.path = self.folder / f"{kind}-{ident[:32]}.pack" if usable else None  # type: ignore[operator]
+        folder = self.folder
+        self.path = folder / f"{kind}-{ident[:32]}.pack" if folder is not None and _private(folder) else None
         self.old: dict[str, Any] = self._load()
         self.used: dict[str, Any] = {}
         self.changed = False

@@ -179,7 +179,7 @@ def run_graph(args: argparse.Namespace, project: Project) -> int:
         written = write_exports(data.base, data.analysis, out, project.root, progress=progress, data=data,
                                 ready=ahead)
     if not args.quiet:
-        print(summary(data.base, data.analysis, data.graph, data.nodes, data.edges))
+        print(summary(data))
         print(f"wrote {len(written)} files to {display(out)}")
     return 0
 

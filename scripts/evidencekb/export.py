@@ -83,15 +83,12 @@ def _url(kind: str, node_id: str) -> str:
     return SITE_URLS[kind].format(raw)
 
 
-def site_graph(base: EvidenceBase, analysis: Analysis, g=None, pos=None, node_rows=None,
-               edge_rows=None) -> dict:
-    """The JSON the graph explorer draws: positions precomputed, ready to render.
-    `node_rows`, `edge_rows`: the graph's nodes and edges with their data, if already listed
-    (ExportData lists them once for every format)."""
-    g = g if g is not None else build_graph(base)
-    pos = pos if pos is not None else layout(g)
-    node_rows = node_rows if node_rows is not None else list(g.nodes(data=True))
-    edge_rows = edge_rows if edge_rows is not None else list(g.edges(keys=True, data=True))
+def site_graph(base: EvidenceBase, analysis: Analysis) -> dict:
+    """The JSON the graph explorer draws: positions precomputed, ready to render."""
+    return ExportData(base, analysis).site_graph
+
+
+def _site_graph(base: EvidenceBase, analysis: Analysis, node_rows, edge_rows, pos) -> dict:
     degree: Counter[str] = Counter()
     for u, v, _k, _d in edge_rows:
         degree[u] += 1
@@ -198,7 +195,7 @@ class ExportData:
 
     @cached_property
     def site_graph(self) -> dict:
-        return site_graph(self.base, self.analysis, self.graph, self.pos, self.nodes, self.edges)
+        return _site_graph(self.base, self.analysis, self.nodes, self.edges, self.pos)
 
     @cached_property
     def profiles(self) -> dict:
@@ -273,11 +270,10 @@ def write_exports(base: EvidenceBase, analysis: Analysis | None, out_dir: Path,
     return [out_dir / name for name in sorted(wanted)]
 
 
-def summary(base: EvidenceBase, analysis: Analysis, g, node_rows=None, edge_rows=None) -> str:
-    node_rows = node_rows if node_rows is not None else g.nodes(data=True)
-    edge_rows = edge_rows if edge_rows is not None else g.edges(keys=True, data=True)
-    kinds = Counter(d["kind"] for _, d in node_rows)
-    ekinds = Counter(d["kind"] for *_, d in edge_rows)
+def summary(data: ExportData) -> str:
+    base, analysis, g = data.base, data.analysis, data.graph
+    kinds = Counter(d["kind"] for _, d in data.nodes)
+    ekinds = Counter(d["kind"] for *_, d in data.edges)
     gaps = Counter(x.kind for x in analysis.gaps)
     contested = sum(p.contested for p in analysis.claims.values())
     lines = [

@@ -61,7 +61,7 @@ def interrupts_as_keyboard():
     previous_hook = sys.unraisablehook
     again = hasattr(signal, "setitimer")
     if again:
-        saved[signal.SIGALRM] = signal.getsignal(signal.SIGALRM)
+        alarm = signal.getsignal(signal.SIGALRM)
         signal.signal(signal.SIGALRM, _alarm)
         sys.unraisablehook = functools.partial(_interrupt_again, previous=previous_hook)
     for s in _HANDLED:
@@ -71,15 +71,14 @@ def interrupts_as_keyboard():
         yield
     finally:
         sys.unraisablehook = previous_hook
-        lost = again and _again["pending"]  # the timer had not fired yet: the interrupt is raised below
-        if again:
+        lost = _again["pending"]  # re-armed, and the timer had not fired yet: raised below
+        _again["pending"] = False
+        if again:  # our timer is cancelled, and the alarm goes back to its owner
             signal.setitimer(signal.ITIMER_REAL, 0)
-            _again["pending"] = False
+            signal.signal(signal.SIGALRM, alarm if alarm is not None else signal.SIG_DFL)
         for s, h in saved.items():
             if _stopping["flag"] or lost:
                 h = signal.SIG_IGN  # a signal arrived: we are on the way out, let no second one cut it short
-            if s == getattr(signal, "SIGALRM", None):
-                h = saved[s]  # our own timer is cancelled; the alarm goes back to its owner
             with contextlib.suppress(TypeError, ValueError):
                 signal.signal(s, h if h is not None else signal.SIG_DFL)
         if lost:

@@ -11,7 +11,8 @@
  * it), so a reader typing fast never waits behind the words on the way.
  *
  * Messages in:  {type: "init", pagefind, baseUrl, excerptLength}
- *               {type: "search", id, q, filters} / {type: "more", id} / {type: "filters"}
+ *               {type: "search", id, q, filters} (ids rising; one seen before is ignored)
+ *               {type: "more", id} / {type: "filters"} (answered once)
  * Messages out: {type: "ready"} / {type: "failed"}
  *               {type: "scoring", id} / {type: "scored", id}: Pagefind's scoring, which cannot be
  *               stopped, begun and ended (the page stops a worker stuck on an overtaken query)
@@ -26,6 +27,8 @@ export function searchServer(post) {
   var latest = null;    // the newest search not yet started
   var running = false;
   var answer = null;    // {id, results, next}: the search whose rows are being handed out
+  var newestId = 0;     // a query is asked again when a fresh engine takes over: once is enough
+  var filtersAsked = false;
 
   function start(msg) {
     if (!started) {
@@ -110,11 +113,14 @@ export function searchServer(post) {
     if (msg.type === "init") {
       start(msg).catch(function () {});
     } else if (msg.type === "search") {
+      if (msg.id <= newestId) return;
+      newestId = msg.id;
       latest = msg;
       if (started) started.then(pump, function () {});  // "failed" has said it
     } else if (msg.type === "more") {
       if (answer && answer.id === msg.id) handOut(answer);
-    } else if (msg.type === "filters") {
+    } else if (msg.type === "filters" && !filtersAsked) {
+      filtersAsked = true;
       if (started) {
         started.then(function () { return pf.filters(); }).then(function (all) {
           post({ type: "filters", all: all });

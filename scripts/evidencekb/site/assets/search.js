@@ -33,7 +33,7 @@
 
   var engine = null;      // {send(message)}: search-worker.js, in a worker or in the page
   var seq = 0;            // the newest search; answers to older ones are dropped
-  var shown = null;       // {id, rows, drawn, done}: the batch being drawn
+  var shown = null;       // {id, total, rows, drawn, first, then}: the answer being drawn
   var selects = {};
   var returnFocus = null;
   var filtersTimer = 0;
@@ -64,39 +64,47 @@
     var current = null;   // {worker, scoring: {id, since} | null}
     var watch = 0;
 
+    function hand(send) {
+      // An engine (the first worker, a fresh one, or the page) is told where Pagefind is and
+      // given the newest query and the filters still owed; it ignores what it is given twice.
+      send(hello);
+      if (lastSearch && lastSearch.id === seq) send(lastSearch);
+      if (filtersAsked && !filtersBuilt) send({ type: "filters" });
+    }
+
+    function heard(me, msg) {
+      // One engine's message; `me` is its worker, null for the engine in the page.
+      if (me && current !== me) return;  // a stopped worker's last words
+      if (msg.type === "ready") everReady = true;
+      else if (msg.type === "failed") {
+        if (me && !everReady) { me.worker.terminate(); inPage(); } else unavailable();
+      } else if (msg.type === "scoring") {
+        if (me) { me.scoring = { id: msg.id, since: Date.now() }; restartIfOvertaken(); }
+      } else if (msg.type === "scored") {
+        if (me) me.scoring = null;
+      } else received(msg);
+    }
+
     function inPage() {
       // No module workers here (or the worker failed to start): the same engine, in the page.
       current = null;
       var queued = [];
       engine.send = function (msg) { queued.push(msg); };
       import(workerUrl).then(function (mod) {
-        var receive = mod.searchServer(function (msg) {
-          if (msg.type === "failed") unavailable();
-          else if (msg.type !== "ready" && msg.type !== "scoring" && msg.type !== "scored") received(msg);
-        });
+        var receive = mod.searchServer(function (msg) { heard(null, msg); });
         engine.send = receive;
-        receive(hello);
-        if (lastSearch && lastSearch.id === seq) receive(lastSearch);
-        if (filtersAsked && !filtersBuilt) receive({ type: "filters" });
+        hand(receive);
         queued.forEach(receive);
       }, unavailable);
     }
 
     function startWorker() {
       var me = { worker: new Worker(workerUrl, { type: "module" }), scoring: null };
-      me.worker.addEventListener("message", function (ev) {
-        if (current !== me) return;
-        var msg = ev.data;
-        if (msg.type === "ready") everReady = true;
-        else if (msg.type === "failed") { if (everReady) unavailable(); else { me.worker.terminate(); inPage(); } }
-        else if (msg.type === "scoring") { me.scoring = { id: msg.id, since: Date.now() }; restartIfOvertaken(); }
-        else if (msg.type === "scored") me.scoring = null;
-        else received(msg);
-      });
+      me.worker.addEventListener("message", function (ev) { heard(me, ev.data); });
       me.worker.addEventListener("error", function () {
         if (current === me && !everReady) { me.worker.terminate(); inPage(); }
       });
-      me.worker.postMessage(hello);
+      hand(function (msg) { me.worker.postMessage(msg); });
       return me;
     }
 
@@ -108,8 +116,6 @@
       if (wait > 0) { watch = window.setTimeout(restartIfOvertaken, wait); return; }
       current.worker.terminate();
       current = startWorker();
-      if (lastSearch && lastSearch.id === seq) current.worker.postMessage(lastSearch);
-      if (filtersAsked && !filtersBuilt) current.worker.postMessage({ type: "filters" });
     }
 
     engine = {
@@ -205,45 +211,43 @@
   function buildFilters(all) {
     if (filtersBuilt) return;
     filtersBuilt = true;
-    (function () {
-      var any = false;
-      FILTERS.forEach(function (f) {
-        var counts = all[f[0]];
-        if (!counts || !Object.keys(counts).length) return;
-        any = true;
-        var id = "ev-search-f-" + f[0];
-        var wrap = document.createElement("div");
-        wrap.className = "ev-search__filter";
-        var label = document.createElement("label");
-        label.htmlFor = id;
-        label.textContent = f[1];
-        var sel = document.createElement("select");
-        sel.id = id;
-        var anyOpt = document.createElement("option");
-        anyOpt.value = "";
-        anyOpt.textContent = "Any";
-        sel.appendChild(anyOpt);
-        var names = Object.keys(counts).sort(function (a, b) {
-          if (f[0] === "confidence") return LEVEL_ORDER.indexOf(a) - LEVEL_ORDER.indexOf(b);
-          return a.localeCompare(b);
-        });
-        names.forEach(function (name) {
-          var o = document.createElement("option");
-          o.value = name;
-          o.textContent = name + " (" + counts[name] + ")";
-          sel.appendChild(o);
-        });
-        sel.addEventListener("change", run);
-        wrap.appendChild(label);
-        wrap.appendChild(sel);
-        fieldset.appendChild(wrap);
-        selects[f[0]] = sel;
+    var any = false;
+    FILTERS.forEach(function (f) {
+      var counts = all[f[0]];
+      if (!counts || !Object.keys(counts).length) return;
+      any = true;
+      var id = "ev-search-f-" + f[0];
+      var wrap = document.createElement("div");
+      wrap.className = "ev-search__filter";
+      var label = document.createElement("label");
+      label.htmlFor = id;
+      label.textContent = f[1];
+      var sel = document.createElement("select");
+      sel.id = id;
+      var anyOpt = document.createElement("option");
+      anyOpt.value = "";
+      anyOpt.textContent = "Any";
+      sel.appendChild(anyOpt);
+      var names = Object.keys(counts).sort(function (a, b) {
+        if (f[0] === "confidence") return LEVEL_ORDER.indexOf(a) - LEVEL_ORDER.indexOf(b);
+        return a.localeCompare(b);
       });
-      fieldset.hidden = !any;
-      if (!input.value && status.textContent === "Type to search.") {
-        status.textContent = "Type to search, or choose a filter.";
-      }
-    })();
+      names.forEach(function (name) {
+        var o = document.createElement("option");
+        o.value = name;
+        o.textContent = name + " (" + counts[name] + ")";
+        sel.appendChild(o);
+      });
+      sel.addEventListener("change", run);
+      wrap.appendChild(label);
+      wrap.appendChild(sel);
+      fieldset.appendChild(wrap);
+      selects[f[0]] = sel;
+    });
+    fieldset.hidden = !any;
+    if (!input.value && status.textContent === "Type to search.") {
+      status.textContent = "Type to search, or choose a filter.";
+    }
   }
 
   function chosenFilters() {
