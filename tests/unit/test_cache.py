@@ -224,3 +224,35 @@ def test_the_cache_folder_is_made_private(tmp_path, monkeypatch):
 def test_the_suite_never_caches_in_the_home_folder():
     assert os.environ["EVIDENCE_CACHE_DIR"]
     assert not str(cache.cache_dir()).startswith(str(Path.home() / ".cache"))
+
+
+CLAIM = (b"id: a-b\nstatement: >-\n  Two\n  lines\nthemes: [x, y]\nevidence:\n  - source: k\n"
+         b"    relation: supports\n    locator: p. 3\n  - {source: j, relation: qualifies, locator: p. 4}\n"
+         b"related:\n  - claim: c-d\n    relation: contrasts\nconfidence:\n  level: low\n"
+         b"  components: {risk_of_bias: serious}\n")
+
+
+def _every_path(doc) -> list[tuple]:
+    deeper = [("evidence", 0, "locator"), ("confidence", "components", "risk_of_bias"), ("nowhere", 1)]
+    return sorted(set(doc.values) | set(doc.keys), key=repr) + deeper
+
+
+def test_a_cached_document_knows_every_position_its_parse_knew():
+    """What the cache keeps (most positions still packed) and gives back answers every
+    position question as the fresh parse did: the links' at once, the rest when asked."""
+    from evidencekb.parsers.claim_yaml import parse_claim_bytes
+
+    fresh, _ = parse_claim_bytes(CLAIM, "claims/a-b.yaml")
+    again, _, _ = reading._with_text(reading.plain((fresh, [], True)), CLAIM.decode())
+    assert again.packed is not None
+    assert set(again.values) == {("evidence", 0), ("evidence", 1), ("related", 0)}
+    assert again.where(("evidence", 1)) == fresh.where(("evidence", 1))
+    assert again.packed is not None  # a link's position needs nothing unpacked
+    reference, _ = parse_claim_bytes(CLAIM, "claims/a-b.yaml")
+    for path in _every_path(reference):
+        for key in (False, True):
+            assert again.where(path, key=key) == reference.where(path, key=key), (path, key)
+    assert again.packed is None
+    twice, _, _ = reading._with_text(reading.plain((again, [], True)), CLAIM.decode())
+    level = ("confidence", "level")
+    assert twice.where(level, key=True) == reference.where(level, key=True)

@@ -13,7 +13,18 @@ from typing import Any
 
 from .. import forked, rules
 from ..memory import collector_paused
-from ..model import Claim, Confidence, EvidenceBase, EvidenceLink, Position, Problem, RelatedLink, Review
+from ..model import (
+    Claim,
+    Confidence,
+    EvidenceBase,
+    EvidenceLink,
+    Position,
+    Problem,
+    RelatedLink,
+    Review,
+    source_of,
+    source_values,
+)
 from ..parsers.bibtex import load_sources
 from ..parsers.claim_yaml import ClaimDocument
 from ..project import Project
@@ -248,7 +259,7 @@ def _packs(project: Project):
     except OSError:
         return None, None
     root = project.root.resolve()
-    claims, bib = Pack("claims", root, schema_bytes, plain=True), Pack("bib", root)
+    claims, bib = Pack("claims", root, schema_bytes, plain=True), Pack("bib", root, plain=True)
     return (claims if claims.enabled else None), (bib if bib.enabled else None)
 
 
@@ -276,9 +287,11 @@ class _Bibliography:
     def read(self):
         if self.raw is None:
             return load_sources(self.path, self.rel)
-        hit = self.hit
-        if hit is None:
-            hit = load_sources(self.path, self.rel, self.raw)
-            self.pack.put(self.key, hit)
-        sources, problems = hit
-        return dict(sources), list(problems)
+        if self.hit is None:
+            sources, problems = load_sources(self.path, self.rel, self.raw)
+            self.pack.put(self.key, ([(k, source_values(s)) for k, s in sources.items()],
+                                     [problem_values(p) for p in problems]))
+            return sources, problems
+        stored_sources, stored_problems = self.hit
+        sources = {k: source_of(v) for k, v in stored_sources}
+        return sources, [problem_of(p) for p in stored_problems]

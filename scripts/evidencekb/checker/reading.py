@@ -50,10 +50,10 @@ def read_one(path: Path, rel: str, checker, pack) -> tuple[str | None, Result]:
 
 def _with_text(stored: tuple, text: str | None) -> Result:
     """A cached result made whole again. The cache keeps plain values only (marshal reads
-    them back several times faster than pickle reads objects) and no text: that is the
-    file's bytes, decoded again."""
-    path, data, values, keys, problems, valid = stored
-    doc = ClaimDocument(path, data, values, keys, text) if path is not None else None
+    them back several times faster than pickle reads objects), most positions still
+    marshalled (ClaimDocument.packed), and no text: that is the file's bytes, decoded again."""
+    path, data, links, packed, problems, valid = stored
+    doc = ClaimDocument(path, data, links, {}, text, packed=packed) if path is not None else None
     return doc, [problem_of(p) for p in problems], valid
 
 
@@ -73,7 +73,7 @@ def plain(result: Result) -> tuple:
     found = tuple(problem_values(p) for p in problems)
     if doc is None:
         return None, None, None, None, found, valid
-    return doc.path, doc.data, doc.values, doc.keys, found, valid
+    return (doc.path, doc.data, *doc.packed_positions(), found, valid)
 
 
 def child_share(project: Project, todo: list[tuple[Path, str]], bib_cached: bool = False) -> float:
