@@ -10,6 +10,7 @@ its answer fails in any way, this process reads those files itself.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .. import forked
@@ -24,11 +25,29 @@ BIB_WEIGHT = 5.0  # a byte of BibTeX costs pybtex about as much as five bytes of
 Result = tuple["ClaimDocument | None", "list[Problem]", bool]
 
 
+def read_bytes(path: Path) -> bytes:
+    """A whole file, read with os.read: a third of the time of Path.read_bytes, whose buffered
+    file object costs more than reading a claim file's 1.5 KB (10,000 of them on a warm check)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _decoded(raw: bytes) -> str:
+    """As raw.decode("utf-8-sig") (these bytes decoded before), without that codec's Python code."""
+    return raw[3:].decode("utf-8") if raw[:3] == b"\xef\xbb\xbf" else raw.decode("utf-8")
+
+
 def read_one(path: Path, rel: str, checker, pack) -> tuple[str | None, Result]:
     """One claim file parsed and checked against the schema, or its cached result; with the
     cache key it has (None when the cache is off or the file unreadable)."""
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path)
     except OSError as exc:
         problem = Problem(Position(rel), "error", f"cannot read file: {exc.strerror}", "io")
         return None, (None, [problem], False)
@@ -36,7 +55,7 @@ def read_one(path: Path, rel: str, checker, pack) -> tuple[str | None, Result]:
     if key is not None:
         hit = pack.get(key)
         if hit is not None:
-            return key, _with_text(hit, raw.decode("utf-8-sig") if hit[0] is not None else None)
+            return key, _with_text(hit, _decoded(raw) if hit[0] is not None else None)
     doc, problems = parse_claim_bytes(raw, rel)
     valid = False
     if doc is not None:

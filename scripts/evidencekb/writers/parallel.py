@@ -20,18 +20,23 @@ from pathlib import Path
 from ..safe_output import write_file
 from . import find_writer
 
-# Rough CPU cost of each writer at 10,000 claims (seconds), to split the work evenly.
-COST = {"graph.gexf": 1.45, "graph.json": 0.85, "graph.graphml": 0.85, "nodes.csv": 0.7,
-        "edges.csv": 0.46, "cytoscape.json": 0.42, "graph.node-link.json": 0.32, "profiles.json": 0.1}
+# Rough CPU cost of each writer at 10,000 claims (seconds, measured), to split the work evenly;
+# graph.json's includes making the site graph.
+COST = {"graph.gexf": 1.06, "graph.graphml": 0.71, "nodes.csv": 0.7, "graph.json": 0.6,
+        "edges.csv": 0.46, "cytoscape.json": 0.3, "graph.node-link.json": 0.19, "profiles.json": 0.08,
+        "evidence-map.json": 0.01, "gaps.json": 0.01}
+CHILD_START = 0.15  # what the child spends before its first writer: the fork, and copying the
+# memory pages it touches (the parent's objects are shared until either side writes to them)
 PARALLEL_FROM = 3000  # graph nodes; below this, writing serially is faster
 
 _SHARED: dict = {}  # what a forked child reads: set just before the fork, cleared after
 
 
 def split(names: list[str]) -> tuple[list[str], list[str]]:
-    """Two groups of about equal cost (largest first, each to the lighter group)."""
+    """(the child's, this process's): two groups of about equal cost, largest first, each to
+    the lighter group, the child's counted from its start-up cost."""
     groups: tuple[list[str], list[str]] = ([], [])
-    load = [0.0, 0.0]
+    load = [CHILD_START, 0.0]
     for name in sorted(names, key=lambda n: (-COST.get(n, 0.05), n)):
         i = 0 if load[0] <= load[1] else 1
         groups[i].append(name)
@@ -72,10 +77,10 @@ def write_all(data, folder: Path, names: list[str], n_nodes: int,
     """Every named export into `folder`, on two cores when the graph is big enough. `ready`:
     texts already made (render_ahead), written as they are."""
     ready = ready or {}
-    for name in sorted(ready):
-        write_file(folder / name, ready[name])
     names = [n for n in names if n not in ready]
     if n_nodes < PARALLEL_FROM or not can_fork() or len(names) < 2:
+        for name in sorted(ready):
+            write_file(folder / name, ready[name])
         for name in sorted(names):
             write_one(data, folder, name)
         return
@@ -85,6 +90,8 @@ def write_all(data, folder: Path, names: list[str], n_nodes: int,
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
             future = pool.submit(_child, str(folder), theirs)
+            for name in sorted(ready):  # once the child is at work: the other core is not kept waiting
+                write_file(folder / name, ready[name])
             for name in ours:
                 write_one(data, folder, name)
             future.result()  # the child's exception, if any, is raised here
