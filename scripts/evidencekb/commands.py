@@ -148,20 +148,23 @@ def add_source_options(args: argparse.Namespace):
 def run_graph(args: argparse.Namespace, project: Project) -> int:
     from .analysis import analyse
     from .checker import checked_base
-    from .cite.harvard import format_bibliography
-    from .cite.intext import render_base
     from .export import ExportData, check_out_dir, summary, write_exports
-    from .graph import build_graph
     from .memory import collector_paused
     from .progress import Progress
     from .safe_output import display
-    from .writers import names
-    from .writers.parallel import render_ahead
 
     out = check_out_dir(Path(args.out), project.root)  # refused (OutputRefused) before anything is done
     progress = Progress(enabled=not args.quiet)
 
     def prepare(base, busy):  # on a big base, while a child checks the rules and analyses
+        # Imported here, once two cores share the work: pybtex's formatting and the writers
+        # are a tenth of a second to import, and this process alone needs them.
+        from .cite.harvard import format_bibliography
+        from .cite.intext import render_base
+        from .graph import build_graph
+        from .writers import names
+        from .writers.parallel import render_ahead
+
         with progress.phase("formatting citations", total=len(base.claims), bar=False):
             base = render_base(base, format_bibliography(base.sources))  # [@key] as "(Buck, 2021b)"
         with progress.phase("building the graph", total=len(base.claims), bar=False):
