@@ -166,9 +166,12 @@ def run_graph(args: argparse.Namespace, project: Project) -> int:
         from .writers.parallel import render_ahead
 
         with progress.phase("formatting citations", total=len(base.claims), bar=False):
-            base = render_base(base, format_bibliography(base.sources))  # [@key] as "(Buck, 2021b)"
+            references = format_bibliography(base.sources)
+            base = render_base(base, references)  # [@key] as "(Buck, 2021b)"
         with progress.phase("building the graph", total=len(base.claims), bar=False):
-            data = ExportData(base, graph=build_graph(base))  # once, for the exports and the summary
+            # once, for the exports and the summary; the source labels are the references' own
+            labels = {key: ref.label for key, ref in references.items()}
+            data = ExportData(base, graph=build_graph(base, labels))
             data.pos, data.nodes, data.edges  # noqa: B018  (what every graph format reads)
         with progress.phase("making graph formats while the analysis runs"):
             ahead = render_ahead(data, names(), busy)

@@ -358,3 +358,20 @@ def test_five_thousand_sources_all_formatted_with_unique_labels():
     bib = format_bibliography(sources)
     assert len(bib) == 5000
     assert set(bib) == set(sources) and all(r.text and r.parenthetical for r in bib.values())
+
+
+def test_the_labels_alone_are_the_references_labels():
+    """`evidence graph` labels source nodes with its references' labels instead of making them
+    again with harvard_labels: the two must agree, year letters and all."""
+    from evidencekb.cite.harvard import harvard_labels
+
+    sources = _synthetic(400)
+    for i in range(0, 400, 40):  # a second work by the same authors in the same year: 2001a, 2001b
+        first = sources[f"k{i}"]
+        sources[f"k{i}-again"] = Source(key=f"k{i}-again", entry_type=first.entry_type,
+                                        fields={**first.fields, "title": "Another title"},
+                                        authors=first.authors, editors=(),
+                                        position=Position("r.bib", 1000 + i))
+    references = format_bibliography(sources)
+    assert harvard_labels(sources) == {key: ref.label for key, ref in references.items()}
+    assert sum(label.endswith(("a)", "b)")) for label in harvard_labels(sources).values()) == 20
