@@ -53,8 +53,9 @@ def _scan_folder(project: Project, top: Path, here: Path, out: list[Problem]) ->
                                "claim files sit directly in claims/",
                                "claims-layout"))
     for f in files:
-        if Path(f.name).suffix in (".yaml", ".yml"):
-            found = _file_problem(project, here / f.name, here != top, f.is_symlink())
+        stem, suffix = os.path.splitext(f.name)  # as Path's stem and suffix, without a Path a file
+        if suffix in (".yaml", ".yml"):
+            found = _file_problem(project, here, f.name, stem, here != top, f.is_symlink())
             if found:
                 out.append(found)
     for d in dirs:
@@ -62,21 +63,23 @@ def _scan_folder(project: Project, top: Path, here: Path, out: list[Problem]) ->
             _scan_folder(project, top, here / d.name, out)
 
 
-def _file_problem(project: Project, path: Path, in_subfolder: bool, link: bool) -> Problem | None:
+def _file_problem(project: Project, folder: Path, name: str, stem: str, in_subfolder: bool,
+                  link: bool) -> Problem | None:
+    path = folder / name if in_subfolder or link else None
     if in_subfolder:
         message, rule = ("claim files sit directly in claims/; this one is in a subfolder and is not "
                          "read: move it to claims/"), "claims-layout"
-    elif link and not project.inside(path):
+    elif path is not None and not project.inside(path):
         message, rule = ("a symbolic link leading out of the project: not read "
                          "(claim files must live in the repository)"), "claims-symlink"
-    elif link and not path.is_file():
+    elif path is not None and not path.is_file():
         message, rule = "a symbolic link to nothing: not read", "claims-symlink"
-    elif reserved_name(path.stem):
-        message, rule = (f"{path.stem!r} is a reserved device name on Windows "
+    elif reserved_name(stem):
+        message, rule = (f"{stem!r} is a reserved device name on Windows "
                          "(con, nul, aux, prn, com1-9, lpt1-9): choose another id"), "reserved-name"
     else:
         return None
-    return Problem(Position(project.relative(path)), "error", message, rule)
+    return Problem(Position(project.relative(path or folder / name)), "error", message, rule)
 
 
 class UsageError(Exception):
