@@ -28,7 +28,9 @@ def of(base: EvidenceBase) -> Meaning:
 
 
 def _term_meta(m: Meaning, vocab_name: str, term_id: str | None) -> Mapping[str, Any]:
-    return m.term_meta.get((vocab_name, term_id), {}) if term_id is not None else {}
+    v = m.vocab.get(vocab_name)
+    term = v.get(term_id) if v and term_id is not None else None
+    return term.meta if term else {}
 
 
 def supporting(claim: Claim, m: Meaning) -> set[str]:

@@ -117,9 +117,6 @@ class Meaning:
     home_country: str | None
     home_label: str  # "UK", as in "UK evidence"
     components: Mapping[str, Mapping[str, str]]  # method -> component -> the vocabulary of its judgements
-    # (vocabulary, term) -> the term's `x-` annotations: the rating policy reads them about
-    # eight times a claim.
-    term_meta: Mapping[tuple[str, str], Mapping[str, Any]]
 
     @property
     def top(self) -> str:
@@ -166,16 +163,7 @@ def _meaning(vocab: Mapping[str, Vocabulary], schema: Mapping) -> Meaning:
         home_country=home,
         home_label=(home_term.meta.get("x-adjective") or home_term.title) if home_term else "",
         components=method_components(schema),
-        term_meta=_term_metas(vocab),
     )
-
-
-def _term_metas(vocab: Mapping[str, Vocabulary]) -> dict[tuple[str, str], Mapping[str, Any]]:
-    out: dict[tuple[str, str], Mapping[str, Any]] = {}
-    for name, v in vocab.items():
-        for t in v.terms:
-            out.setdefault((name, t.id), t.meta)  # the first of a repeated id, as Vocabulary.get
-    return out
 
 
 _meanings: dict[tuple[int, int], tuple[Mapping, Mapping, Meaning]] = {}

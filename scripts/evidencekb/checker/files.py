@@ -65,21 +65,21 @@ def _scan_folder(project: Project, top: Path, here: Path, out: list[Problem]) ->
 
 def _file_problem(project: Project, folder: Path, name: str, stem: str, in_subfolder: bool,
                   link: bool) -> Problem | None:
-    path = folder / name if in_subfolder or link else None
+    """The file's Path is made only for a link or a problem: one a file was most of a scan."""
     if in_subfolder:
         message, rule = ("claim files sit directly in claims/; this one is in a subfolder and is not "
                          "read: move it to claims/"), "claims-layout"
-    elif path is not None and not project.inside(path):
+    elif link and not project.inside(folder / name):
         message, rule = ("a symbolic link leading out of the project: not read "
                          "(claim files must live in the repository)"), "claims-symlink"
-    elif path is not None and not path.is_file():
+    elif link and not (folder / name).is_file():
         message, rule = "a symbolic link to nothing: not read", "claims-symlink"
     elif reserved_name(stem):
         message, rule = (f"{stem!r} is a reserved device name on Windows "
                          "(con, nul, aux, prn, com1-9, lpt1-9): choose another id"), "reserved-name"
     else:
         return None
-    return Problem(Position(project.relative(path or folder / name)), "error", message, rule)
+    return Problem(Position(project.relative(folder / name)), "error", message, rule)
 
 
 class UsageError(Exception):

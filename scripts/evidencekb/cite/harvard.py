@@ -183,15 +183,15 @@ def _cached(kind: str, sources: Mapping[str, Source], compute, record: type | No
     pack = Pack(kind, Path(kind), plain=True)
     key = pack.key(kind, repr(list(sources.items())).encode("utf-8", "surrogateescape"))
     found = pack.get(key)
+    names = [f.name for f in fields(record)] if record is not None else None
     if found is None:
         answer = compute(sources)
-        names = tuple(f.name for f in fields(record)) if record is not None else ()
-        pack.put(key, [(k, tuple([getattr(v, n) for n in names]) if record is not None else v)
+        pack.put(key, [(k, v if names is None else tuple([getattr(v, n) for n in names]))
                        for k, v in answer.items()])
-        pack.save()
-        return answer
+    else:
+        answer = {k: v if record is None else record(*v) for k, v in found}
     pack.save()
-    return {k: record(*v) for k, v in found} if record is not None else dict(found)
+    return answer
 
 
 def format_bibliography(sources: Mapping[str, Source]) -> dict[str, Reference]:
