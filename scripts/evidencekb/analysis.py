@@ -156,7 +156,7 @@ def claim_profile(claim: Claim, sources: Mapping[str, Source], m: Meaning,
     if facts is None:
         facts = source_facts({e.source: sources[e.source] for e in claim.evidence if e.source in sources}, m)
     linked = [e for e in claim.evidence if e.source in facts]
-    keys = sorted({e.source for e in linked})
+    keys = sorted(linked_sources(claim, facts))
     supports = {r: m.supports(r) for r in {e.relation for e in linked}}
     supporting = sorted({e.source for e in linked if supports[e.relation]})
     rel: dict[str, int] = {}  # counted by hand: two Counters a claim were a tenth of the analysis
@@ -201,6 +201,23 @@ def claim_profile(claim: Claim, sources: Mapping[str, Source], m: Meaning,
     )
 
 
+def linked_sources(claim: Claim, sources: Mapping[str, object]) -> set[str]:
+    """The sources of the base a claim links (ClaimProfile.n_sources counts them)."""
+    return {e.source for e in claim.evidence if e.source in sources}
+
+
+def citing_claims(base: EvidenceBase) -> dict[str, set[str]]:
+    """Every source's citing claims, by any relation (SourceProfile.weight counts them). The
+    explorer's graph reads these two, not the whole analysis, so it is made while a child
+    makes the analysis."""
+    out: dict[str, set[str]] = {k: set() for k in base.sources}
+    for claim in base.claims:
+        for e in claim.evidence:
+            if e.source in out:
+                out[e.source].add(claim.id)
+    return out
+
+
 def _source_profiles(base: EvidenceBase) -> dict[str, SourceProfile]:
     relations = base.vocabularies["relation"].ids()
     by_rel: dict[str, dict[str, set]] = {k: {r: set() for r in relations} for k in base.sources}
@@ -213,7 +230,7 @@ def _source_profiles(base: EvidenceBase) -> dict[str, SourceProfile]:
         for a, b in combinations(keys, 2):
             co[a][b] += 1
             co[b][a] += 1
-    weights = {k: len(set().union(*r.values())) for k, r in by_rel.items()}
+    weights = {k: len(ids) for k, ids in citing_claims(base).items()}
     top = max(weights.values(), default=0) or 1
     out = {}
     for key in sorted(base.sources):

@@ -185,10 +185,9 @@ def search_latency(browser, base: str, word: str, repeats: int) -> dict:
 
 def real_graph(site_graph: dict, n_nodes: int, schema: Path, work: Path) -> tuple[dict, list[str]]:
     """The explorer data of a synthetic base big enough for `n_nodes` (the same generator,
-    checker, analysis and export.site_graph as a build), so the explorer is timed on a real
+    checker and export.site_graph as a build), so the explorer is timed on a real
     graph's shape, not a trimmed one, and the base's theme ids in vocabulary order (for its
     parts). The base is sized from the site's own nodes per claim."""
-    from .analysis import analyse
     from .checker import checked_base
     from .export import site_graph as make_site_graph
     from .project import Project
@@ -201,7 +200,7 @@ def real_graph(site_graph: dict, n_nodes: int, schema: Path, work: Path) -> tupl
         root = work / f"explorer-base-{n_claims}"
         generate(root, n_claims, max(10, n_claims // 2), schema)
         base = checked_base(Project(root)).base
-        graph = make_site_graph(base, analyse(base))
+        graph = make_site_graph(base)
         themes = [t.id for t in base.vocabularies["theme"].terms]
         shutil.rmtree(root, ignore_errors=True)
         if len(graph["nodes"]) >= n_nodes:

@@ -119,6 +119,9 @@ def run() -> NoReturn:
     import atexit
     import threading
 
+    from .memory import ending_with_exit
+
+    ending_with_exit()
     code = main()
     if threading.active_count() > 1:
         sys.exit(code)

@@ -21,6 +21,7 @@ from .project import Project
 if TYPE_CHECKING:
     from .analysis import Analysis
     from .export import ExportData
+    from .writers.parallel import Ahead
 
 Runner = Callable[[argparse.Namespace, Project], int]
 
@@ -149,7 +150,7 @@ def run_graph(args: argparse.Namespace, project: Project) -> int:
     from .analysis import analyse
     from .checker import checked_base
     from .export import ExportData, check_out_dir, summary, write_exports
-    from .memory import collector_paused
+    from .memory import collector_paused, keep_to_exit
     from .progress import Progress
     from .safe_output import display
 
@@ -174,19 +175,20 @@ def run_graph(args: argparse.Namespace, project: Project) -> int:
             data = ExportData(base, graph=build_graph(base, labels))
             data.pos, data.nodes, data.edges  # noqa: B018  (what every graph format reads)
         with progress.phase("making graph formats while the analysis runs"):
-            ahead = render_ahead(data, names(), busy)
+            ahead = render_ahead(data, names(), busy, data.graph.number_of_nodes())
         return data, ahead
 
     with collector_paused():
         # The analysis reads no prose, so it may start from the base as written.
         checked = checked_base(project, progress=progress, meanwhile=prepare, apart=analyse)
-        data, ahead = cast("tuple[ExportData, dict[str, str]]", checked.prepared)
+        data, ahead = cast("tuple[ExportData, Ahead]", checked.prepared)
         data.analysis = cast("Analysis", checked.prepared_apart)
         written = write_exports(data.base, data.analysis, out, project.root, progress=progress, data=data,
                                 ready=ahead)
     if not args.quiet:
         print(summary(data))
         print(f"wrote {len(written)} files to {display(out)}")
+    keep_to_exit(checked, data, ahead)
     return 0
 
 

@@ -11,17 +11,20 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .analysis import GAP_KINDS, Analysis, analyse
+from .analysis import GAP_KINDS, Analysis, analyse, citing_claims, linked_sources
 from .graph import build_graph
 from .interrupts import interrupts_as_keyboard
 from .model import EvidenceBase
 from .plain_language import plain_rating
 from .safe_output import EXPORT_MARKER, Staging, check_output
 from .site_paths import source_slug
+
+if TYPE_CHECKING:
+    from .writers.parallel import Ahead
 
 EXPORT_NAMES = frozenset({"graph.node-link.json", "graph.graphml", "graph.gexf", "cytoscape.json",
                           "nodes.csv",
@@ -83,12 +86,13 @@ def _url(kind: str, node_id: str) -> str:
     return SITE_URLS[kind].format(raw)
 
 
-def site_graph(base: EvidenceBase, analysis: Analysis) -> dict:
+def site_graph(base: EvidenceBase) -> dict:
     """The JSON the graph explorer draws: positions precomputed, ready to render."""
-    return ExportData(base, analysis).site_graph
+    return ExportData(base).site_graph
 
 
-def _site_graph(base: EvidenceBase, analysis: Analysis, node_rows, edge_rows, pos) -> dict:
+def _site_graph(base: EvidenceBase, node_rows, edge_rows, pos) -> dict:
+    citing = citing_claims(base)
     degree: Counter[str] = Counter()
     for u, v, _k, _d in edge_rows:
         degree[u] += 1
@@ -105,16 +109,16 @@ def _site_graph(base: EvidenceBase, analysis: Analysis, node_rows, edge_rows, po
             cid = n.split(":", 1)[1]
             claim = base.claim_index[cid]
             pr = plain_rating(base, claim)
-            n_src = analysis.claims[cid].n_sources
+            n_src = len(linked_sources(claim, base.sources))
             node.update(themes=list(claim.themes), level=claim.confidence.level,
                         detail=f"{pr.verdict} ({pr.level}) · {n_src} source{'' if n_src == 1 else 's'}: "
                         f"{claim.statement}")
         elif kind == "source":
             key = n.split(":", 1)[1]
-            prof = analysis.sources[key]
-            themes = sorted({t for c in prof.claims() for t in base.claim_index[c].themes})
+            cited_by = citing[key]
+            themes = sorted({t for c in cited_by for t in base.claim_index[c].themes})
             node.update(themes=themes,
-                        detail=f"{d.get('design', '')} · cited by {prof.weight} claim(s): "
+                        detail=f"{d.get('design', '')} · cited by {len(cited_by)} claim(s): "
                         f"{d.get('title', '')}")
         elif kind == "theme":
             term = base.vocabularies["theme"].get(n.split(":", 1)[1])
@@ -195,7 +199,7 @@ class ExportData:
 
     @cached_property
     def site_graph(self) -> dict:
-        return _site_graph(self.base, self.analysis, self.nodes, self.edges, self.pos)
+        return _site_graph(self.base, self.nodes, self.edges, self.pos)
 
     @cached_property
     def profiles(self) -> dict:
@@ -246,13 +250,13 @@ def check_out_dir(out_dir: Path, root: Path) -> Path:
 
 def write_exports(base: EvidenceBase, analysis: Analysis | None, out_dir: Path,
                   root: Path | None = None, graph=None, progress=None,
-                  data: ExportData | None = None, ready: Mapping[str, str] | None = None) -> list[Path]:
+                  data: ExportData | None = None, ready: Ahead | None = None) -> list[Path]:
     """Write all exports into a temporary sibling of `out_dir`, then swap it in: a reader
     (or a failure: a full disk, Ctrl-C) never sees half a set. With `root`, the folder is
     first checked against the project's sources (OutputRefused). A big graph's formats are
     written on two cores (writers.parallel), with the same bytes. `data`: the writers' data,
     if the caller has begun it (then base, analysis and graph are read from it); `ready`:
-    formats it has already made (writers.parallel.render_ahead)."""
+    formats it has already begun (writers.parallel.render_ahead)."""
     from .progress import quiet
     from .writers import names
     from .writers.parallel import write_all

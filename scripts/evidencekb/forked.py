@@ -12,6 +12,10 @@ fork would stay held in the child for ever.
 A child never outlives the command: wherever an interrupt lands, the CLI stops every child
 still running (`stop_all`, beside its removal of temporary folders), and on Linux the
 kernel kills a child whose parent died any other way (PR_SET_PDEATHSIG).
+
+A child started with `inbox` can also be told one message after its start (`Child.tell`):
+work it may begin before this process knows where its results go (an export folder made
+only once the check has passed) waits for that word, and ends on silence.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import select
 import signal
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 
@@ -36,9 +41,25 @@ _LIVE: set[Child] = set()  # started and neither collected nor stopped
 class Child:
     """A forked child computing `work()`; `collect()` waits for its value."""
 
-    def __init__(self, pid: int, fd: int, loads: Callable[[bytes], Any]):
+    def __init__(self, pid: int, fd: int, loads: Callable[[bytes], Any], inbox: int = -1):
         self.pid, self.fd, self.loads, self.done = pid, fd, loads, False
+        self.inbox = inbox  # the write end of the child's inbox, or -1
         _LIVE.add(self)
+
+    def tell(self, message: bytes) -> None:
+        """The one message the child waits for (started with `inbox`); a child already gone
+        is not an error here: `collect` answers None for it."""
+        fd, self.inbox = self.inbox, -1
+        if fd < 0:
+            return
+        try:
+            view = memoryview(message)
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
     def busy(self) -> bool:
         """Still working: it has not begun to answer (it answers all at once, at the end)."""
@@ -55,6 +76,7 @@ class Child:
             return None
         self.done = True
         _LIVE.discard(self)
+        self.tell(b"")  # a child still waiting to be told hears silence, and ends
         try:
             f = os.fdopen(self.fd, "rb")
             self.fd = -1  # the file owns it now
@@ -79,9 +101,10 @@ class Child:
 
     def _end(self) -> None:
         fd, self.fd = self.fd, -1
-        steps = [lambda: os.kill(self.pid, signal.SIGKILL), lambda: os.waitpid(self.pid, 0)]
-        if fd >= 0:
-            steps.insert(1, lambda: os.close(fd))
+        inbox, self.inbox = self.inbox, -1
+        steps: list[Callable[[], object]] = [lambda: os.kill(self.pid, signal.SIGKILL)]
+        steps += [partial(os.close, open_fd) for open_fd in (fd, inbox) if open_fd >= 0]
+        steps.append(lambda: os.waitpid(self.pid, 0))
         for step in steps:
             try:
                 step()
@@ -108,24 +131,45 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def start(work: Callable[[], Any], records: bool = False) -> Child | None:
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 16):
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks)
+
+
+def start(work: Callable[..., Any], records: bool = False, inbox: bool = False) -> Child | None:
     """`work()` in a forked child, whose value comes back through `Child.collect`: marshalled
-    (plain values only: several times faster), or pickled with `records`. None when this
-    process may not or cannot fork. Only this process's own child is ever unpickled."""
+    (plain values only: several times faster), or pickled with `records`. With `inbox`, work
+    is called as `work(heard)`: `heard()` waits for the message of `Child.tell` (b"" if this
+    process ended or stopped the child without one). None when this process may not or
+    cannot fork. Only this process's own child is ever unpickled."""
     if not can_fork():
         return None
     parent = os.getpid()
+    fds: list[int] = []
     try:
         r, w = os.pipe()
+        fds += (r, w)
+        if inbox:
+            heard_fd, tell_fd = os.pipe()
+            fds += (heard_fd, tell_fd)
         pid = os.fork()
     except OSError:
+        for fd in fds:
+            os.close(fd)
         return None
     if pid == 0:  # the child: never returns, never runs the parent's exit handlers
         code = 1
         try:
             _die_with_parent(parent)
             os.close(r)
-            value = work()
+            if inbox:
+                os.close(tell_fd)
+                value = work(lambda: _read_all(heard_fd))
+            else:
+                value = work()
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) if records else marshal.dumps(value)
             with os.fdopen(w, "wb") as f:
                 f.write(data)
@@ -133,4 +177,6 @@ def start(work: Callable[[], Any], records: bool = False) -> Child | None:
         finally:
             os._exit(code)
     os.close(w)
-    return Child(pid, r, pickle.loads if records else marshal.loads)
+    if inbox:
+        os.close(heard_fd)
+    return Child(pid, r, pickle.loads if records else marshal.loads, tell_fd if inbox else -1)

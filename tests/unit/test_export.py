@@ -2,7 +2,6 @@ import json
 
 import networkx as nx
 
-from evidencekb.analysis import analyse
 from evidencekb.checker import check_project
 from evidencekb.export import layout, render_exports, site_graph, write_exports
 from evidencekb.graph import build_graph
@@ -54,7 +53,7 @@ def test_positions_precomputed_for_every_node(project):
     g = build_graph(base)
     pos = layout(g)
     assert set(pos) == set(g.nodes)
-    sg = site_graph(base, analyse(base))
+    sg = site_graph(base)
     node = next(n for n in sg["nodes"] if n["id"] == "claim:alpha")
     assert node["url"] == "claims/alpha/" and node["level"] == "moderate" and isinstance(node["x"], float)
     src = next(n for n in sg["nodes"] if n["id"] == "source:lee2019book")

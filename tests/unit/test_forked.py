@@ -41,6 +41,29 @@ def test_a_record_without_records_is_no_answer():
     assert child.collect() is None
 
 
+def test_a_child_with_an_inbox_hears_what_it_is_told():
+    child = forked.start(lambda heard: heard().decode() + "!", inbox=True)
+    assert child is not None
+    child.tell(b"/some/folder")
+    assert child.collect() == "/some/folder!"
+
+
+def test_a_child_never_told_hears_silence_when_collected():
+    child = forked.start(lambda heard: heard() == b"", inbox=True)  # would wait for ever
+    assert child is not None
+    assert child.collect() is True
+
+
+def test_telling_a_child_already_gone_is_no_error():
+    child = forked.start(lambda heard: time.sleep(30), inbox=True)
+    assert child is not None
+    os.kill(child.pid, 9)
+    os.waitpid(child.pid, 0)
+    child.tell(b"x" * (1 << 20))  # more than a pipe holds: the write fails, quietly
+    child.tell(b"again")  # told once only: the second is nothing
+    child.stop()
+
+
 def test_work_that_raises_is_no_answer():
     child = forked.start(lambda: 1 / 0)
     assert child is not None

@@ -123,13 +123,12 @@ def test_same_input_same_bytes():
 
 
 def test_the_parts_of_the_real_base_cover_every_claim(check):
-    from evidencekb.analysis import analyse
     from evidencekb.export import site_graph
 
     result, messages = check()
     assert result.ok, messages
     base = result.base
-    whole = site_graph(base, analyse(base))
+    whole = site_graph(base)
     themes = [t.id for t in base.vocabularies["theme"].terms]
     files = graph_parts(whole, themes)
     seen = set()

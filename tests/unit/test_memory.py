@@ -58,3 +58,26 @@ def test_cycles_made_meanwhile_are_still_collected():
     assert watch() is not None  # a cycle: reference counting alone cannot free it
     gc.collect()
     assert watch() is None
+
+
+def test_objects_are_kept_to_exit_only_by_a_command_ending_with_exit(monkeypatch):
+    import weakref
+
+    from evidencekb import memory
+
+    class Thing:
+        pass
+
+    monkeypatch.setattr(memory, "_KEPT", [])
+    monkeypatch.setattr(memory, "_ENDS_WITH_EXIT", [])
+    thing = Thing()
+    ref = weakref.ref(thing)
+    memory.keep_to_exit(thing)
+    del thing
+    assert ref() is None  # a library call or a test: freed as usual
+    memory.ending_with_exit()
+    thing = Thing()
+    ref = weakref.ref(thing)
+    memory.keep_to_exit(thing)
+    del thing
+    assert ref() is not None  # the console command: left for os._exit

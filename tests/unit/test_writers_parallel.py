@@ -1,8 +1,12 @@
 """The exports written on two cores are the bytes of the serial path, and a writer failing in
 the forked child fails the run with nothing left behind."""
 
+import os
+import signal
+
 import pytest
 
+from evidencekb import forked
 from evidencekb.analysis import analyse
 from evidencekb.checker import check_project
 from evidencekb.export import write_exports
@@ -69,8 +73,9 @@ def test_formats_made_ahead_read_no_analysis_and_are_the_same_bytes(project, tmp
     write_exports(base, None, tmp_path / "plain")
     data = ExportData(base, _NoAnalysisYet())
     ahead = parallel.render_ahead(data, names(), lambda: True)
-    assert set(ahead) == {n for n in names() if not find_writer(n).reads_analysis}
-    assert {"graph.gexf", "graph.graphml", "nodes.csv", "edges.csv"} <= set(ahead)
+    assert ahead.child is None  # a small graph: all made here
+    assert set(ahead.texts) == {n for n in names() if not find_writer(n).reads_analysis}
+    assert {"graph.gexf", "graph.graphml", "nodes.csv", "edges.csv", "graph.json"} <= set(ahead.texts)
     data.analysis = analyse(base)  # now it has come
     write_exports(base, None, tmp_path / "ahead", data=data, ready=ahead)
     assert files(tmp_path / "ahead") == files(tmp_path / "plain")
@@ -80,7 +85,7 @@ def test_nothing_is_made_ahead_once_the_analysis_is_there(project):
     from evidencekb.export import ExportData
 
     data = ExportData(base_of(project), _NoAnalysisYet())
-    assert parallel.render_ahead(data, names(), lambda: False) == {}
+    assert parallel.render_ahead(data, names(), lambda: False).texts == {}
 
 
 def test_making_ahead_stops_when_the_analysis_comes(project):
@@ -89,4 +94,51 @@ def test_making_ahead_stops_when_the_analysis_comes(project):
     data = ExportData(base_of(project), _NoAnalysisYet())
     answers = iter([True, True, False])
     ahead = parallel.render_ahead(data, names(), lambda: next(answers))
-    assert len(ahead) == 2
+    assert len(ahead.texts) == 2
+
+
+def _big_ahead(project, monkeypatch):
+    """render_ahead on the path of a big graph (a child makes half the formats), with the
+    analysis not yet there."""
+    from evidencekb.export import ExportData
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)  # beside the browser tests' threads
+    base = base_of(project)
+    data = ExportData(base, _NoAnalysisYet())
+    ahead = parallel.render_ahead(data, names(), lambda: True, data.graph.number_of_nodes())
+    return base, data, ahead
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="needs fork and two cores")
+def test_a_big_graph_shares_the_formats_made_ahead_with_a_child(project, tmp_path, monkeypatch):
+    base, data, ahead = _big_ahead(project, monkeypatch)
+    assert ahead.child is not None and ahead.theirs and ahead.texts
+    free = {n for n in names() if not find_writer(n).reads_analysis}
+    assert set(ahead.theirs) | set(ahead.texts) == free and not set(ahead.theirs) & set(ahead.texts)
+    write_exports(base, None, tmp_path / "plain")
+    data.analysis = analyse(base)
+    write_exports(base, None, tmp_path / "ahead", data=data, ready=ahead)
+    assert files(tmp_path / "ahead") == files(tmp_path / "plain")
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="needs fork and two cores")
+def test_a_child_never_told_where_writes_nothing_and_ends(project, tmp_path, monkeypatch):
+    before = set(tmp_path.iterdir())
+    _base, _data, ahead = _big_ahead(project, monkeypatch)
+    assert ahead.child is not None
+    assert ahead.child.collect() == []  # told nothing (the check failed): it made no file
+    with pytest.raises(ChildProcessError):
+        os.waitpid(ahead.child.pid, os.WNOHANG)  # ended and reaped
+    assert set(tmp_path.iterdir()) == before
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="needs fork and two cores")
+def test_a_child_lost_after_making_ahead_is_made_up_here(project, tmp_path, monkeypatch):
+    base, data, ahead = _big_ahead(project, monkeypatch)
+    assert ahead.child is not None
+    os.kill(ahead.child.pid, signal.SIGKILL)
+    write_exports(base, None, tmp_path / "plain")
+    data.analysis = analyse(base)
+    write_exports(base, None, tmp_path / "ahead", data=data, ready=ahead)
+    assert files(tmp_path / "ahead") == files(tmp_path / "plain")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import forked, rules
-from ..memory import collector_paused
+from ..memory import collector_paused, keep_to_exit
 from ..model import (
     Claim,
     Confidence,
@@ -195,6 +195,7 @@ def _check(project: Project, only: set[str] | None, progress, meanwhile=None, ap
     if only is not None:
         problems = [p for p in problems if p.position.path in only]
     problems.sort(key=Problem.sort_key)
+    keep_to_exit(docs, valid, by_path, reader, claims_pack, bib_pack, bib)
     return CheckResult(base, tuple(problems), prepared, prepared_apart)
 
 

@@ -76,4 +76,3 @@ class EvidenceMapJson(JsonWriter):
 @register
 class ExplorerJson(JsonWriter):
     name, source, compact = "graph.json", "site_graph", True
-    reads_analysis = True

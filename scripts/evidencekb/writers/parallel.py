@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
+from .. import forked
 from ..safe_output import write_file
 from . import find_writer
 
@@ -32,11 +35,12 @@ PARALLEL_FROM = 3000  # graph nodes; below this, writing serially is faster
 _SHARED: dict = {}  # what a forked child reads: set just before the fork, cleared after
 
 
-def split(names: list[str]) -> tuple[list[str], list[str]]:
+def split(names: list[str], ours_start: float = 0.0) -> tuple[list[str], list[str]]:
     """(the child's, this process's): two groups of about equal cost, largest first, each to
-    the lighter group, the child's counted from its start-up cost."""
+    the lighter group, the child's counted from its start-up cost and this process's from
+    `ours_start` (work it has to do besides)."""
     groups: tuple[list[str], list[str]] = ([], [])
-    load = [CHILD_START, 0.0]
+    load = [CHILD_START, ours_start]
     for name in sorted(names, key=lambda n: (-COST.get(n, 0.05), n)):
         i = 0 if load[0] <= load[1] else 1
         groups[i].append(name)
@@ -48,17 +52,53 @@ def write_one(data, folder: Path, name: str) -> None:
     write_file(folder / name, find_writer(name).to_string(data))
 
 
-def render_ahead(data, names: list[str], busy: Callable[[], bool]) -> dict[str, str]:
-    """The formats that need no analysis, made in memory while `busy()` (another process is
-    still making the analysis), cheapest first so that little is left running when it is
-    done. Nothing is written: the base may yet fail its check."""
-    ahead: dict[str, str] = {}
-    for name in sorted((n for n in names if not find_writer(n).reads_analysis),
-                       key=lambda n: (COST.get(n, 0.05), n)):
+COLLECT = 0.15  # what this process spends taking in the analysis a child made
+
+
+@dataclass
+class Ahead:
+    """Formats begun before the check has ended: `texts` made here, in memory; `theirs`
+    made by a forked child (`child`) that writes them once told the folder (write_all)."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    child: forked.Child | None = None
+    theirs: list[str] = field(default_factory=list)
+
+
+def render_ahead(data, names: list[str], busy: Callable[[], bool], n_nodes: int = 0) -> Ahead:
+    """The formats that need no analysis, begun while `busy()` (another process is still
+    making the analysis). Nothing is written: the base may yet fail its check.
+
+    A big graph's are shared with a forked child at once, so that both cores go on while
+    the analysis is made and taken in (the formats that need it are this process's, and
+    counted in the split); the rest are made here. A small one's are made here, cheapest
+    first while `busy()`, so that little is left running when the analysis is done."""
+    free = [n for n in names if not find_writer(n).reads_analysis]
+    if n_nodes >= PARALLEL_FROM and len(free) > 1:
+        later = COLLECT + sum(COST.get(n, 0.05) for n in names if n not in free)
+        theirs, ours = split(free, ours_start=later)
+        child = forked.start(lambda heard: _write_when_told(data, theirs, heard), inbox=True)
+        if child is not None:
+            return Ahead({name: find_writer(name).to_string(data) for name in ours}, child, theirs)
+    ahead = Ahead()
+    for name in sorted(free, key=lambda n: (COST.get(n, 0.05), n)):
         if not busy():
             break
-        ahead[name] = find_writer(name).to_string(data)
+        ahead.texts[name] = find_writer(name).to_string(data)
     return ahead
+
+
+def _write_when_told(data, names: list[str], heard: Callable[[], bytes]) -> list[str]:
+    """In the child: the formats made (and encoded, while the check may still be going on),
+    then written into the folder it is told (none if it is told nothing: the check failed
+    or the command stopped)."""
+    texts = [(name, find_writer(name).to_string(data).encode("utf-8")) for name in names]
+    folder = heard()
+    if not folder:
+        return []
+    for name, text in texts:
+        write_file(Path(os.fsdecode(folder)) / name, text)
+    return names
 
 
 def _child(folder: str, names: list[str]) -> list[str]:
@@ -68,15 +108,30 @@ def _child(folder: str, names: list[str]) -> list[str]:
     return names
 
 
+def _finish_ahead(data, folder: Path, names: list[str], ahead: Ahead) -> None:
+    child = cast(forked.Child, ahead.child)
+    child.tell(os.fsencode(folder))
+    for name in sorted(ahead.texts):
+        write_file(folder / name, ahead.texts[name])
+    for name in sorted(n for n in names if n not in ahead.texts and n not in ahead.theirs):
+        write_one(data, folder, name)
+    if child.collect() != ahead.theirs:  # the child failed: its formats are made here
+        for name in ahead.theirs:
+            write_one(data, folder, name)
+
+
 def can_fork() -> bool:
     return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
-def write_all(data, folder: Path, names: list[str], n_nodes: int,
-              ready: Mapping[str, str] | None = None) -> None:
-    """Every named export into `folder`, on two cores when the graph is big enough. `ready`:
-    texts already made (render_ahead), written as they are."""
-    ready = ready or {}
+def write_all(data, folder: Path, names: list[str], n_nodes: int, ahead: Ahead | None = None) -> None:
+    """Every named export into `folder`, on two cores when the graph is big enough. `ahead`:
+    formats begun before (render_ahead): its texts written as they are, its child told the
+    folder (and its formats written here if it fails in any way)."""
+    if ahead is not None and ahead.child is not None:
+        _finish_ahead(data, folder, names, ahead)
+        return
+    ready = ahead.texts if ahead is not None else {}
     names = [n for n in names if n not in ready]
     if n_nodes < PARALLEL_FROM or not can_fork() or len(names) < 2:
         for name in sorted(ready):
