@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Callable, cast
 from .project import Project
 
 if TYPE_CHECKING:
-    from .analysis import Analysis
     from .export import ExportData
     from .writers.parallel import Ahead
 
@@ -147,9 +146,8 @@ def add_source_options(args: argparse.Namespace):
 
 
 def run_graph(args: argparse.Namespace, project: Project) -> int:
-    from .analysis import analyse
     from .checker import checked_base
-    from .export import ExportData, check_out_dir, summary, write_exports
+    from .export import AnalysisOutput, ExportData, analysis_output, check_out_dir, summary, write_exports
     from .memory import collector_paused, keep_to_exit
     from .progress import Progress
     from .safe_output import display
@@ -179,14 +177,16 @@ def run_graph(args: argparse.Namespace, project: Project) -> int:
         return data, ahead
 
     with collector_paused():
-        # The analysis reads no prose, so it may start from the base as written.
-        checked = checked_base(project, progress=progress, meanwhile=prepare, apart=analyse)
+        # The analysis reads no prose, so it may start from the base as written; what comes
+        # back is the formats made of it (and the summary's counts), not the analysis.
+        checked = checked_base(project, progress=progress, meanwhile=prepare, apart=analysis_output)
         data, ahead = cast("tuple[ExportData, Ahead]", checked.prepared)
-        data.analysis = cast("Analysis", checked.prepared_apart)
-        written = write_exports(data.base, data.analysis, out, project.root, progress=progress, data=data,
+        analysed = cast(AnalysisOutput, checked.prepared_apart)
+        ahead.texts.update(analysed.texts)
+        written = write_exports(data.base, None, out, project.root, progress=progress, data=data,
                                 ready=ahead)
     if not args.quiet:
-        print(summary(data))
+        print(summary(data, analysed))
         print(f"wrote {len(written)} files to {display(out)}")
     keep_to_exit(checked, data, ahead)
     return 0

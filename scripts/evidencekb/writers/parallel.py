@@ -23,11 +23,11 @@ from .. import forked
 from ..safe_output import write_file
 from . import find_writer
 
-# Rough CPU cost of each writer at 10,000 claims (seconds, measured), to split the work evenly;
-# graph.json's includes making the site graph.
-COST = {"graph.gexf": 1.06, "graph.graphml": 0.71, "nodes.csv": 0.7, "graph.json": 0.6,
-        "edges.csv": 0.46, "cytoscape.json": 0.3, "graph.node-link.json": 0.19, "profiles.json": 0.08,
-        "evidence-map.json": 0.01, "gaps.json": 0.01}
+# Rough CPU cost of each writer at 10,000 claims (seconds, measured), to split the work evenly:
+# making the text (graph.json's includes making the site graph) and writing it (about 2 ms a MB).
+COST = {"graph.gexf": 1.13, "graph.graphml": 0.76, "nodes.csv": 0.72, "graph.json": 0.64,
+        "edges.csv": 0.47, "cytoscape.json": 0.36, "graph.node-link.json": 0.24, "profiles.json": 0.11,
+        "evidence-map.json": 0.02, "gaps.json": 0.01}
 CHILD_START = 0.15  # what the child spends before its first writer: the fork, and copying the
 # memory pages it touches (the parent's objects are shared until either side writes to them)
 PARALLEL_FROM = 3000  # graph nodes; below this, writing serially is faster
@@ -52,7 +52,7 @@ def write_one(data, folder: Path, name: str) -> None:
     write_file(folder / name, find_writer(name).to_string(data))
 
 
-COLLECT = 0.15  # what this process spends taking in the analysis a child made
+COLLECT = 0.05  # what this process spends taking in what the analysis's child made
 
 
 @dataclass
@@ -70,13 +70,11 @@ def render_ahead(data, names: list[str], busy: Callable[[], bool], n_nodes: int 
     making the analysis). Nothing is written: the base may yet fail its check.
 
     A big graph's are shared with a forked child at once, so that both cores go on while
-    the analysis is made and taken in (the formats that need it are this process's, and
-    counted in the split); the rest are made here. A small one's are made here, cheapest
+    the analysis is made and taken in; the rest are made here. A small one's are made here, cheapest
     first while `busy()`, so that little is left running when the analysis is done."""
     free = [n for n in names if not find_writer(n).reads_analysis]
     if n_nodes >= PARALLEL_FROM and len(free) > 1:
-        later = COLLECT + sum(COST.get(n, 0.05) for n in names if n not in free)
-        theirs, ours = split(free, ours_start=later)
+        theirs, ours = split(free, ours_start=COLLECT)
         child = forked.start(lambda heard: _write_when_told(data, theirs, heard), inbox=True)
         if child is not None:
             return Ahead({name: find_writer(name).to_string(data) for name in ours}, child, theirs)
