@@ -61,7 +61,7 @@ def rule_references(base: EvidenceBase, docs, by_path, project) -> Iterator[Prob
     known_ids = {d.data.get("id") for d in docs if isinstance(d.data.get("id"), str)}
     # A claim file that exists but does not parse has its own error; links to it are not
     # "unknown" as well, or one typo would be reported once per claim that cites it.
-    known_ids |= {path.stem for path in project.claim_files() if path.suffix == ".yaml"}
+    known_ids |= {stem for stem, ext in map(os.path.splitext, project.claim_names()) if ext == ".yaml"}
     for claim in base.claims:
         doc = by_path[claim.path]
         for i, link in enumerate(claim.evidence):

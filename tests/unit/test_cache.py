@@ -247,6 +247,8 @@ def test_a_cached_document_knows_every_position_its_parse_knew():
     assert again.packed is not None
     assert set(again.values) == {("evidence", 0), ("evidence", 1), ("related", 0)}
     assert again.where(("evidence", 1)) == fresh.where(("evidence", 1))
+    for name, i in (("evidence", 0), ("evidence", 1), ("related", 0)):
+        assert again.link_position(name, i) == fresh.link_position(name, i) == fresh.where((name, i))
     assert again.packed is not None  # a link's position needs nothing unpacked
     reference, _ = parse_claim_bytes(CLAIM, "claims/a-b.yaml")
     for path in _every_path(reference):

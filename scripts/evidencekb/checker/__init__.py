@@ -105,12 +105,12 @@ def to_claim(doc: ClaimDocument) -> Claim:
         recommendation=tuple(d.get("recommendation", ()) or ()),
         evidence=tuple(
             EvidenceLink(e["source"], e["relation"], e["locator"], e.get("quote"), e.get("note"),
-                         doc.where(("evidence", i)), e.get("via"), e.get("source_locator"))
+                         doc.link_position("evidence", i), e.get("via"), e.get("source_locator"))
             for i, e in enumerate(d["evidence"])),
         confidence=Confidence(conf["level"], conf["method"], dict(conf["components"]),
                               " ".join(conf["rationale"].split()),
                               " ".join(conf["caveat"].split()) if conf.get("caveat") else None),
-        related=tuple(RelatedLink(r["claim"], r["relation"], r.get("note"), doc.where(("related", i)))
+        related=tuple(RelatedLink(r["claim"], r["relation"], r.get("note"), doc.link_position("related", i))
                       for i, r in enumerate(d.get("related", ()) or ())),
         added=d["added"],
         updated=d.get("updated"),

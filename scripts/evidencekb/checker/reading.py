@@ -25,7 +25,7 @@ BIB_WEIGHT = 5.0  # a byte of BibTeX costs pybtex about as much as five bytes of
 Result = tuple["ClaimDocument | None", "list[Problem]", bool]
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: str | Path) -> bytes:
     """A whole file, read with os.read: a third of the time of Path.read_bytes, whose buffered
     file object costs more than reading a claim file's 1.5 KB (10,000 of them on a warm check)."""
     fd = os.open(path, os.O_RDONLY)
@@ -43,7 +43,7 @@ def _decoded(raw: bytes) -> str:
     return raw[3:].decode("utf-8") if raw[:3] == b"\xef\xbb\xbf" else raw.decode("utf-8")
 
 
-def read_one(path: Path, rel: str, checker, pack) -> tuple[str | None, Result]:
+def read_one(path: str | Path, rel: str, checker, pack) -> tuple[str | None, Result]:
     """One claim file parsed and checked against the schema, or its cached result; with the
     cache key it has (None when the cache is off or the file unreadable)."""
     try:
@@ -95,20 +95,20 @@ def plain(result: Result) -> tuple:
     return (doc.path, doc.data, *doc.packed_positions(), found, valid)
 
 
-def child_share(project: Project, todo: list[tuple[Path, str]], bib_cached: bool = False) -> float:
+def child_share(project: Project, todo: list[tuple[str, str]], bib_cached: bool = False) -> float:
     """The part of the claim files the child reads so that both sides finish together: this
     process also reads the bibliography, so the child takes more (measured by bytes), unless
     the bibliography comes from the cache (then it costs next to nothing)."""
     step = max(1, len(todo) // 100)  # a sample of the sizes is enough to split by
     try:
         bib = 0.0 if bib_cached else project.bib_path.stat().st_size * BIB_WEIGHT
-        claims = sum(path.stat().st_size for path, _ in todo[::step]) * step or 1
+        claims = sum(os.stat(path).st_size for path, _ in todo[::step]) * step or 1
     except OSError:
         return 0.5
     return min(0.85, max(0.5, (bib + claims) / (2 * claims)))  # bib + (1 - s) claims = s claims
 
 
-def _read_many(todo: list[tuple[Path, str]], checker, pack, bar=None) -> list[tuple[str | None, Result]]:
+def _read_many(todo: list[tuple[str, str]], checker, pack, bar=None) -> list[tuple[str | None, Result]]:
     out = []
     for path, rel in todo:
         if bar is not None:
@@ -124,14 +124,15 @@ class ClaimReader:
         self.checker, self.pack = checker, pack
         folder = project.relative(project.claims_dir)  # every claim file sits directly in it
         self.skipped: list[Problem] = []
-        self.todo: list[tuple[Path, str]] = []
-        for path in project.claim_files():
-            rel = f"{folder}/{path.name}"
-            if path.suffix != ".yaml":
+        self.todo: list[tuple[str, str]] = []  # (the path to open, the path to report)
+        top = os.fspath(project.claims_dir)
+        for name in project.claim_names():
+            rel = f"{folder}/{name}"
+            if os.path.splitext(name)[1] != ".yaml":  # as Path.suffix: ".yaml" alone is a stem
                 self.skipped.append(Problem(Position(rel), "warning", "ignored: claim files end in .yaml",
                                             "file-extension"))
             else:
-                self.todo.append((path, rel))
+                self.todo.append((os.path.join(top, name), rel))
         self.split = len(self.todo)
         self.child: forked.Child | None = None
         if len(self.todo) >= PARALLEL_FROM and forked.can_fork():
@@ -165,7 +166,7 @@ class ClaimReader:
         return docs, valid, problems
 
 
-def _fork(todo: list[tuple[Path, str]], checker, pack) -> forked.Child | None:
+def _fork(todo: list[tuple[str, str]], checker, pack) -> forked.Child | None:
     """A child reading `todo`. Plain values go back (marshal is several times faster than
     pickling the objects); a result the parent's cache already holds goes back as its key
     and text alone."""

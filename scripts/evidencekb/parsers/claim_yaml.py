@@ -94,6 +94,12 @@ class ClaimDocument:
             p = p[:-1]
         return Position(self.path, *self.values.get((), (1, 1)))
 
+    def link_position(self, name: str, i: int) -> Position:
+        """Where the i-th link of `name` (one of LINK_FIELDS) stands: what every claim record
+        reads, at hand in every document, so asked without where()'s search."""
+        at = self.values.get((name, i))
+        return Position(self.path, *at) if at is not None else self.where((name, i))
+
     def unpack(self) -> None:
         """Every kept position, decoded from `packed`."""
         if self.packed is not None:
