@@ -194,7 +194,8 @@ class ExportData:
 
     @cached_property
     def edges(self) -> list:
-        return list(self.graph.edges(keys=True, data=True))
+        # iter(): list() of the view itself asks its length first, walking every edge twice
+        return list(iter(self.graph.edges(keys=True, data=True)))
 
     @cached_property
     def node_link(self) -> dict:

@@ -264,3 +264,45 @@ def test_the_work_read_lists_the_findings_read_in_it(site):
         '<a href="../../claims/alpha/">Peer mentors help people alpha.</a>' in html
         and "(supports: Smith and Jones (2020), read here at section &#x27;Overcoming problems&#x27;)" in html
     )
+
+
+def _one_field_citing(claim):
+    """The claim once for each of its text fields (and its records' text fields) set to a
+    citation, every other field as it was."""
+    import dataclasses
+
+    from evidencekb.model import EvidenceLink, RelatedLink, Review
+
+    cite = "as @buck2021b found"
+
+    def texts(record):
+        return [f.name for f in dataclasses.fields(record)
+                if f.type in ("str", "str | None") and f.name not in ("id", "path")]
+
+    link = EvidenceLink("buck2021b", "supports", "p. 1", "a quote", "a note", None, "buck2020", "p. 2")
+    rel = RelatedLink("other", "extends", "a note")
+    review = Review("2026-01-01", "someone", "the seed", "a note")
+    whole = dataclasses.replace(claim, evidence=(link,), related=(rel,), reviewed=review, summary="a summary")
+    yield whole
+    for name in texts(whole):
+        yield dataclasses.replace(whole, **{name: cite})
+    for name in texts(whole.confidence):
+        yield dataclasses.replace(whole, confidence=dataclasses.replace(whole.confidence, **{name: cite}))
+    for field, record in (("evidence", link), ("related", rel)):
+        for name in texts(record):
+            yield dataclasses.replace(whole, **{field: (dataclasses.replace(record, **{name: cite}),)})
+    for name in texts(review):
+        yield dataclasses.replace(whole, reviewed=dataclasses.replace(review, **{name: cite}))
+
+
+def test_a_claim_is_kept_as_it_is_only_when_no_field_rendered_cites(project, monkeypatch):
+    """render_claim's quick look (_prose) covers every field it renders: with any one text
+    field citing, the claim renders as it does when every field is rendered."""
+    claim = check_project(Project(project.root)).base.claims[0]
+    variants = list(_one_field_citing(claim))
+    quick = [intext.render_claim(c, LABELS) for c in variants]
+    monkeypatch.setattr(intext, "_prose", lambda c: ("@",))  # every field rendered, always
+    full = [intext.render_claim(c, LABELS) for c in variants]
+    assert quick == full
+    assert sum(q != c for q, c in zip(quick, variants)) >= 8  # the citing fields did change
+    assert quick[0] is variants[0]  # nothing cites: the very record

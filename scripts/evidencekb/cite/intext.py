@@ -126,8 +126,19 @@ def _kept(new: tuple, old: tuple) -> tuple:
     return old if all(a is b for a, b in zip(new, old, strict=True)) else new
 
 
+def _prose(claim: Claim) -> tuple:
+    """Every field render_claim renders (tests/unit/test_cite_intext.py holds them to it)."""
+    conf, rv = claim.confidence, claim.reviewed
+    return (claim.statement, claim.summary, conf.rationale, conf.caveat,
+            *[t for link in claim.evidence for t in (link.locator, link.note, link.source_locator)],
+            *[rel.note for rel in claim.related], *((rv.against, rv.note) if rv else ()))
+
+
 def render_claim(claim: Claim, names_year: Labels) -> Claim:
-    """The claim with its prose fields (not quotes, which are verbatim) cited by label."""
+    """The claim with its prose fields (not quotes, which are verbatim) cited by label; the
+    claim itself, looked at once, when none cites (most claims: their records are kept)."""
+    if not any(text and "@" in text for text in _prose(claim)):
+        return claim
 
     def r(text):
         return render(text, names_year)
