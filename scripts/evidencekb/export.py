@@ -13,6 +13,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,10 @@ GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 SITE_URLS = {"claim": "claims/{}/", "source": "sources/{}/", "theme": "themes/{}/",
              "author": "browse/authors/#{}",
              "scheme": "browse/sources/#scheme-{}"}
+
+
+NODE_SIZE = {"theme": 9.0, "claim": 3.0, "source": 3.5, "author": 2.0, "scheme": 4.0}  # before degree
+SITE_EDGE_KINDS = frozenset({"evidence", "related", "theme", "authorship"})  # the explorer draws
 
 
 def layout(g) -> dict[str, tuple[float, float]]:
@@ -94,17 +99,14 @@ def site_graph(base: EvidenceBase) -> dict:
 
 def _site_graph(base: EvidenceBase, node_rows, edge_rows, pos) -> dict:
     citing = citing_claims(base)
-    degree: Counter[str] = Counter()
-    for u, v, _k, _d in edge_rows:
-        degree[u] += 1
-        degree[v] += 1
+    degree = Counter(map(itemgetter(0), edge_rows))  # Counter counts an iterable in C
+    degree.update(map(itemgetter(1), edge_rows))
     nodes = []
     for n, d in node_rows:
         kind = d["kind"]
         x, y = pos.get(n, (0.0, 0.0))
         node = {"id": n, "kind": kind, "label": d["label"], "x": x, "y": y,
-                "size": round({"theme": 9.0, "claim": 3.0, "source": 3.5, "author": 2.0, "scheme": 4.0}[kind]
-                              + min(6.0, math.sqrt(degree.get(n, 0))), 2),
+                "size": round(NODE_SIZE[kind] + min(6.0, math.sqrt(degree.get(n, 0))), 2),
                 "url": _url(kind, n)}
         if kind == "claim":
             cid = n.split(":", 1)[1]
@@ -127,11 +129,10 @@ def _site_graph(base: EvidenceBase, node_rows, edge_rows, pos) -> dict:
         else:
             node.update(themes=[], detail=d["label"])
         nodes.append(node)
-    edges = []
-    for i, (u, v, _k, d) in enumerate(edge_rows):
-        if d["kind"] in ("evidence", "related", "theme", "authorship"):
-            edges.append({"id": f"e{i}", "source": u, "target": v, "kind": d["kind"],
-                          "relation": d.get("relation", d["kind"])})
+    drawn = SITE_EDGE_KINDS
+    edges = [{"id": f"e{i}", "source": u, "target": v, "kind": d["kind"],
+              "relation": d.get("relation", d["kind"])}
+             for i, (u, v, _k, d) in enumerate(edge_rows) if d["kind"] in drawn]
     return {
         "nodes": nodes,
         "edges": edges,
