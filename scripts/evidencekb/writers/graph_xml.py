@@ -72,59 +72,73 @@ def _declare(items, skip=()) -> dict[str, str]:
     return keys
 
 
+class _XmlWriter(Writer):
+    """Made as a list of pieces joined once: at 10,000 claims, a write a piece to the stream
+    cost a quarter of the format's time."""
+
+    def pieces(self, data) -> list[str]:
+        raise NotImplementedError
+
+    def write_stream(self, data, out):
+        out.write("".join(self.pieces(data)))
+
+    def to_string(self, data) -> str:
+        return "".join(self.pieces(data))
+
+
 @register
-class GraphML(Writer):
+class GraphML(_XmlWriter):
     name = "graph.graphml"
     media_type = "application/graphml+xml"
 
-    def write_stream(self, data, out):
+    def pieces(self, data):
         node_keys = _declare(d for _, d in data.nodes)
         edge_keys = _declare(d for *_, d in data.edges)
         ids = {}
-        out.write(
+        out: list[str] = [
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
             'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
             'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
-        )
+        ]
         for domain, keys in (("node", node_keys), ("edge", edge_keys)):
             for attr, kind in keys.items():
                 kid = ids[(domain, attr)] = f"d{len(ids)}"
-                out.write(
+                out.append(
                     f'  <key id="{kid}" for="{domain}" attr.name="{xml_attr(attr)}" attr.type="{kind}" />\n'
                 )
-        out.write('  <graph edgedefault="directed">\n')
+        out.append('  <graph edgedefault="directed">\n')
         # Each attribute's opening tag made once, not once a value (600,000 values at 10,000 claims).
         nopen = {a: f'      <data key="{ids[("node", a)]}">' for a in node_keys}
         eopen = {a: f'      <data key="{ids[("edge", a)]}">' for a in edge_keys}
+        add = out.append
         for n, d in data.nodes:
-            out.write(
-                f'    <node id="{xml_attr(n)}">\n'
-                + "".join([f"{nopen[a]}{_text(v)}</data>\n" for a, v in d.items()])
-                + "    </node>\n"
-            )
+            add(f'    <node id="{xml_attr(n)}">\n')
+            for a, v in d.items():
+                add(f"{nopen[a]}{xml_text(v) if type(v) is str else _text(v)}</data>\n")
+            add("    </node>\n")
         for u, v, k, d in data.edges:
-            out.write(
-                f'    <edge source="{xml_attr(u)}" target="{xml_attr(v)}" id="{xml_attr(k)}">\n'
-                + "".join([f"{eopen[a]}{_text(x)}</data>\n" for a, x in d.items()])
-                + "    </edge>\n"
-            )
-        out.write("  </graph>\n</graphml>\n")
+            add(f'    <edge source="{xml_attr(u)}" target="{xml_attr(v)}" id="{xml_attr(k)}">\n')
+            for a, x in d.items():
+                add(f"{eopen[a]}{xml_text(x) if type(x) is str else _text(x)}</data>\n")
+            add("    </edge>\n")
+        add("  </graph>\n</graphml>\n")
+        return out
 
 
 @register
-class GEXF(Writer):
+class GEXF(_XmlWriter):
     """GEXF 1.2 with viz positions (x, y scaled by 100, as Gephi expects screen-sized units).
     The edge key goes in `networkx_key`, which networkx reads back as the multigraph key."""
 
     name = "graph.gexf"
     media_type = "application/gexf+xml"
 
-    def write_stream(self, data, out):
+    def pieces(self, data):
         node_keys = _declare((d for _, d in data.nodes), skip=("label",))
         edge_keys = _declare(({**d, "networkx_key": k} for *_, k, d in data.edges))
-        out.write(
+        out: list[str] = [
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:viz="http://www.gexf.net/1.2draft/viz" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -132,38 +146,38 @@ class GEXF(Writer):
             'version="1.2">\n'
             f'  <meta lastmodifieddate="{xml_attr(data.stamp)}">\n    <creator>evidencekb</creator>\n  </meta>\n'  # noqa: E501
             '  <graph defaultedgetype="directed" mode="static">\n'
-        )
+        ]
         ids = {}
         for domain, keys in (("node", node_keys), ("edge", edge_keys)):
-            out.write(f'    <attributes class="{domain}" mode="static">\n')
+            out.append(f'    <attributes class="{domain}" mode="static">\n')
             for attr, kind in keys.items():
                 aid = ids[(domain, attr)] = str(len(ids))
-                out.write(f'      <attribute id="{aid}" title="{xml_attr(attr)}" type="{kind}" />\n')
-            out.write("    </attributes>\n")
+                out.append(f'      <attribute id="{aid}" title="{xml_attr(attr)}" type="{kind}" />\n')
+            out.append("    </attributes>\n")
         # Each attribute's opening tag made once, not once a value.
         nopen = {a: f'          <attvalue for="{ids[("node", a)]}" value="' for a in node_keys}
         eopen = {a: f'          <attvalue for="{ids[("edge", a)]}" value="' for a in edge_keys}
-        out.write("    <nodes>\n")
+        out.append("    <nodes>\n")
+        add = out.append
         pos = data.pos
         for n, d in data.nodes:
             x, y = pos[n]
-            out.write(f'      <node id="{xml_attr(n)}" label="{xml_attr(d.get("label", n))}">\n')
-            self._values(out, [f'{nopen[a]}{_attr(v)}" />\n' for a, v in d.items() if a != "label"])
-            out.write(
-                f'        <viz:position x="{round(x * 100, 2)!r}" y="{round(y * 100, 2)!r}" z="0.0" />\n'
-                "      </node>\n"
-            )
-        out.write("    </nodes>\n    <edges>\n")
+            add(f'      <node id="{xml_attr(n)}" label="{xml_attr(d.get("label", n))}">\n')
+            if len(d) > ("label" in d):
+                add("        <attvalues>\n")
+                for a, v in d.items():
+                    if a != "label":
+                        add(f'{nopen[a]}{xml_attr(v) if type(v) is str else _attr(v)}" />\n')
+                add("        </attvalues>\n")
+            add(f'        <viz:position x="{round(x * 100, 2)!r}" y="{round(y * 100, 2)!r}" z="0.0" />\n'
+                "      </node>\n")
+        add("    </nodes>\n    <edges>\n")
         key_open = eopen.get("networkx_key", "")
         for i, (u, v, k, d) in enumerate(data.edges):
-            out.write(f'      <edge source="{xml_attr(u)}" target="{xml_attr(v)}" id="{i}">\n')
-            rows = [f'{eopen[a]}{_attr(x)}" />\n' for a, x in d.items()]
-            rows.append(f'{key_open}{_attr(k)}" />\n')
-            self._values(out, rows)
-            out.write("      </edge>\n")
-        out.write("    </edges>\n  </graph>\n</gexf>\n")
-
-    @staticmethod
-    def _values(out, rows):
-        if rows:
-            out.write("        <attvalues>\n" + "".join(rows) + "        </attvalues>\n")
+            add(f'      <edge source="{xml_attr(u)}" target="{xml_attr(v)}" id="{i}">\n        <attvalues>\n')
+            for a, x in d.items():
+                add(f'{eopen[a]}{xml_attr(x) if type(x) is str else _attr(x)}" />\n')
+            add(f'{key_open}{xml_attr(k) if type(k) is str else _attr(k)}" />\n'
+                "        </attvalues>\n      </edge>\n")
+        add("    </edges>\n  </graph>\n</gexf>\n")
+        return out
