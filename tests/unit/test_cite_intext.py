@@ -304,5 +304,5 @@ def test_a_claim_is_kept_as_it_is_only_when_no_field_rendered_cites(project, mon
     monkeypatch.setattr(intext, "_prose", lambda c: ("@",))  # every field rendered, always
     full = [intext.render_claim(c, LABELS) for c in variants]
     assert quick == full
-    assert sum(q != c for q, c in zip(quick, variants)) >= 8  # the citing fields did change
+    assert sum(q != c for q, c in zip(quick, variants, strict=True)) >= 8  # the citing fields did change
     assert quick[0] is variants[0]  # nothing cites: the very record

@@ -85,6 +85,22 @@ def test_every_cell_in_a_table_is_what_safe_cell_makes_of_it():
     assert got == want
 
 
+def test_a_column_is_what_safe_cell_makes_of_each_of_its_cells():
+    """write_csv neutralises a column at a time, in bulk where it can: every column, whatever
+    mix of cells it holds, comes out as safe_cell makes each cell, with the same types."""
+    from itertools import combinations
+
+    from evidencekb.writers.tables import safe_column
+
+    cells = [*CELLS, "a\x00=b", "x\x00", "\x00", ["x", 1], ["\tx"], 3, -0.0]
+    columns = [list(c) for n in (1, 2, 3) for c in combinations(cells, n)]
+    columns += [[1.5, 2.0, -3.25], [1, 2], ["plain"] * 5 + ["=late"], ["ok", "fine"], [["a"], "", ["=b"]]]
+    for column in columns:
+        want = [safe_cell(v) for v in column]
+        got = safe_column(list(column))
+        assert got == want and [type(v) for v in got] == [type(v) for v in want], column
+
+
 @pytest.mark.parametrize("inside", ["\r", "\n", "\r\n", "\u2028"])
 def test_a_line_break_inside_a_cell_never_starts_a_row(inside):
     """A locator or note from a pull request holding a carriage return stays in its cell."""

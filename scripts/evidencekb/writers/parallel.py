@@ -25,8 +25,8 @@ from . import find_writer
 
 # Rough CPU cost of each writer at 10,000 claims (seconds, measured), to split the work evenly:
 # making the text (graph.json's includes making the site graph) and writing it (about 2 ms a MB).
-COST = {"graph.gexf": 1.0, "graph.graphml": 0.66, "nodes.csv": 0.72, "graph.json": 0.64,
-        "edges.csv": 0.47, "cytoscape.json": 0.36, "graph.node-link.json": 0.24, "profiles.json": 0.11,
+COST = {"graph.gexf": 1.0, "graph.graphml": 0.66, "nodes.csv": 0.6, "graph.json": 0.64,
+        "edges.csv": 0.37, "cytoscape.json": 0.36, "graph.node-link.json": 0.24, "profiles.json": 0.11,
         "evidence-map.json": 0.02, "gaps.json": 0.01}
 CHILD_START = 0.15  # what the child spends before its first writer: the fork, and copying the
 # memory pages it touches (the parent's objects are shared until either side writes to them)

@@ -22,7 +22,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def flat(value):
     """Lists joined with '; ', None as empty: what a table cell holds."""
     if isinstance(value, (list, tuple, set)):
-        return "; ".join(str(v) for v in value)
+        return "; ".join(map(str, value))
     if value is None:
         return ""
     return value
@@ -46,8 +46,33 @@ def write_csv(stream: TextIO, columns: Sequence[str], rows: Iterable[dict], bom:
     # request) went out unquoted, and a spreadsheet starts a new row there.
     w = csv.writer(stream, lineterminator="\r\n")
     w.writerow([safe_cell(c) for c in columns])
-    for r in rows:
-        w.writerow([safe_cell(r.get(c, "")) for c in columns])
+    rows = list(rows)
+    w.writerows(zip(*[safe_column([row.get(c, "") for row in rows]) for c in columns], strict=True))
+
+
+_CELL_STARTS = tuple("\x00" + c for c in FORMULA_START)  # in a column joined by NULs
+
+
+def safe_column(cells: list) -> list:
+    """safe_cell of every cell of a column, in bulk for the common columns: numbers alone stay
+    as they are; text (lists joined first) is looked at once, joined, for a cell starting as a
+    formula, in place of a call a cell (half a million at 10,000 claims). A joining NUL inside
+    a cell can only make the column look again, cell by cell."""
+    kinds = set(map(type, cells))
+    if kinds <= _NUMBERS:
+        return cells
+    if not kinds <= _TEXT:
+        cells = [v if type(v) is str else "; ".join(map(str, v)) if type(v) is list else flat(v)
+                 for v in cells]
+        if not set(map(type, cells)) <= _TEXT:
+            return [safe_cell(v) for v in cells]
+    joined = "\x00" + "\x00".join(cells)
+    if any(start in joined for start in _CELL_STARTS):  # a substring search runs at memory speed
+        return [safe_cell(v) for v in cells]
+    return cells
+
+
+_NUMBERS, _TEXT = {int, float}, {str}
 
 
 def csv_text(columns: Sequence[str], rows: Iterable[dict], bom: bool = True) -> str:
