@@ -137,3 +137,26 @@ def test_files_that_fail_their_schema_start_no_stage(good, monkeypatch, forks):
     assert not result.ok and forks == []
     assert calls.meanwhile == calls.apart == 0
     assert result.prepared is None and result.prepared_apart is None
+
+
+@pytest.mark.parametrize("child_answers", [True, False])
+def test_the_cache_is_saved_beside_the_rules_or_here_if_the_child_fails(good, monkeypatch, tmp_path,
+                                                                         child_answers):
+    """The child saves the cache once its stages are done (a cold run's last serial step);
+    when it gives no answer, this process saves it. Either way the next check reads every
+    claim file from it."""
+    from evidencekb.checker import reading
+
+    monkeypatch.delenv("EVIDENCE_NO_CACHE")
+    monkeypatch.setenv("EVIDENCE_CACHE_DIR", str(tmp_path / "cache"))
+    if not child_answers:
+        monkeypatch.setattr(checker_module, "_answer", lambda sent: None)
+    first, _ = run(good, monkeypatch, 0, Calls())
+    assert first.ok and list((tmp_path / "cache").glob("claims-*.pack"))
+
+    def never(*args):
+        raise AssertionError("a claim file was parsed again")
+
+    monkeypatch.setattr(reading, "parse_claim_bytes", never)
+    again = check_project(Project(good.root))
+    assert again.ok and len(again.base.claims) == len(first.base.claims)
