@@ -158,18 +158,18 @@ def run_graph(args: argparse.Namespace, project: Project) -> int:
     def prepare(base, busy):  # on a big base, while a child checks the rules and analyses
         # Imported here, once two cores share the work: pybtex's formatting and the writers
         # are a tenth of a second to import, and this process alone needs them.
-        from .cite.harvard import format_bibliography
-        from .cite.intext import render_base
+        from .cite.harvard import in_text_labels
+        from .cite.intext import render_base_by
         from .graph import build_graph
         from .writers import names
         from .writers.parallel import render_ahead
 
         with progress.phase("formatting citations", total=len(base.claims), bar=False):
-            references = format_bibliography(base.sources)
-            base = render_base(base, references)  # [@key] as "(Buck, 2021b)"
+            # The labels alone: no export holds a whole reference.
+            labels, names_year = in_text_labels(base.sources)
+            base = render_base_by(base, names_year)  # [@key] as "(Buck, 2021b)"
         with progress.phase("building the graph", total=len(base.claims), bar=False):
-            # once, for the exports and the summary; the source labels are the references' own
-            labels = {key: ref.label for key, ref in references.items()}
+            # once, for the exports and the summary
             data = ExportData(base, graph=build_graph(base, labels))
             data.pos, data.nodes, data.edges  # noqa: B018  (what every graph format reads)
         with progress.phase("making graph formats while the analysis runs"):

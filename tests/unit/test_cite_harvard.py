@@ -361,9 +361,11 @@ def test_five_thousand_sources_all_formatted_with_unique_labels():
 
 
 def test_the_labels_alone_are_the_references_labels():
-    """`evidence graph` labels source nodes with its references' labels instead of making them
-    again with harvard_labels: the two must agree, year letters and all."""
-    from evidencekb.cite.harvard import harvard_labels
+    """`evidence graph` labels source nodes and renders `[@key]` from the labels alone
+    (in_text_labels), without formatting references: they must agree with the references'
+    own labels, year letters and all."""
+    from evidencekb.cite import intext
+    from evidencekb.cite.harvard import harvard_labels, in_text_labels
 
     sources = _synthetic(400)
     for i in range(0, 400, 40):  # a second work by the same authors in the same year: 2001a, 2001b
@@ -374,4 +376,5 @@ def test_the_labels_alone_are_the_references_labels():
                                         position=Position("r.bib", 1000 + i))
     references = format_bibliography(sources)
     assert harvard_labels(sources) == {key: ref.label for key, ref in references.items()}
+    assert in_text_labels(sources) == (harvard_labels(sources), intext.labels(references))
     assert sum(label.endswith(("a)", "b)")) for label in harvard_labels(sources).values()) == 20

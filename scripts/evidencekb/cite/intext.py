@@ -166,7 +166,11 @@ def render_claim(claim: Claim, names_year: Labels) -> Claim:
 def render_base(base: EvidenceBase, refs: Mapping) -> EvidenceBase:
     """The base as readers see it: every `[@key]` in claim text a Harvard label. The site
     and the exports read this; the checker reads the text as written."""
-    names_year = labels(refs)
+    return render_base_by(base, labels(refs))
+
+
+def render_base_by(base: EvidenceBase, names_year: Labels) -> EvidenceBase:
+    """render_base from the labels alone (cite.harvard.in_text_labels), no references made."""
     sources = {key: _render_source(src, names_year) for key, src in base.sources.items()}
     return dataclasses.replace(
         base, claims=tuple(render_claim(c, names_year) for c in base.claims), sources=sources
