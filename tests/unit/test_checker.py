@@ -236,3 +236,27 @@ def test_missing_schema(project, check):
     (project.root / "claims" / "claim.schema.json").write_text("{not json")
     result, lines = check()
     assert not result.ok and "claims/claim.schema.json:1:1: error: not valid JSON" in lines[0]
+
+
+def test_the_fast_validator_inlines_refs_and_still_follows_a_cycle():
+    """Refs are inlined for speed (checker.schema._inlined); a ref back to itself stays a ref,
+    and both kinds still decide as the schema says, however deep."""
+    from evidencekb.checker.schema import _compile_fast
+
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": {
+            "slug": {"oneOf": [{"const": "a"}, {"const": "b"}]},
+            "node": {"type": "object", "additionalProperties": False, "required": ["name"],
+                     "properties": {"name": {"$ref": "#/$defs/slug"},
+                                    "kids": {"type": "array", "items": {"$ref": "#/$defs/node"}}}},
+        },
+        "$ref": "#/$defs/node",
+    }
+    fast = _compile_fast(schema)
+    assert fast is not None
+    fast({"name": "a", "kids": [{"name": "b", "kids": [{"name": "a"}]}]})
+    for bad in ({"name": "z"}, {"name": "a", "kids": [{"name": "b", "kids": [{"name": "c"}]}]},
+                {"name": "a", "kids": [{"other": 1}]}):
+        with pytest.raises(Exception):  # noqa: B017,PT011 - fastjsonschema's own exception type
+            fast(bad)
