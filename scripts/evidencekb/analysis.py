@@ -279,8 +279,10 @@ def _maps(base: EvidenceBase) -> dict[str, EvidenceMap]:
         return EvidenceMap(name, title, row_vocab, col_vocab, rows, cols,
                            {k: tuple(sorted(set(ids))) for k, ids in sorted(cells.items())})
 
+    designs = {c.id: _claim_designs(c, base.sources) for c in base.claims}  # once, for both maps
+
     def designs_of(claim):
-        return _claim_designs(claim, base.sources)
+        return designs[claim.id]
 
     maps = {
         "theme-by-design": build("theme-by-design", "Themes by study design", "theme", "design", theme_rows,

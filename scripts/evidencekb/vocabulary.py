@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -117,6 +118,12 @@ class Meaning:
     home_country: str | None
     home_label: str  # "UK", as in "UK evidence"
     components: Mapping[str, Mapping[str, str]]  # method -> component -> the vocabulary of its judgements
+
+    @cached_property
+    def answers(self) -> dict:
+        """The rating policy's answers already worked out under this meaning, by question
+        (confidence.ceiling): they depend on the vocabularies, which do not change."""
+        return {}
 
     @property
     def top(self) -> str:
