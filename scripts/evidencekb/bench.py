@@ -272,10 +272,10 @@ def _write_report(report: Path, results: list[dict], started: str, log) -> None:
     notes = ""  # the hand-written part of the page (profiles, what changed) is kept
     if report.is_file() and NOTES_MARK in (old := report.read_text(encoding="utf-8")):
         notes = old[old.index(NOTES_MARK) :]
-    report.write_text(
-        report_markdown(results, started, marginal(results)) + ("\n" + notes if notes else ""),
-        encoding="utf-8",
-    )
+    from .safe_output import replace_file
+
+    text = report_markdown(results, started, marginal(results))
+    replace_file(report, text + ("\n" + notes if notes else ""))
     log(f"wrote {report}")
 
 
@@ -322,9 +322,9 @@ def bench(
         log(f"marginal site build cost {a:,} -> {b:,} claims: {ms:.1f} ms a claim")
     for line in verdict_lines(targets(results)):
         log(line)
-    Path(tempfile.gettempdir(), "evidence-bench-results.json").write_text(
-        json.dumps(results, indent=1), encoding="utf-8"
-    )
+    from .safe_output import replace_file
+
+    replace_file(Path(tempfile.gettempdir(), "evidence-bench-results.json"), json.dumps(results, indent=1))
     if report:
         _write_report(Path(report), results, started, log)
     return 0

@@ -249,6 +249,24 @@ def write_file(path: Path, text: str | bytes) -> None:
         os.close(fd)
 
 
+def replace_file(path: Path, text: str) -> None:
+    """One whole file put in place at once: written to a temporary sibling, then renamed over
+    `path`, so a reader (or a failure: a full disk, Ctrl-C) sees the old file or the new one,
+    never half of one, and no temporary file is left behind."""
+    import tempfile
+
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.close(fd)
+        write_file(Path(tmp), text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:

@@ -1,8 +1,11 @@
-"""safe_output.protected_paths: what counts as a project source that no output may touch."""
+"""safe_output.protected_paths: what counts as a project source that no output may touch;
+and a single file replaced whole or not at all."""
 
 from __future__ import annotations
 
 import subprocess
+
+import pytest
 
 from evidencekb.safe_output import EXPORT_MARKER, protected_paths, refuse_reason
 
@@ -33,3 +36,21 @@ def test_whatever_git_tracks_at_the_top_is_protected(tmp_path):
     assert reason and "git tracks" in reason
     assert refuse_reason(tmp_path / "site", tmp_path, marker=EXPORT_MARKER) is None  # not tracked: allowed
 
+
+
+def test_a_replaced_file_is_whole_or_untouched_and_leaves_no_temporary(tmp_path, monkeypatch):
+    from evidencekb import safe_output
+
+    target = tmp_path / "report.md"
+    target.write_text("old", encoding="utf-8")
+    safe_output.replace_file(target, "new ✓")
+    assert target.read_text(encoding="utf-8") == "new ✓"
+
+    def full(path, text):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(safe_output, "write_file", full)
+    with pytest.raises(OSError):
+        safe_output.replace_file(target, "newer")
+    assert target.read_text(encoding="utf-8") == "new ✓"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
