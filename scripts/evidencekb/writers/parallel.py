@@ -1,12 +1,17 @@
 """Writing the export formats on two cores: half the writers in a forked child, half here.
 
-Why: at 10,000 claims the writers take about 6 s of CPU between them, each independent of
+Why: at 10,000 claims the writers take about 4 s of CPU between them, each independent of
 the others once the shared data (graph, layout, node and edge lists) is built. A forked
 child inherits that data without copying or pickling it, writes its files into the same
 staging folder and sends back only their names, so the bytes are those of the serial path.
 Small bases (the tests, most reviews) stay serial: a fork costs more than it saves there.
-Any failure in the child (a full disk, a writer's bug) is raised here, where the staging
-folder is removed, so a failed run leaves nothing behind.
+
+`evidence graph` starts that child as soon as the graph is built (render_ahead), while the
+check's last stage (the rules and the analysis, in another child) is still running: the child
+makes its formats in memory and is told the staging folder only once the check has passed, so
+a base that fails its check gets no files. Any failure in a child (a full disk, a writer's
+bug) is met here, where the staging folder is removed, so a failed run leaves nothing behind:
+a writer's error is raised, and the formats of a render_ahead child that failed are made here.
 """
 
 from __future__ import annotations
