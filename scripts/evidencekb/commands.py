@@ -179,7 +179,8 @@ def run_graph(args: argparse.Namespace, project: Project) -> int:
     with collector_paused():
         # The analysis reads no prose, so it may start from the base as written; what comes
         # back is the formats made of it (and the summary's counts), not the analysis.
-        checked = checked_base(project, progress=progress, meanwhile=prepare, apart=analysis_output)
+        checked = checked_base(project, progress=progress, meanwhile=prepare, apart=analysis_output,
+                               keep_scratch=True)
         data, ahead = cast("tuple[ExportData, Ahead]", checked.prepared)
         analysed = cast(AnalysisOutput, checked.prepared_apart)
         ahead.texts.update(analysed.texts)

@@ -34,8 +34,10 @@ def collector_paused() -> Iterator[None]:
 # What a command ending in os._exit (cli.run) leaves for the process's end instead of freeing.
 # Why: freeing the check's parsed files and the exports' graph at 10,000 claims takes 0.3 s
 # of `evidence graph`, most of it on pages still shared with a forked child (every object
-# freed there is a page copied first), all of it for a process about to end. Called from a
-# library or a test, nothing is kept: their memory is freed as usual.
+# freed there is a page copied first), all of it for a process about to end. Only a command
+# that ends when its work is done calls keep_to_exit (`evidence graph`; never `evidence
+# serve`, whose rebuilds must free theirs), and only the console command says it ends this
+# way: called from a library or a test, nothing is kept.
 _KEPT: list[object] = []
 _ENDS_WITH_EXIT: list[bool] = []
 

@@ -81,3 +81,13 @@ def test_objects_are_kept_to_exit_only_by_a_command_ending_with_exit(monkeypatch
     memory.keep_to_exit(thing)
     del thing
     assert ref() is not None  # the console command: left for os._exit
+
+
+def test_the_checks_working_data_is_carried_only_when_asked(project):
+    """checked_base frees the check's parsed files with its answer, unless the caller (a
+    command about to end, `evidence graph`) asks to keep them for the process's end."""
+    from evidencekb.checker import checked_base
+    from evidencekb.project import Project
+
+    assert checked_base(Project(project.root)).scratch is None
+    assert checked_base(Project(project.root), keep_scratch=True).scratch is not None

@@ -8,11 +8,11 @@ the line of the offending key or value. Rules that need the whole base
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import forked, rules
-from ..memory import collector_paused, keep_to_exit
+from ..memory import collector_paused
 from ..model import (
     Claim,
     Confidence,
@@ -41,6 +41,9 @@ class CheckResult:
     problems: tuple[Problem, ...]
     prepared: object = None  # what `meanwhile` made of the base (check_project)
     prepared_apart: object = None  # and `apart`
+    # The check's working data (parsed files, cache packs): freed with the result, or carried
+    # on by checked_base(keep_scratch=True) for a caller about to end (memory.keep_to_exit).
+    scratch: object = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -63,6 +66,7 @@ class CheckedBase:
     warnings: tuple[Problem, ...] = ()
     prepared: object = None  # what `meanwhile` made of the base (check_project)
     prepared_apart: object = None  # and `apart`
+    scratch: object = field(default=None, repr=False, compare=False)  # see CheckResult
 
 
 class BaseHasErrors(Exception):
@@ -78,15 +82,19 @@ class BaseHasErrors(Exception):
 
 def checked_base(project: Project, only: set[str] | None = None, progress=None,
                  meanwhile: Callable[[EvidenceBase, Callable[[], bool]], object] | None = None,
-                 apart: Callable[[EvidenceBase], object] | None = None) -> CheckedBase:
+                 apart: Callable[[EvidenceBase], object] | None = None,
+                 keep_scratch: bool = False) -> CheckedBase:
     """The one gate before any stage: the checked base, or BaseHasErrors with every problem.
 
     `only` limits the problems considered to those files (as `evidence check FILE` does);
-    `meanwhile`, `apart`: see check_project."""
+    `meanwhile`, `apart`: see check_project. `keep_scratch`: the check's working data stays
+    with the answer (CheckResult.scratch), for a command that leaves it to the process's end
+    instead of freeing it while a child still shares its memory."""
     result = check_project(project, only=only, progress=progress, meanwhile=meanwhile, apart=apart)
     if result.errors or result.base is None:
         raise BaseHasErrors(result.problems)
-    return CheckedBase(result.base, result.warnings, result.prepared, result.prepared_apart)
+    return CheckedBase(result.base, result.warnings, result.prepared, result.prepared_apart,
+                       result.scratch if keep_scratch else None)
 
 
 def to_claim(doc: ClaimDocument) -> Claim:
@@ -198,8 +206,8 @@ def _check(project: Project, only: set[str] | None, progress, meanwhile=None, ap
     if only is not None:
         problems = [p for p in problems if p.position.path in only]
     problems.sort(key=Problem.sort_key)
-    keep_to_exit(docs, valid, by_path, reader, claims_pack, bib_pack, bib)
-    return CheckResult(base, tuple(problems), prepared, prepared_apart)
+    return CheckResult(base, tuple(problems), prepared, prepared_apart,
+                       scratch=(docs, valid, by_path, reader, claims_pack, bib_pack, bib))
 
 
 def _never() -> bool:
