@@ -129,10 +129,9 @@ def _site_graph(base: EvidenceBase, node_rows, edge_rows, pos) -> dict:
         else:
             node.update(themes=[], detail=d["label"])
         nodes.append(node)
-    drawn = SITE_EDGE_KINDS
     edges = [{"id": f"e{i}", "source": u, "target": v, "kind": d["kind"],
               "relation": d.get("relation", d["kind"])}
-             for i, (u, v, _k, d) in enumerate(edge_rows) if d["kind"] in drawn]
+             for i, (u, v, _k, d) in enumerate(edge_rows) if d["kind"] in SITE_EDGE_KINDS]
     return {
         "nodes": nodes,
         "edges": edges,
@@ -300,8 +299,12 @@ def analysis_output(base: EvidenceBase, analysis: Analysis | None = None) -> Ana
 
     data = ExportData(base, analysis)
     texts = {name: find_writer(name).to_string(data) for name in names() if find_writer(name).reads_analysis}
-    return AnalysisOutput(texts, dict(Counter(x.kind for x in data.analysis.gaps)),
-                          sum(p.contested for p in data.analysis.claims.values()))
+    return _counted(data.analysis, texts)
+
+
+def _counted(analysis: Analysis, texts: dict[str, str]) -> AnalysisOutput:
+    return AnalysisOutput(texts, dict(Counter(x.kind for x in analysis.gaps)),
+                          sum(p.contested for p in analysis.claims.values()))
 
 
 def summary(data: ExportData, counts: AnalysisOutput | None = None) -> str:
@@ -309,8 +312,7 @@ def summary(data: ExportData, counts: AnalysisOutput | None = None) -> str:
     base, g = data.base, data.graph
     kinds = Counter(d["kind"] for _, d in data.nodes)
     ekinds = Counter(d["kind"] for *_, d in data.edges)
-    counts = counts or AnalysisOutput({}, dict(Counter(x.kind for x in data.analysis.gaps)),
-                                      sum(p.contested for p in data.analysis.claims.values()))
+    counts = counts or _counted(data.analysis, {})
     gaps, contested = counts.gaps, counts.contested
     lines = [
         f"graph: {g.number_of_nodes()} nodes ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))}), "

@@ -223,19 +223,15 @@ def harvard_labels(sources: Mapping[str, Source]) -> dict[str, str]:
     """key -> narrative label ("Buck (2021b)") for every source, letters decided across all of
     them, without formatting whole references: the one name a source goes by on graph nodes,
     tables and pages that need no reference list."""
-    return {key: narrative for key, (narrative, _names, _year) in _label_parts(sources).items()}
+    return in_text_labels(sources)[0]
 
 
 def in_text_labels(sources: Mapping[str, Source]) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
     """(harvard_labels, key -> (names, year) as cite.intext renders `[@key]` with): all that
     `evidence graph` needs of the bibliography, a third of the time of formatting it whole."""
-    parts = _label_parts(sources)
+    parts = _cached("harvard-labels", sources, _harvard_label_parts)
     return ({key: narrative for key, (narrative, _n, _y) in parts.items()},
             {key: (names, year) for key, (_l, names, year) in parts.items()})
-
-
-def _label_parts(sources: Mapping[str, Source]) -> dict[str, tuple[str, str, str]]:
-    return _cached("harvard-labels", sources, _harvard_label_parts)
 
 
 def _harvard_label_parts(sources: Mapping[str, Source]) -> dict[str, tuple[str, str, str]]:

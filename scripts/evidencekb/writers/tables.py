@@ -62,8 +62,7 @@ def safe_column(cells: list) -> list:
     if kinds <= _NUMBERS:
         return cells
     if not kinds <= _TEXT:
-        cells = [v if type(v) is str else "; ".join(map(str, v)) if type(v) is list else flat(v)
-                 for v in cells]
+        cells = [v if type(v) is str else flat(v) for v in cells]
         if not set(map(type, cells)) <= _TEXT:
             return [safe_cell(v) for v in cells]
     joined = "\x00" + "\x00".join(cells)
