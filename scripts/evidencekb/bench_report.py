@@ -256,9 +256,11 @@ def _search_line(s: dict) -> str:
         how = (f"typed at a reader's pace ({s['key_gap_s'] * 1000:.0f} ms a key) "
                "right after clicking into the box")
     line = (
-        f"\nSearch for “{s['word']}” from a loaded home page, fresh page each time ({s['repeats']}×), {how}: "
-        f"first result drawn {s['median_s'] * 1000:.0f} ms after the last keystroke (median; min "
-        f"{s['min_s'] * 1000:.0f} ms), {s['gzip_bytes'] / 1000:.0f} KB fetched."
+        f"\nSearch for “{s['word']}” from a loaded home page, fresh page each time "
+        f"({s.get('paced_repeats', s['repeats'])}×), {how}: first result drawn {s['median_s'] * 1000:.0f} ms "
+        f"after the last keystroke (median; min {s['min_s'] * 1000:.0f} ms"
+        + (f", max {s['max_s'] * 1000:.0f} ms" if "max_s" in s else "")
+        + f"), {s['gzip_bytes'] / 1000:.0f} KB fetched."
     )
     if "at_once_median_s" in s:
         line += (f" Typed at once (a paste): {s['at_once_median_s'] * 1000:.0f} ms; from the first keystroke "

@@ -202,3 +202,14 @@ def test_search_verdict_is_the_readers_pace_with_the_paste_beside_it():
     text = report_markdown(results, "2026-12-01 12:00 UTC", marginal(results))
     assert "typed at a reader's pace (150 ms a key) right after clicking into the box" in text
     assert "Typed at once (a paste): 550 ms" in text
+
+
+def test_search_line_says_how_many_pages_the_verdict_took_and_their_spread():
+    paced = {"key_gap_s": 0.15, "paced_repeats": 9, "max_s": 0.41}
+    results = [dict(RESULTS[-1], search_common=dict(RESULTS[-1]["search_common"], **paced))]
+    text = report_markdown(results, "2026-12-01 12:00 UTC", marginal(results))
+    assert "Search for “mentor” from a loaded home page, fresh page each time (9×)" in text
+    assert "(median; min 300 ms, max 410 ms)" in text
+    # a run from before the verdict took more pages still reads as it did
+    assert "Search for “Author0001” from a loaded home page, fresh page each time (3×)" in text
+    assert "(median; min 100 ms)" in text
