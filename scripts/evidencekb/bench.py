@@ -27,6 +27,7 @@ from typing import Sequence
 
 from .bench_report import report_markdown, targets, verdict_lines
 from .bench_tools import CHROMIUM_FLAGS, figure, load, machine, serve, timed  # noqa: F401  (re-exported for tests)
+from .safe_output import replace_file
 
 NOTES_MARK = "<!-- notes below are written by hand; evidence bench keeps them -->"
 REPO_FILES = ("mkdocs.yml", "docs", "scripts/mkdocs_hooks.py", "CONTRIBUTING.md")
@@ -272,8 +273,6 @@ def _write_report(report: Path, results: list[dict], started: str, log) -> None:
     notes = ""  # the hand-written part of the page (profiles, what changed) is kept
     if report.is_file() and NOTES_MARK in (old := report.read_text(encoding="utf-8")):
         notes = old[old.index(NOTES_MARK) :]
-    from .safe_output import replace_file
-
     text = report_markdown(results, started, marginal(results))
     replace_file(report, text + ("\n" + notes if notes else ""))
     log(f"wrote {report}")
@@ -322,8 +321,6 @@ def bench(
         log(f"marginal site build cost {a:,} -> {b:,} claims: {ms:.1f} ms a claim")
     for line in verdict_lines(targets(results)):
         log(line)
-    from .safe_output import replace_file
-
     replace_file(Path(tempfile.gettempdir(), "evidence-bench-results.json"), json.dumps(results, indent=1))
     if report:
         _write_report(Path(report), results, started, log)

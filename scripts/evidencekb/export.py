@@ -298,7 +298,8 @@ def analysis_output(base: EvidenceBase, analysis: Analysis | None = None) -> Ana
     from .writers import find_writer, names
 
     data = ExportData(base, analysis)
-    texts = {name: find_writer(name).to_string(data) for name in names() if find_writer(name).reads_analysis}
+    writers = [find_writer(name) for name in names()]
+    texts = {w.name: w.to_string(data) for w in writers if w.reads_analysis}
     return _counted(data.analysis, texts)
 
 

@@ -30,6 +30,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from .safe_output import write_fd
+
 
 def can_fork() -> bool:
     return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
@@ -53,9 +55,7 @@ class Child:
         if fd < 0:
             return
         try:
-            view = memoryview(message)
-            while view:
-                view = view[os.write(fd, view):]
+            write_fd(fd, message)
         except OSError:
             pass
         finally:

@@ -241,10 +241,10 @@ def write_file(path: Path, text: str | bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         if isinstance(text, bytes):
-            _write_all(fd, text)
+            write_fd(fd, text)
         else:
             for start in range(0, len(text), WRITE_PIECE):
-                _write_all(fd, text[start:start + WRITE_PIECE].encode("utf-8"))
+                write_fd(fd, text[start:start + WRITE_PIECE].encode("utf-8"))
     finally:
         os.close(fd)
 
@@ -267,7 +267,8 @@ def replace_file(path: Path, text: str) -> None:
         raise
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_fd(fd: int, data: bytes) -> None:
+    """All of `data` to an open descriptor (os.write may take less than it is given)."""
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]

@@ -51,6 +51,7 @@ def write_csv(stream: TextIO, columns: Sequence[str], rows: Iterable[dict], bom:
 
 
 _CELL_STARTS = tuple("\x00" + c for c in FORMULA_START)  # in a column joined by NULs
+_NUMBERS, _TEXT = {int, float}, {str}
 
 
 def safe_column(cells: list) -> list:
@@ -69,9 +70,6 @@ def safe_column(cells: list) -> list:
     if any(start in joined for start in _CELL_STARTS):  # a substring search runs at memory speed
         return [safe_cell(v) for v in cells]
     return cells
-
-
-_NUMBERS, _TEXT = {int, float}, {str}
 
 
 def csv_text(columns: Sequence[str], rows: Iterable[dict], bom: bool = True) -> str:
